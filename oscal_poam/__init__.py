@@ -1,0 +1,37 @@
+"""oscal-poam: CMMC Plans of Action and Milestones in OSCAL.
+
+The public API is imported lazily so that `oscal-poam --version` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from oscal_poam.errors import LoadError, OscalPoamError, Problem, WriteError  # noqa: F401
+    from oscal_poam.io.load import Document, load, load_model  # noqa: F401
+    from oscal_poam.io.write import write  # noqa: F401
+
+_LAZY = {
+    "Document": "oscal_poam.io.load",
+    "load": "oscal_poam.io.load",
+    "load_model": "oscal_poam.io.load",
+    "write": "oscal_poam.io.write",
+    "LoadError": "oscal_poam.errors",
+    "OscalPoamError": "oscal_poam.errors",
+    "Problem": "oscal_poam.errors",
+    "WriteError": "oscal_poam.errors",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'oscal_poam' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)

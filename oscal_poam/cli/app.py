@@ -1,0 +1,74 @@
+"""The `oscal-poam` command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from oscal_poam import __version__
+from oscal_poam.cli import info as info_cmd
+from oscal_poam.cli.common import ExitCode, err
+
+app = typer.Typer(
+    name="oscal-poam",
+    help="CMMC Plans of Action and Milestones in OSCAL: derive, score, check, validate and convert.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"oscal-poam {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """CMMC Plans of Action and Milestones in OSCAL."""
+
+
+app.command("info")(info_cmd.info)
+
+
+def main() -> None:
+    """Console entry point: maps the project's errors to exit codes, never a traceback."""
+    from rich.markup import escape
+
+    from oscal_poam.errors import LoadError, UsageError, WriteError
+
+    try:
+        app(prog_name="oscal-poam")
+    except LoadError as exc:
+        for problem in exc.problems:
+            err.print(f"[bold red]error[/]: {escape(str(problem))}")
+        sys.exit(ExitCode.LOAD)
+    except UsageError as exc:
+        err.print(f"[bold red]error[/]: {escape(str(exc))}")
+        sys.exit(ExitCode.USAGE)
+    except WriteError as exc:
+        err.print(f"[bold red]error[/]: {escape(str(exc))}")
+        sys.exit(ExitCode.WRITE)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: report, never a traceback
+        if os.environ.get("OSCAL_POAM_DEBUG"):
+            raise
+        err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {escape(str(exc))}")
+        err.print("Set OSCAL_POAM_DEBUG=1 to see the traceback, and please report it.")
+        sys.exit(ExitCode.INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""What every command shares: consoles, exit codes, option types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import IntEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    DIAGNOSTICS = 1
+    USAGE = 2
+    LOAD = 3
+    INTERNAL = 4
+    WRITE = 5
+
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    """`--as-of` accepts a date (2026-05-01), a date-time, or `today`."""
+    if value is None:
+        return None
+    if value == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(value).date()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date such as 2026-05-01") from None
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Evaluate deadlines as of this date (YYYY-MM-DD) instead of today."),
+]

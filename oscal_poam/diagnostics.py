@@ -1,0 +1,63 @@
+"""Rule findings as data: every rule violation is a frozen Diagnostic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One rule violation.
+
+    `rule_id` is stable kebab-case; `pointer` is a JSON pointer into `document`;
+    `citation` names the rule's source (for example `32 CFR 170.21(a)(2)(iii)`);
+    `subject` is the requirement id or uuid the finding is about; `line` is set
+    where the document's format has lines (XML, YAML) and the place is known.
+    """
+
+    rule_id: str
+    severity: Severity
+    message: str
+    pointer: str = ""
+    citation: str = ""
+    document: str = ""
+    subject: str = ""
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return (self.document, -self.severity.rank, self.pointer, self.rule_id, self.subject)
+
+
+def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:
+    """The highest severity among `diagnostics`, or None when there are none."""
+    found = [d.severity for d in diagnostics]
+    return max(found, key=lambda s: s.rank) if found else None
+
+
+def has_at_least(diagnostics: Iterable[Diagnostic], threshold: Severity) -> bool:
+    return any(d.severity.at_least(threshold) for d in diagnostics)

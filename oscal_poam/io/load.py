@@ -1,0 +1,279 @@
+"""One entry point that loads any OSCAL document this project handles.
+
+Bytes are decoded leniently into plain data first (JSON, YAML or XML, told
+apart by content, not by file name), then validated into the
+compliance-trestle model named by the document's root key. Every failure
+becomes a LoadError naming the file and the place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+
+from oscal_poam.errors import LoadError, Problem
+from oscal_poam.io import pointers
+from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from trestle.core.base_model import OscalBaseModel
+
+Format = Literal["json", "yaml", "xml"]
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+"""Inputs larger than this are refused; OSCAL_POAM_MAX_BYTES overrides it."""
+
+
+def max_bytes_default() -> int:
+    raw = os.environ.get("OSCAL_POAM_MAX_BYTES")
+    return int(raw) if raw and raw.isdigit() else DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded OSCAL document: its model and where it came from."""
+
+    kind: ModelKind
+    model: OscalBaseModel
+    format: Format
+    source: str
+    path: Path | None = None
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, pointer: str) -> int | None:
+        """The source line of the nearest located ancestor of `pointer`, where known."""
+        probe = pointer
+        while True:
+            if probe in self.lines:
+                return self.lines[probe]
+            if not probe:
+                return None
+            probe = probe.rsplit("/", 1)[0]
+
+
+class NotOscalError(LoadError):
+    """The input is well-formed data, but not an OSCAL document."""
+
+
+def load(
+    path: str | os.PathLike[str],
+    expect: str | Sequence[str] | None = None,
+    max_bytes: int | None = None,
+) -> Document:
+    """Load the OSCAL document at `path`.
+
+    `expect` names the model(s) acceptable here (root key or short name, for
+    example `assessment-results` or `ar`).
+    """
+    file = Path(path)
+    source = str(path)
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    try:
+        size = file.stat().st_size
+        if file.is_dir():
+            raise LoadError.single("is a directory, not a file", source)
+        if size > limit:
+            raise LoadError.single(
+                f"file is {size:,} bytes, over the limit of {limit:,} bytes (OSCAL_POAM_MAX_BYTES)", source
+            )
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise LoadError.single("file not found", source) from None
+    except PermissionError:
+        raise LoadError.single("permission denied", source) from None
+    except IsADirectoryError:
+        raise LoadError.single("is a directory, not a file", source) from None
+    except OSError as exc:
+        raise LoadError.single(f"cannot read file: {exc.strerror or exc}", source) from None
+    return parse(data, source, expect=expect, path=file, max_bytes=limit)
+
+
+def load_model(path: str | os.PathLike[str], expect: str | Sequence[str] | None = None) -> OscalBaseModel:
+    return load(path, expect).model
+
+
+def parse(
+    data: bytes,
+    source: str = "<input>",
+    expect: str | Sequence[str] | None = None,
+    path: Path | None = None,
+    max_bytes: int | None = None,
+) -> Document:
+    """Parse and validate a document held in memory."""
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise LoadError.single(f"input is {len(data):,} bytes, over the limit of {limit:,} bytes", source)
+    fmt = detect_format(data, source)
+    lines: Mapping[str, int] = {}
+    if fmt == "xml":
+        from oscal_poam.io.xml import read_xml
+
+        raw, lines = read_xml(data, source, max_bytes=limit)
+    elif fmt == "json":
+        raw = _decode_json(data, source)
+    else:
+        raw = _decode_yaml(data, source)
+    kind, model = validate(raw, source, expect)
+    return Document(kind=kind, model=model, format=fmt, source=source, path=path, lines=lines)
+
+
+def detect_format(data: bytes, source: str = "<input>") -> Format:
+    text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        raise LoadError.single("file is empty", source)
+    first = text[:1]
+    if first == b"<":
+        return "xml"
+    if first in (b"{", b"["):
+        return "json"
+    return "yaml"
+
+
+def _text(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LoadError.single(f"not UTF-8 text (byte {exc.start})", source, line=line) from None
+
+
+def _decode_json(data: bytes, source: str) -> Any:
+    text = _text(data, source)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError.single(f"invalid JSON: {exc.msg}", source, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise LoadError.single("invalid JSON: nested too deeply", source) from None
+
+
+class _OscalYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML that keeps dates as text, so that the model parses them with their offsets."""
+
+
+_OscalYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _decode_yaml(data: bytes, source: str) -> Any:
+    text = _text(data, source)
+    try:
+        return yaml.load(text, Loader=_OscalYamlLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        raise LoadError.single(f"invalid YAML: {exc.problem}", source, line=line, column=column) from None
+    except yaml.YAMLError as exc:
+        raise LoadError.single(f"invalid YAML: {exc}", source) from None
+    except RecursionError:
+        raise LoadError.single("invalid YAML: nested too deeply", source) from None
+
+
+def root_kind(raw: Any, source: str) -> tuple[ModelKind, Any]:
+    """The model named by the document's root key, and the content under it."""
+    if not isinstance(raw, dict):
+        found = type(raw).__name__ if raw is not None else "nothing"
+        raise NotOscalError.single(
+            f"not an OSCAL document: the top level is {found}, not an object with an OSCAL root key",
+            source,
+            pointer="",
+        )
+    keys = [k for k in raw if k != "$schema"]
+    known = [k for k in keys if k in BY_ROOT]
+    if not known:
+        shown = ", ".join(repr(k) for k in keys[:5]) or "no keys"
+        raise NotOscalError.single(
+            f"not an OSCAL document: found {shown}; expected one of {', '.join(sorted(BY_ROOT))}",
+            source,
+            pointer="",
+        )
+    if len(keys) > 1:
+        extra = [k for k in keys if k != known[0]]
+        raise LoadError.single(
+            f"an OSCAL document has exactly one root key; found also {', '.join(map(repr, extra))}",
+            source,
+            pointer=pointers.join(extra[0]),
+        )
+    return BY_ROOT[known[0]], raw[known[0]]
+
+
+def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -> tuple[ModelKind, Any]:
+    """Validate plain OSCAL data (as from JSON) into its compliance-trestle model."""
+    kind, content = root_kind(raw, source)
+    if expect is not None:
+        wanted = [kind_named(expect)] if isinstance(expect, str) else [kind_named(e) for e in expect]
+        if kind not in wanted:
+            names = " or ".join(w.title for w in wanted)
+            raise LoadError.single(f"expected a {names}, but this is a {kind.title}", source, pointer="")
+    from pydantic import ValidationError
+
+    if not isinstance(content, dict):
+        raise LoadError.single(
+            f"{kind.root_key} must be an object, not {type(content).__name__}",
+            source,
+            pointer=pointers.join(kind.root_key),
+        )
+    try:
+        model = kind.cls.model_validate(content)
+    except ValidationError as exc:
+        raise LoadError(validation_problems(exc, content, source, prefix=(kind.root_key,))) from None
+    except RecursionError:
+        raise LoadError.single("document is nested too deeply", source) from None
+    except (ValueError, TypeError) as exc:
+        raise LoadError.single(f"invalid {kind.title}: {exc}", source, pointer="") from None
+    return kind, model
+
+
+def validation_problems(
+    exc: ValidationError, data: Any, source: str, prefix: Sequence[str | int] = ()
+) -> list[Problem]:
+    """One Problem per distinct place, in document order, with readable messages."""
+    seen: dict[str, Problem] = {}
+    for error in exc.errors(include_url=False):
+        pointer = pointers.from_loc(error["loc"], data, prefix)
+        if pointer in seen:
+            continue
+        seen[pointer] = Problem(_human(error), source, pointer)
+    return list(seen.values())
+
+
+def _human(error: Mapping[str, Any]) -> str:
+    etype = error.get("type", "")
+    loc = error.get("loc", ())
+    ctx = error.get("ctx") or {}
+    name = next((str(step) for step in reversed(loc) if isinstance(step, str) and "[" not in step), "value")
+    got = error.get("input")
+    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    if etype == "missing":
+        return f"required field {name!r} is missing"
+    if etype == "extra_forbidden":
+        return f"{name!r} is not a field OSCAL allows here"
+    if etype in ("string_pattern_mismatch",):
+        return f"{name}: {shown} does not have the required format"
+    if etype in ("datetime_parsing", "datetime_from_date_parsing", "datetime_type", "timezone_aware"):
+        return f"{name}: {shown} is not a date-time with a time zone (for example 2025-01-31T00:00:00Z)"
+    if etype in ("date_parsing", "date_from_datetime_parsing"):
+        return f"{name}: {shown} is not a date (YYYY-MM-DD)"
+    if etype == "enum":
+        return f"{name}: {shown} is not one of {ctx.get('expected', 'the allowed values')}"
+    if etype == "too_short":
+        return f"{name} must not be empty"
+    if etype in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{name} must be an object, not {shown}"
+    if etype == "list_type":
+        return f"{name} must be an array, not {shown}"
+    if etype == "string_type":
+        return f"{name} must be a string, not {shown}"
+    return f"{name}: {error.get('msg', 'invalid value')}"

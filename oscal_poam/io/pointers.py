@@ -1,0 +1,53 @@
+"""JSON pointers in OSCAL's own names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def join(*tokens: str | int) -> str:
+    return "".join("/" + escape(str(t)) for t in tokens)
+
+
+def from_loc(loc: Sequence[str | int], data: Any, prefix: Iterable[str | int] = ()) -> str:
+    """Translate a pydantic error location into a JSON pointer over `data`.
+
+    pydantic inserts labels for union members and constrained types
+    (`function-after[...]`, class names) that are not keys of the document;
+    walking the real data keeps only the steps that exist in it.
+    """
+    tokens: list[str | int] = list(prefix)
+    node = data
+    last = len(loc) - 1
+    for index, step in enumerate(loc):
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            tokens.append(step)
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            tokens.append(step)
+            node = node[step]
+        elif index == last and isinstance(node, dict) and isinstance(step, str):
+            # A missing required field: name it, it is the place the user must edit.
+            tokens.append(step)
+    return join(*tokens)
+
+
+def resolve(data: Any, pointer: str) -> Any:
+    """The value at `pointer` in `data`; raises KeyError when it is not there."""
+    node = data
+    if not pointer:
+        return node
+    for raw in pointer.lstrip("/").split("/"):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list):
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            node = node[token]
+        else:
+            raise KeyError(pointer)
+    return node

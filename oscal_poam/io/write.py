@@ -1,0 +1,134 @@
+"""Serialize OSCAL models as JSON, YAML or XML and write them atomically.
+
+compliance-trestle's own writer converts every date-time to UTC, which can
+move a deadline to another calendar day. Here date-times keep the offset the
+input had. What is not kept is redundant precision: `.000` and `.000000`
+fractions are dropped and `+00:00` is written as `Z`, because the parsed model
+no longer knows how the instant was spelled; the instant and its calendar
+date are exactly those of the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import orjson
+import yaml
+
+from oscal_poam.errors import WriteError
+from oscal_poam.io.models import kind_of
+
+if TYPE_CHECKING:
+    from trestle.core.base_model import OscalBaseModel
+
+OutputFormat = Literal["json", "yaml", "xml"]
+
+_SUFFIXES: dict[str, OutputFormat] = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".xml": "xml"}
+
+
+def format_for(path: str | os.PathLike[str]) -> OutputFormat:
+    suffix = Path(path).suffix.lower()
+    try:
+        return _SUFFIXES[suffix]
+    except KeyError:
+        shown = suffix or "no suffix"
+        raise WriteError(f"{path}: cannot tell the format from {shown!r}; use .json, .yaml or .xml") from None
+
+
+def format_datetime(value: dt.datetime) -> str:
+    if value.microsecond == 0:
+        text = value.isoformat(timespec="seconds")
+    elif value.microsecond % 1000 == 0:
+        text = value.isoformat(timespec="milliseconds")
+    else:
+        text = value.isoformat(timespec="microseconds")
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return str(value)
+
+
+def to_data(model: OscalBaseModel) -> dict[str, Any]:
+    """The document as plain OSCAL JSON data, wrapped in its root key."""
+    data: dict[str, Any] = orjson.loads(_json_bytes(model, indent=False))
+    return data
+
+
+def _json_bytes(model: OscalBaseModel, indent: bool) -> bytes:
+    wrapped = {kind_of(model).root_key: model.model_dump(by_alias=True, exclude_none=True, mode="python")}
+    option = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
+    if indent:
+        option |= orjson.OPT_INDENT_2
+    return orjson.dumps(wrapped, default=_default, option=option) + (b"\n" if indent else b"")
+
+
+def dumps(model: OscalBaseModel, fmt: OutputFormat = "json") -> bytes:
+    """The bytes of `model` in `fmt`: the same model always gives the same bytes."""
+    if fmt == "json":
+        return _json_bytes(model, indent=True)
+    if fmt == "yaml":
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        text = yaml.dump(
+            to_data(model),
+            Dumper=dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=4096,
+            default_flow_style=False,
+        )
+        return text.encode("utf-8")
+    if fmt == "xml":
+        from oscal_poam.io.xml import dump_xml
+
+        return dump_xml(to_data(model))
+    raise WriteError(f"unknown output format {fmt!r}")
+
+
+def write(model: OscalBaseModel, path: str | os.PathLike[str], fmt: OutputFormat | None = None) -> Path:
+    """Write `model` to `path` atomically; the format follows the suffix unless given."""
+    target = Path(path)
+    atomic_write_bytes(target, dumps(model, fmt or format_for(target)))
+    return target
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path`.
+
+    A reader sees either the old file or the new one, never a partial write;
+    on any failure the temporary file is removed and the old file stays.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise WriteError(f"{path}: folder {folder} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
