@@ -1,0 +1,79 @@
+"""The names this project reads and writes in OSCAL documents.
+
+docs/conventions.md explains each place; code refers to these constants only,
+so that derive, the rules and the spreadsheet importer agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NS = "urn:oscal-poam:cmmc"
+"""The namespace of every prop this project defines."""
+
+# Catalog control props.
+LABEL = "label"  # OSCAL's own (no namespace): the official id, AC.L2-3.1.1
+POINTS = "points"  # value subtracted when NOT MET; absent for CA.L2-3.12.4
+PARTIAL_POINTS = "partial-points"  # 3 for IA.L2-3.5.3 and SC.L2-3.13.11
+REQUIREMENT_TYPE = "requirement-type"  # basic | derived
+LEVEL1_ID = "level1-id"  # the Level 1 requirement a Level 2 one maps to
+POAM_ELIGIBLE = "poam-eligible"  # yes | no | conditional
+SCORING_CITATION = "scoring-citation"
+
+# Assessment results: on each result.
+LEVEL = "cmmc-level"  # 1 | 2 | 3
+ASSESSMENT_TYPE = "cmmc-assessment-type"  # self | c3pao | dibcac
+ASSESSMENT_KIND = "cmmc-assessment-kind"  # initial | closeout
+STATUS_DATE = "cmmc-status-date"  # overrides the result's end as Conditional CMMC Status Date
+
+# Assessment results: on each finding.
+DETERMINATION = "cmmc-determination"  # not-applicable
+PARTIAL = "cmmc-partial"  # mfa-remote-and-privileged-only | encryption-not-fips-validated
+MET_BASIS = "cmmc-met-basis"  # enduring-exception | temporary-deficiency | dod-cio-adjudication
+
+PARTIAL_MFA = "mfa-remote-and-privileged-only"
+PARTIAL_ENCRYPTION = "encryption-not-fips-validated"
+
+# POA&M metadata (so that a closeout needs only the POA&M and the closeout results).
+# LEVEL, ASSESSMENT_TYPE and STATUS_DATE are reused there.
+
+# POA&M items.
+REQUIREMENT = "cmmc-requirement"  # official id, AC.L2-3.1.20
+POINTS_DEDUCTED = "cmmc-points-deducted"
+ITEM_ELIGIBLE = "cmmc-poam-eligible"  # yes | no
+PARTIAL_STATE = "cmmc-partial-state"  # none | one of the PARTIAL values
+ROOT_CAUSE = "cmmc-root-cause"
+
+# Tasks of the planned remediation.
+TASK_PURPOSE = "cmmc-task-purpose"  # verification (milestones are tasks of type milestone)
+MILESTONE_STATUS = "cmmc-milestone-status"  # pending | completed
+COMPLETED_ON = "cmmc-completed-on"  # YYYY-MM-DD
+OWNER_ROLE = "remediation-owner"  # role-id of the owner in responsible-roles
+EVIDENCE_REL = "evidence"  # link rel of closure evidence
+
+# Kept columns from legacy spreadsheets.
+LEGACY_COLUMN_PREFIX = "legacy-"
+
+
+def prop_value(props: Any, name: str, ns: str | None = NS) -> str | None:
+    """The value of the first prop called `name` in namespace `ns` (None: OSCAL's own)."""
+    for prop in props or []:
+        prop_ns = str(prop.ns) if getattr(prop, "ns", None) is not None else None
+        if prop.name == name and prop_ns == ns:
+            value = prop.value
+            while hasattr(value, "root"):
+                value = value.root
+            return str(value)
+    return None
+
+
+def prop_values(props: Any, name: str, ns: str | None = NS) -> list[str]:
+    found = []
+    for prop in props or []:
+        prop_ns = str(prop.ns) if getattr(prop, "ns", None) is not None else None
+        if prop.name == name and prop_ns == ns:
+            value = prop.value
+            while hasattr(value, "root"):
+                value = value.root
+            found.append(str(value))
+    return found

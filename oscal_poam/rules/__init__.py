@@ -1,0 +1,4 @@
+"""CMMC and OSCAL rules over typed models; each yields Diagnostics.
+
+Importing this package imports every rule module, which fills the registry.
+"""
