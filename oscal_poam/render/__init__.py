@@ -1,0 +1,25 @@
+"""The same diagnostics, rendered as text, JSON and SARIF 2.1.0."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from oscal_poam.diagnostics import Diagnostic
+
+RenderFormat = Literal["text", "json", "sarif"]
+
+
+def render(diagnostics: Iterable[Diagnostic], fmt: RenderFormat) -> str:
+    items = sorted(diagnostics, key=lambda d: d.sort_key)
+    if fmt == "json":
+        from oscal_poam.render.jsonout import render_json
+
+        return render_json(items)
+    if fmt == "sarif":
+        from oscal_poam.render.sarif import render_sarif
+
+        return render_sarif(items)
+    from oscal_poam.render.text import render_text
+
+    return render_text(items)
