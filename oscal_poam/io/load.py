@@ -110,6 +110,14 @@ def parse(
     limit = max_bytes_default() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise LoadError.single(f"input is {len(data):,} bytes, over the limit of {limit:,} bytes", source)
+    fmt, raw, lines = decode(data, source, max_bytes=limit)
+    kind, model = validate(raw, source, expect)
+    return Document(kind=kind, model=model, format=fmt, source=source, path=path, lines=lines)
+
+
+def decode(data: bytes, source: str = "<input>", max_bytes: int | None = None) -> tuple[Format, Any, Mapping[str, int]]:
+    """Bytes into plain OSCAL JSON data, with the source line of each JSON pointer where the format has lines."""
+    limit = max_bytes_default() if max_bytes is None else max_bytes
     fmt = detect_format(data, source)
     lines: Mapping[str, int] = {}
     if fmt == "xml":
@@ -119,9 +127,8 @@ def parse(
     elif fmt == "json":
         raw = _decode_json(data, source)
     else:
-        raw = _decode_yaml(data, source)
-    kind, model = validate(raw, source, expect)
-    return Document(kind=kind, model=model, format=fmt, source=source, path=path, lines=lines)
+        raw, lines = _decode_yaml(data, source)
+    return fmt, raw, lines
 
 
 def detect_format(data: bytes, source: str = "<input>") -> Format:
@@ -164,10 +171,15 @@ _OscalYamlLoader.yaml_implicit_resolvers = {
 }
 
 
-def _decode_yaml(data: bytes, source: str) -> Any:
+def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
     text = _text(data, source)
+    loader = _OscalYamlLoader(text)  # a SafeLoader subclass
     try:
-        return yaml.load(text, Loader=_OscalYamlLoader)  # a SafeLoader subclass
+        # Composing the node tree first, then constructing from it, parses once and keeps every node's mark.
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        return loader.construct_document(node), _yaml_lines(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
@@ -177,6 +189,28 @@ def _decode_yaml(data: bytes, source: str) -> Any:
         raise LoadError.single(f"invalid YAML: {exc}", source) from None
     except RecursionError:
         raise LoadError.single("invalid YAML: nested too deeply", source) from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_lines(root: yaml.Node) -> dict[str, int]:
+    """The 1-based line of every mapping entry (its key) and sequence item, by JSON pointer."""
+    lines = {"": root.start_mark.line + 1}
+    stack: list[tuple[str, yaml.Node]] = [("", root)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    child = pointer + "/" + pointers.escape(str(key.value))
+                    lines[child] = key.start_mark.line + 1
+                    stack.append((child, value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = f"{pointer}/{index}"
+                lines[child] = item.start_mark.line + 1
+                stack.append((child, item))
+    return lines
 
 
 def root_kind(raw: Any, source: str) -> tuple[ModelKind, Any]:
