@@ -17,6 +17,7 @@ POINTS = "points"  # value subtracted when NOT MET; absent for CA.L2-3.12.4
 PARTIAL_POINTS = "partial-points"  # 3 for IA.L2-3.5.3 and SC.L2-3.13.11
 REQUIREMENT_TYPE = "requirement-type"  # basic | derived
 LEVEL1_ID = "level1-id"  # the Level 1 requirement a Level 2 one maps to
+LEVEL2_ID = "level2-id"  # on a Level 1 requirement: each Level 2 (SP 800-171 R2) requirement it maps to
 POAM_ELIGIBLE = "poam-eligible"  # yes | no | conditional
 SCORING_CITATION = "scoring-citation"
 
