@@ -1,0 +1,470 @@
+"""OSCAL integrity over any document: unique UUIDs, and every reference resolves.
+
+One walk over the plain OSCAL JSON data collects what the document defines
+(uuids by the array that holds them, role ids, back-matter resources) and what
+it refers to, each with its JSON pointer; the rules then compare the two. The
+walk is generic across models, so a catalog, an SSP and a POA&M are checked
+by the same code.
+
+References that OSCAL allows to point into an imported document (parties,
+roles, subjects, actors, components, locations) are resolved against this
+document and the documents it imports (`import-ssp`, `import-ap`, followed
+transitively) when those are relative files that exist. When an import
+cannot be followed, those references are left unjudged: the target may be
+there, and the broken import is reported on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.errors import LoadError
+from oscal_poam.io import pointers
+from oscal_poam.rules.registry import Rule, rule
+
+if TYPE_CHECKING:
+    from oscal_poam.io.load import Document
+
+_OSCAL = "OSCAL 1.2.1"
+
+DUPLICATE_UUID = rule(
+    "integrity-duplicate-uuid",
+    Severity.ERROR,
+    f"{_OSCAL} (uuid: machine-oriented, globally unique identifier)",
+    "A UUID identifies exactly one object in a document.",
+    "integrity",
+)
+RELATED_FINDING = rule(
+    "integrity-related-finding",
+    Severity.ERROR,
+    f"{_OSCAL} (poam-item related-finding: finding-uuid is an identifier reference to a finding)",
+    "Every related-findings entry names a finding of the document.",
+    "integrity",
+)
+RELATED_OBSERVATION = rule(
+    "integrity-related-observation",
+    Severity.ERROR,
+    f"{_OSCAL} (related-observation: observation-uuid is an identifier reference to an observation)",
+    "Every related-observations entry names an observation of the document.",
+    "integrity",
+)
+RELATED_RISK = rule(
+    "integrity-related-risk",
+    Severity.ERROR,
+    f"{_OSCAL} (associated-risk: risk-uuid is an identifier reference to a risk)",
+    "Every related-risks entry names a risk of the document.",
+    "integrity",
+)
+SUBJECT = rule(
+    "integrity-subject",
+    Severity.ERROR,
+    f"{_OSCAL} (subject-reference / select-subject-by-id: subject-uuid)",
+    "Every subject names a component, inventory item, location, party, user or resource of the document or the "
+    "documents it imports.",
+    "integrity",
+)
+ORIGIN_ACTOR = rule(
+    "integrity-origin-actor",
+    Severity.ERROR,
+    f"{_OSCAL} (origin-actor: actor-uuid names a tool, assessment platform or party by its type)",
+    "Every origin actor names a tool, assessment platform or party that is defined.",
+    "integrity",
+)
+PARTY = rule(
+    "integrity-party",
+    Severity.ERROR,
+    f"{_OSCAL} (index-has-key index-metadata-party-uuid, index-metadata-party-organizations-uuid)",
+    "Every party reference (party-uuids, party-uuid, member-of-organizations) names a party in metadata.",
+    "integrity",
+)
+ROLE = rule(
+    "integrity-role",
+    Severity.ERROR,
+    f"{_OSCAL} (index-has-key index-metadata-role-id)",
+    "Every role reference (responsible-parties, users, actors, logged-by) names a role in metadata.",
+    "integrity",
+)
+RESPONSIBLE_ROLE = rule(
+    "integrity-responsible-role",
+    Severity.ERROR,
+    f"{_OSCAL} (index-has-key index-metadata-role-id on responsible-role)",
+    "Every responsible-roles entry names a role in metadata.",
+    "integrity",
+)
+COMPONENT = rule(
+    "integrity-component",
+    Severity.ERROR,
+    f"{_OSCAL} (index-has-key index-system-implementation-component-uuid; component-uuid references)",
+    "Every component-uuid (by-components, implemented-components, uses-components) names a component.",
+    "integrity",
+)
+LOCATION = rule(
+    "integrity-location",
+    Severity.ERROR,
+    f"{_OSCAL} (index-has-key index-metadata-location-uuid)",
+    "Every location-uuid names a location in metadata.",
+    "integrity",
+)
+IMPORT_SSP = rule(
+    "integrity-import-ssp",
+    Severity.ERROR,
+    f"{_OSCAL} (import-ssp: href to the system security plan)",
+    "An import-ssp that points at a relative file names a system security plan that exists.",
+    "integrity",
+)
+IMPORT_AP = rule(
+    "integrity-import-ap",
+    Severity.ERROR,
+    f"{_OSCAL} (import-ap: href to the assessment plan)",
+    "An import-ap that points at a relative file names an assessment plan that exists.",
+    "integrity",
+)
+BACK_MATTER_RESOURCE = rule(
+    "integrity-back-matter-resource",
+    Severity.ERROR,
+    f"{_OSCAL} (index-has-key index-back-matter-resource on link[@href='#...'])",
+    "Every `#uuid` reference names a back-matter resource (or, for other links, an object of the document).",
+    "integrity",
+)
+
+_SUBJECT_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "component": ("components",),
+    "inventory-item": ("inventory-items",),
+    "location": ("locations",),
+    "party": ("parties",),
+    "user": ("users",),
+    "resource": ("resources",),
+}
+_ACTOR_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "tool": ("components",),
+    "assessment-platform": ("assessment-platforms",),
+    "party": ("parties",),
+}
+_IMPORTS: Mapping[str, tuple[Rule, str, str]] = {
+    "import-ssp": (IMPORT_SSP, "system-security-plan", "a system security plan"),
+    "import-ap": (IMPORT_AP, "assessment-plan", "an assessment plan"),
+}
+_MAX_IMPORT_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One identifier reference found in the data."""
+
+    kind: str  # observation, risk, finding, subject, actor, party, role, responsible-role, component, ...
+    value: str
+    pointer: str
+    detail: str = ""  # subject or actor type; for fragments, the link's rel or the import's name
+
+
+@dataclass
+class Index:
+    """What one document defines, and what it refers to."""
+
+    uuids: dict[str, list[str]] = field(default_factory=dict)  # uuid -> pointers defining it
+    groups: dict[str, set[str]] = field(default_factory=dict)  # "components" -> uuids held in such arrays
+    role_ids: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)  # every `id` (controls, parts, groups, roles, ...)
+    refs: list[Ref] = field(default_factory=list)
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # "import-ssp" -> (href, pointer)
+    rlinks: dict[str, list[str]] = field(default_factory=dict)  # back-matter resource uuid -> rlink hrefs
+    complete: bool = True  # for an imported document: everything it imports in turn could be followed
+
+    def in_groups(self, value: str, names: tuple[str, ...]) -> bool:
+        return any(value in self.groups.get(name, ()) for name in names)
+
+    def merge_definitions(self, other: Index) -> None:
+        for uuid, where in other.uuids.items():
+            self.uuids.setdefault(uuid, where)
+        for name, members in other.groups.items():
+            self.groups.setdefault(name, set()).update(members)
+        self.role_ids |= other.role_ids
+        self.ids |= other.ids
+
+
+def index(data: Any) -> Index:
+    """Walk plain OSCAL data once, collecting definitions and references with their JSON pointers."""
+    found = Index()
+    # (node, pointer, name of the array holding it or of its key)
+    stack: list[tuple[Any, str, str]] = [(data, "", "")]
+    while stack:
+        node, pointer, holder = stack.pop()
+        if isinstance(node, dict):
+            _visit_object(node, pointer, holder, found)
+            # pushed in reverse so that they pop in document order: the first use of a uuid is the first found
+            for key, value in reversed(node.items()):
+                if isinstance(value, dict | list):
+                    stack.append((value, pointer + "/" + pointers.escape(key), key))
+        elif isinstance(node, list):
+            for position in range(len(node) - 1, -1, -1):
+                item = node[position]
+                if isinstance(item, dict | list):
+                    stack.append((item, f"{pointer}/{position}", holder))
+    return found
+
+
+def _visit_object(node: dict[str, Any], pointer: str, holder: str, found: Index) -> None:
+    refs = found.refs
+    uuid = node.get("uuid")
+    if isinstance(uuid, str):
+        found.uuids.setdefault(uuid, []).append(pointer + "/uuid")
+        found.groups.setdefault(holder, set()).add(uuid)
+    ident = node.get("id")
+    if isinstance(ident, str):
+        found.ids.add(ident)
+        if holder == "roles":
+            found.role_ids.add(ident)
+    if holder == "resources" and isinstance(uuid, str) and isinstance(node.get("rlinks"), list):
+        found.rlinks[uuid] = [
+            r["href"] for r in node["rlinks"] if isinstance(r, dict) and isinstance(r.get("href"), str)
+        ]
+    if holder in _IMPORTS and isinstance(node.get("href"), str):
+        found.imports[holder] = (node["href"], pointer + "/href")
+    for key, value in node.items():
+        here = pointer + "/" + pointers.escape(key)
+        if isinstance(value, str):
+            if key == "observation-uuid" and holder == "related-observations":
+                refs.append(Ref("observation", value, here))
+            elif key == "risk-uuid" and holder == "related-risks":
+                refs.append(Ref("risk", value, here))
+            elif key == "finding-uuid" and holder == "related-findings":
+                refs.append(Ref("finding", value, here))
+            elif key == "subject-uuid":
+                refs.append(Ref("subject", value, here, str(node.get("type", ""))))
+            elif key == "actor-uuid":
+                refs.append(Ref("actor", value, here, str(node.get("type", ""))))
+            elif key == "party-uuid":
+                refs.append(Ref("party", value, here))
+            elif key == "role-id":
+                refs.append(Ref("responsible-role" if holder == "responsible-roles" else "role", value, here))
+            elif key == "component-uuid":
+                refs.append(Ref("component", value, here))
+            elif key == "href" and value.startswith("#"):
+                detail = holder if holder in _IMPORTS or holder.startswith("import") else str(node.get("rel", ""))
+                refs.append(Ref("fragment", value, here, detail))
+        elif isinstance(value, list):
+            kind = _LIST_REFS.get(key)
+            if kind is not None:
+                for position, item in enumerate(value):
+                    if isinstance(item, str):
+                        refs.append(Ref(kind, item, f"{here}/{position}"))
+
+
+_LIST_REFS: Mapping[str, str] = {
+    "party-uuids": "party",
+    "member-of-organizations": "organization",
+    "role-ids": "role",
+    "location-uuids": "location",
+}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What references may resolve against: this document, plus its imports where they could be followed."""
+
+    local: Index
+    merged: Index
+    imports_complete: bool  # every import was followed, so a cross-document reference that is missing is missing
+
+
+def integrity(
+    doc: Document,
+    *,
+    base_dir: str | os.PathLike[str] | None = None,
+    data: Any = None,
+) -> list[Diagnostic]:
+    """Every integrity diagnostic of `doc`, located by pointer (and line where the format has lines).
+
+    `data` is the document as plain OSCAL JSON data, wrapped in its root key (as read from the file);
+    without it the model is serialized. `base_dir` is where relative imports resolve from (default: the
+    document's folder).
+    """
+    if data is None:
+        from oscal_poam.io.write import to_data
+
+        data = to_data(doc.model)
+    if base_dir is None:
+        base_dir = doc.path.parent if doc.path is not None else Path.cwd()
+    local = index(data)
+    diagnostics: list[Diagnostic] = []
+    merged = Index()
+    merged.merge_definitions(local)
+    complete = True
+    for name, (href, pointer) in sorted(local.imports.items()):
+        followed, problem = _follow(href, Path(base_dir), name, local)
+        if problem is not None:
+            rule_, _, _ = _IMPORTS[name]
+            diagnostics.append(rule_.diag(problem, pointer, doc.source, href, line=doc.line_of(pointer)))
+        if followed is None:
+            complete = False
+        else:
+            merged.merge_definitions(followed)
+            complete = complete and followed.complete
+    context = _Context(local, merged, complete)
+    diagnostics.extend(_duplicates(local, doc))
+    for ref in local.refs:
+        message = _check(ref, context)
+        if message is not None:
+            rule_, text = message
+            diagnostics.append(rule_.diag(text, ref.pointer, doc.source, ref.value, line=doc.line_of(ref.pointer)))
+    return sorted(diagnostics, key=lambda d: d.sort_key)
+
+
+def _duplicates(local: Index, doc: Document) -> Iterator[Diagnostic]:
+    for uuid, where in local.uuids.items():
+        if len(where) < 2:
+            continue
+        first = where[0]
+        for pointer in where[1:]:
+            yield DUPLICATE_UUID.diag(
+                f"uuid {uuid} is used again; it first identifies {first}",
+                pointer,
+                doc.source,
+                uuid,
+                line=doc.line_of(pointer),
+            )
+
+
+def _check(ref: Ref, ctx: _Context) -> tuple[Rule, str] | None:
+    local, merged = ctx.local, ctx.merged
+    value = ref.value
+    if ref.kind == "observation":
+        if not local.in_groups(value, ("observations",)):
+            return RELATED_OBSERVATION, f"related observation {value} is not an observation of this document"
+    elif ref.kind == "risk":
+        if not local.in_groups(value, ("risks",)):
+            return RELATED_RISK, f"related risk {value} is not a risk of this document"
+    elif ref.kind == "finding":
+        if not local.in_groups(value, ("findings",)):
+            return RELATED_FINDING, f"related finding {value} is not a finding of this document"
+    elif ref.kind == "fragment":
+        return _check_fragment(ref, local)
+    elif not ctx.imports_complete:
+        return None  # the target may be in an import that could not be followed; that import is reported
+    elif ref.kind == "subject":
+        groups = _SUBJECT_GROUPS.get(ref.detail)
+        known = merged.in_groups(value, groups) if groups else value in merged.uuids
+        if not known:
+            what = f"a {ref.detail}" if groups else "an object"
+            return SUBJECT, f"subject {value} (type {ref.detail or 'unset'}) is not {what} of this document{_IMPORTED}"
+    elif ref.kind == "actor":
+        groups = _ACTOR_GROUPS.get(ref.detail)
+        known = merged.in_groups(value, groups) if groups else value in merged.uuids
+        if not known:
+            what = {"tool": "a tool component", "assessment-platform": "an assessment platform"}.get(
+                ref.detail, f"a {ref.detail}" if groups else "an object"
+            )
+            return ORIGIN_ACTOR, f"origin actor {value} (type {ref.detail or 'unset'}) is not {what}{_WHERE}"
+    elif ref.kind in ("party", "organization"):
+        if not merged.in_groups(value, ("parties",)):
+            what = "organization" if ref.kind == "organization" else "party"
+            return PARTY, f"{what} {value} is not a party in metadata{_WHERE}"
+    elif ref.kind == "role":
+        if value not in merged.role_ids:
+            return ROLE, f"role {value!r} is not a role in metadata{_WHERE}"
+    elif ref.kind == "responsible-role":
+        if value not in merged.role_ids:
+            return RESPONSIBLE_ROLE, f"responsible role {value!r} is not a role in metadata{_WHERE}"
+    elif ref.kind == "component":
+        if not merged.in_groups(value, ("components",)):
+            return COMPONENT, f"component {value} is not a component{_WHERE}"
+    elif ref.kind == "location" and not merged.in_groups(value, ("locations",)):
+        return LOCATION, f"location {value} is not a location in metadata{_WHERE}"
+    return None
+
+
+_WHERE = " of this document or the documents it imports"
+_IMPORTED = " or the documents it imports"
+
+
+def _check_fragment(ref: Ref, local: Index) -> tuple[Rule, str] | None:
+    target = unquote(ref.value[1:])
+    if local.in_groups(target, ("resources",)):
+        return None
+    strict = ref.detail == "reference" or ref.detail.startswith("import")
+    if not strict and (target in local.uuids or target in local.ids):
+        return None
+    place = f"{ref.detail} " if ref.detail.startswith("import") else ""
+    return BACK_MATTER_RESOURCE, f"{place}href {ref.value} names no back-matter resource of this document"
+
+
+def _relative_file(href: str) -> str | None:
+    """The path an href names when it is a relative file reference, else None (URLs, fragments, urns)."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    return unquote(parts.path)
+
+
+def _follow(href: str, base_dir: Path, name: str, local: Index) -> tuple[Index | None, str | None]:
+    """The index of an imported document (None when it cannot be followed), and the problem to report."""
+    _, root_key, title = _IMPORTS[name]
+    candidates: list[str] = []
+    if href.startswith("#"):
+        for rlink in local.rlinks.get(unquote(href[1:]), ()):
+            path = _relative_file(rlink)
+            if path is not None:
+                candidates.append(path)
+        if not candidates:
+            return None, None  # a missing resource is reported as such; a remote one cannot be checked here
+    else:
+        path = _relative_file(href)
+        if path is None:
+            return None, None
+        candidates.append(path)
+    resolved = [(base_dir / c).resolve() for c in candidates]
+    existing = [p for p in resolved if p.is_file()]
+    if not existing:
+        return None, f"{name} href {href!r} names no file: {resolved[0]} does not exist"
+    target = existing[0]
+    try:
+        stat = target.stat()
+        imported = _imported_index(str(target), stat.st_mtime_ns, stat.st_size, root_key, 0)
+    except LoadError as exc:
+        return None, f"{name} href {href!r} cannot be read: {exc.problems[0].message}"
+    except OSError as exc:
+        return None, f"{name} href {href!r} cannot be read: {exc.strerror or exc}"
+    if isinstance(imported, str):
+        return None, f"{name} href {href!r} names {imported}, not {title}"
+    return imported, None
+
+
+@lru_cache(maxsize=256)
+def _imported_index(path: str, mtime_ns: int, size: int, root_key: str, depth: int) -> Index | str:
+    """The definitions of an imported document and of what it imports in turn; cached per file version.
+
+    Returns the kind's title instead when the file holds another model.
+    """
+    from oscal_poam.io.load import decode, root_kind
+
+    raw_bytes = Path(path).read_bytes()
+    _, raw, _ = decode(raw_bytes, path)
+    kind, _content = root_kind(raw, path)
+    if kind.root_key != root_key:
+        return ("an " if kind.title[0] in "aeiou" else "a ") + kind.title
+    found = index(raw)
+    combined = Index()
+    combined.merge_definitions(found)
+    for name, (href, _pointer) in found.imports.items():
+        deeper: Index | str | None = None
+        rel = _relative_file(href)
+        nested = (Path(path).parent / rel).resolve() if rel is not None else None
+        if depth < _MAX_IMPORT_DEPTH and nested is not None and nested.is_file():
+            try:
+                st = nested.stat()
+                deeper = _imported_index(str(nested), st.st_mtime_ns, st.st_size, _IMPORTS[name][1], depth + 1)
+            except (LoadError, OSError):
+                deeper = None
+        if isinstance(deeper, Index):
+            combined.merge_definitions(deeper)
+            combined.complete = combined.complete and deeper.complete
+        else:
+            combined.complete = False
+    return combined
