@@ -2,3 +2,5 @@
 
 Importing this package imports every rule module, which fills the registry.
 """
+
+from oscal_poam.rules import credibility, ssp  # noqa: F401

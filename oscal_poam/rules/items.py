@@ -1,0 +1,242 @@
+"""What a POA&M says about each of its items, read from the places docs/conventions.md names.
+
+The rules (credibility, SSP reconciliation, POA&M against results) all need the same facts
+about an item: which requirement it is for, its risk and status, its planned remediation with
+milestones, owner, resources and verification. Reading them once, with the JSON pointer of
+each place, keeps every rule pointing at the place a person must edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from oscal_poam.cmmc import vocab
+from oscal_poam.io import pointers
+from oscal_poam.io.models import text
+
+if TYPE_CHECKING:
+    from trestle.oscal.common import Risk, Task
+    from trestle.oscal.poam import PlanOfActionAndMilestones, PoamItem
+
+    from oscal_poam.cmmc.catalog import Requirement
+
+ROOT = "plan-of-action-and-milestones"
+CONDITIONAL_DAYS = 180
+"""A Conditional CMMC Status lasts 180 days from its status date (32 CFR 170.21(b))."""
+
+RISK_STATUSES = ("open", "investigating", "remediating", "deviation-requested", "deviation-approved", "closed")
+CLOSED = "closed"
+
+# A CMMC id (AC.L2-3.1.1, AC.L1-b.1.i, AC.L3-3.1.2e) or a bare NIST SP 800-171/172 number (3.1.1, 3.1.2e).
+_REQUIREMENT_ID = re.compile(
+    r"\b[A-Za-z]{2}\.L[123]-(?:b\.\d+\.[ivxlcdm]+|\d+\.\d+\.\d+e?)\b|(?<![\w.])3\.\d{1,2}\.\d{1,2}e?(?![\w.])",
+    re.IGNORECASE,
+)
+
+
+def pointer(*tokens: str | int) -> str:
+    """A JSON pointer below the POA&M's root key."""
+    return pointers.join(ROOT, *tokens)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A model object and the JSON pointer of its place in the POA&M."""
+
+    obj: Any
+    pointer: str
+
+
+@dataclass(frozen=True)
+class PoamItemView:
+    """The credibility facts of one POA&M item; pointers are into the POA&M document."""
+
+    index: int
+    item: PoamItem
+    pointer: str
+    requirement: Requirement | None
+    requirement_text: str
+    """What the item names as its requirement (prop value or the title's leading id), '' when nothing."""
+    named_requirements: tuple[str, ...]
+    """Official ids (labels) of every distinct requirement the item's props and title name, in order."""
+    risk: Located | None
+    risk_problem: str
+    """Why no risk could be read ('' when one was), for the status rule's message."""
+    planned: Located | None
+    milestones: tuple[Located, ...]
+    verifications: tuple[Located, ...]
+    owner_roles: tuple[Located, ...]
+    """responsible-roles entries with role-id `remediation-owner` on the planned remediation's tasks."""
+
+    @property
+    def subject(self) -> str:
+        if self.requirement is not None:
+            return self.requirement.label
+        if self.item.uuid:
+            return str(self.item.uuid)
+        return str(self.item.title)
+
+    @property
+    def status(self) -> str | None:
+        return text(self.risk.obj.status) if self.risk is not None else None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CLOSED
+
+    def status_entry(self) -> Located | None:
+        """The latest risk-log entry: its `start` is the item's status date."""
+        if self.risk is None or self.risk.obj.risk_log is None:
+            return None
+        entries = list(enumerate(self.risk.obj.risk_log.entries))
+        if not entries:
+            return None
+        index, latest = max(entries, key=lambda pair: (pair[1].start, pair[0]))
+        return Located(latest, f"{self.risk.pointer}/risk-log/entries/{index}")
+
+    @property
+    def status_date(self) -> dt.date | None:
+        entry = self.status_entry()
+        return entry.obj.start.date() if entry is not None else None
+
+
+@dataclass(frozen=True)
+class PoamFacts:
+    """The POA&M's own CMMC metadata and every item read per the conventions."""
+
+    level: int | None
+    level_text: str | None
+    status_date: dt.date | None
+    status_date_text: str | None
+    items: tuple[PoamItemView, ...]
+
+    @property
+    def conditional(self) -> bool:
+        """Level 2 or 3 with a Conditional CMMC Status Date: the 180-day clock runs."""
+        return self.level in (2, 3) and self.status_date is not None
+
+    @property
+    def deadline(self) -> dt.date | None:
+        if self.status_date is None:
+            return None
+        return self.status_date + dt.timedelta(days=CONDITIONAL_DAYS)
+
+
+def read_poam(poam: PlanOfActionAndMilestones) -> PoamFacts:
+    level_text = vocab.prop_value(poam.metadata.props, vocab.LEVEL)
+    level = int(level_text) if level_text in ("1", "2", "3") else None
+    date_text = vocab.prop_value(poam.metadata.props, vocab.STATUS_DATE)
+    status_date = _parse_date(date_text)
+    risks = {str(r.uuid): Located(r, pointer("risks", i)) for i, r in enumerate(poam.risks or [])}
+    items = tuple(_read_item(i, item, risks, level) for i, item in enumerate(poam.poam_items))
+    return PoamFacts(level, level_text, status_date, date_text, items)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def requirement_ids_in(value: str) -> list[str]:
+    """Every requirement-like id in `value`, in order of appearance."""
+    return [m.group(0) for m in _REQUIREMENT_ID.finditer(value)]
+
+
+def _leading_id(title: str) -> str:
+    first = title.strip().split(maxsplit=1)[0] if title.strip() else ""
+    return first.strip(":,;-–—()[]")
+
+
+def _read_item(index: int, item: PoamItem, risks: dict[str, Located], level: int | None) -> PoamItemView:
+    from oscal_poam.cmmc.catalog import normalize_requirement_id
+
+    here = pointer("poam-items", index)
+    declared = vocab.prop_values(item.props, vocab.REQUIREMENT)
+    requirement_text = declared[0] if declared else _leading_id(item.title)
+    requirement = normalize_requirement_id(requirement_text, level) if requirement_text else None
+    if requirement is None and not declared:
+        requirement_text = ""
+
+    named: list[str] = []
+    for source in [*declared, item.title]:
+        for found in requirement_ids_in(source):
+            resolved = normalize_requirement_id(found, level)
+            if resolved is not None and resolved.label not in named:
+                named.append(resolved.label)
+
+    risk, problem = _related_risk(item, risks)
+    planned = _planned_remediation(risk)
+    milestones: list[Located] = []
+    verifications: list[Located] = []
+    owners: list[Located] = []
+    if planned is not None:
+        for t_index, task in enumerate(planned.obj.tasks or []):
+            task_pointer = f"{planned.pointer}/tasks/{t_index}"
+            for located in _walk_task(task, task_pointer):
+                kind = text(located.obj.type)
+                if kind == "milestone":
+                    milestones.append(located)
+                elif kind == "action" and vocab.prop_value(located.obj.props, vocab.TASK_PURPOSE) == "verification":
+                    verifications.append(located)
+                for r_index, role in enumerate(located.obj.responsible_roles or []):
+                    if role.role_id == vocab.OWNER_ROLE:
+                        owners.append(Located(role, f"{located.pointer}/responsible-roles/{r_index}"))
+    return PoamItemView(
+        index=index,
+        item=item,
+        pointer=here,
+        requirement=requirement,
+        requirement_text=requirement_text,
+        named_requirements=tuple(named),
+        risk=risk,
+        risk_problem=problem,
+        planned=planned,
+        milestones=tuple(milestones),
+        verifications=tuple(verifications),
+        owner_roles=tuple(owners),
+    )
+
+
+def _walk_task(task: Task, here: str) -> list[Located]:
+    """A task and its subtasks, depth first: milestones may be grouped under a parent task."""
+    found = [Located(task, here)]
+    for index, sub in enumerate(task.tasks or []):
+        found.extend(_walk_task(sub, f"{here}/tasks/{index}"))
+    return found
+
+
+def _related_risk(item: PoamItem, risks: dict[str, Located]) -> tuple[Located | None, str]:
+    related = [str(r.risk_uuid) for r in item.related_risks or []]
+    if not related:
+        return None, "has no related risk, so it has no status"
+    for uuid in related:
+        if uuid in risks:
+            return risks[uuid], ""
+    return None, f"names related risk {related[0]}, which is not among the POA&M's risks"
+
+
+def _planned_remediation(risk: Located | None) -> Located | None:
+    if risk is None:
+        return None
+    found: Risk = risk.obj
+    for index, response in enumerate(found.remediations or []):
+        if text(response.lifecycle) == "planned":
+            return Located(response, f"{risk.pointer}/remediations/{index}")
+    return None
+
+
+def task_date(task: Task) -> dt.date | None:
+    """A milestone's date: `timing.on-date.date`."""
+    timing = task.timing
+    on_date = getattr(timing, "on_date", None)
+    if on_date is None:
+        return None
+    date: dt.datetime = on_date.date
+    return date.date()
