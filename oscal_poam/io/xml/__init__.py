@@ -1,17 +1,50 @@
-"""OSCAL XML: reading into and writing from the same data the JSON path uses."""
+"""OSCAL XML: reading into and writing from the same data the JSON path uses.
+
+OSCAL JSON data is the pivot: a model is written as XML through
+`oscal_poam.io.write.to_data`, and XML is read into JSON data that
+`oscal_poam.io.load.validate` turns into a model. One binding, generated
+from the metaschema, serves every model.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from oscal_poam.errors import LoadError, WriteError
+from oscal_poam.errors import LoadError
 
 
 def read_xml(data: bytes, source: str, max_bytes: int) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse OSCAL XML into OSCAL JSON data, with the source line of each JSON pointer."""
-    raise LoadError.single("OSCAL XML is not supported yet", source)
+    from lxml import etree
+
+    from oscal_poam.io.load import NotOscalError
+    from oscal_poam.io.xml import reader
+    from oscal_poam.io.xml.binding_table import ROOTS
+    from oscal_poam.io.xml.definitions import OSCAL_NAMESPACE
+    from oscal_poam.io.xml.safe_parse import parse_xml
+
+    root = parse_xml(data, source, max_bytes)
+    root_key = reader.root_definition(root)
+    if root_key is None:
+        qname = etree.QName(root)
+        expected = ", ".join(sorted(ROOTS))
+        if qname.namespace != OSCAL_NAMESPACE:
+            where = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
+            found = f"<{qname.localname}> in {where}"
+            message = f"not an OSCAL document: the root element is {found}, not in {OSCAL_NAMESPACE}"
+        else:
+            message = f"not an OSCAL document: the root element is <{qname.localname}>; expected one of {expected}"
+        raise NotOscalError.single(message, source, line=root.sourceline)  # type: ignore[arg-type]
+    try:
+        return reader.read(root, root_key)
+    except reader.XmlDataError as exc:
+        raise LoadError.single(exc.message, source, pointer=exc.pointer, line=exc.line) from None
+    except RecursionError:
+        raise LoadError.single("document is nested too deeply", source) from None
 
 
 def dump_xml(data: dict[str, Any]) -> bytes:
-    """Serialize OSCAL JSON data (wrapped in its root key) as OSCAL XML."""
-    raise WriteError("OSCAL XML is not supported yet")
+    """Serialize OSCAL JSON data (wrapped in its root key) as pretty-printed UTF-8 OSCAL XML."""
+    from oscal_poam.io.xml import writer
+
+    return writer.dump(data)

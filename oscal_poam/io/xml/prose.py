@@ -1,0 +1,34 @@
+"""Markup values between the binding and the Markdown <-> XML conversion.
+
+The conversion itself lives in `markup`; this module loads it once and keeps
+the binding's calls typed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import Protocol, cast
+
+from lxml import etree
+
+
+class _Markup(Protocol):
+    def markdown_to_xml(self, parent: etree._Element, markdown: str, multiline: bool) -> None: ...
+
+    def xml_to_markdown(self, element: etree._Element, multiline: bool) -> str: ...
+
+
+@cache
+def _markup() -> _Markup:
+    return cast(_Markup, importlib.import_module("oscal_poam.io.xml.markup"))
+
+
+def to_xml(parent: etree._Element, markdown: str, multiline: bool) -> None:
+    """Append the XML markup for `markdown` to `parent`."""
+    _markup().markdown_to_xml(parent, markdown, multiline)
+
+
+def to_markdown(element: etree._Element, multiline: bool) -> str:
+    """The Markdown for the content of `element`."""
+    return _markup().xml_to_markdown(element, multiline)

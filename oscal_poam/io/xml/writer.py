@@ -1,0 +1,340 @@
+"""OSCAL JSON data to OSCAL XML, driven by the generated binding table.
+
+Each (definition, element name) pair is compiled once into a closure that
+builds its element with lxml; nothing inspects models or the table per node.
+Indentation is written while building, and only between structural elements
+and between blocks of multiline markup: a serializer's pretty-printer would
+also indent between inline elements such as `<em>a</em><strong>b</strong>`,
+which changes the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from lxml import etree
+
+from oscal_poam.errors import WriteError
+from oscal_poam.io import pointers
+from oscal_poam.io.xml import prose
+from oscal_poam.io.xml.binding_table import DEFINITIONS, ROOTS
+from oscal_poam.io.xml.definitions import BLOCK_ELEMENTS, OSCAL_NAMESPACE, Assembly, Child, Field, Flag
+
+_NS = "{" + OSCAL_NAMESPACE + "}"
+_BLOCKS = frozenset(_NS + name for name in BLOCK_ELEMENTS)
+# children of these are blocks or cells: whitespace between them carries no text
+_INDENTABLE = frozenset(_NS + name for name in ("ul", "ol", "table", "thead", "tbody", "tfoot", "tr"))
+_SubElement = etree.SubElement
+
+Emit = Callable[[etree._Element, Any, int], None]
+"""Build the element(s) for a value under a parent; the int is the new elements' depth."""
+
+
+class DataError(Exception):
+    """The data does not fit the binding; `path` is filled in while unwinding."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path: list[str | int] = []
+
+
+class _Indent:
+    def __init__(self) -> None:
+        self._cache: list[str] = []
+
+    def __getitem__(self, depth: int) -> str:
+        while len(self._cache) <= depth:
+            self._cache.append("\n" + "  " * len(self._cache))
+        return self._cache[depth]
+
+
+_IND = _Indent()
+for _depth in range(64):
+    _IND[_depth]
+
+
+def scalar_text(value: Any) -> str:
+    """The XML text of a JSON scalar."""
+    if type(value) is str:
+        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        text = format(Decimal(repr(value)), "f")
+        return text
+    raise DataError(f"must be a string, number or boolean, not {type(value).__name__}")
+
+
+def _set_text(element: etree._Element, text: str) -> None:
+    try:
+        element.text = text
+    except ValueError:
+        raise DataError("contains characters that XML cannot carry") from None
+
+
+def _indent_blocks(element: etree._Element, depth: int) -> None:
+    """Indent the blocks of multiline markup at `depth`, where whitespace between them is insignificant."""
+    if len(element) == 0 or (element.text and not element.text.isspace()):
+        return
+    for child in element:
+        if child.tag not in _BLOCKS or (child.tail and not child.tail.isspace()):
+            return
+    element.text = _IND[depth]
+    for child in element:
+        child.tail = _IND[depth]
+        _indent_inside(child, depth + 1)
+    element[-1].tail = _IND[depth - 1]
+
+
+def _indent_inside(element: etree._Element, depth: int) -> None:
+    if element.tag not in _INDENTABLE or len(element) == 0 or (element.text and not element.text.isspace()):
+        return
+    for child in element:
+        if child.tail and not child.tail.isspace():
+            return
+    element.text = _IND[depth]
+    for child in element:
+        child.tail = _IND[depth]
+        _indent_inside(child, depth + 1)
+    element[-1].tail = _IND[depth - 1]
+
+
+def _flag_attributes(flags: tuple[Flag, ...]) -> Callable[[dict[str, Any]], dict[str, str]]:
+    names = tuple(flag.name for flag in flags)
+
+    def attributes(value: dict[str, Any]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name in names:
+            item = value.get(name)
+            if item is not None:
+                try:
+                    out[name] = scalar_text(item)
+                except DataError as exc:
+                    exc.path.append(name)
+                    raise
+        return out
+
+    return attributes
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self._emitters: dict[tuple[str, str | None], Emit] = {}
+        self._fillers: dict[str, tuple[Callable[[dict[str, Any]], dict[str, str]], Emit]] = {}
+
+    def emitter(self, key: str, tag: str | None) -> Emit:
+        cached = self._emitters.get((key, tag))
+        if cached is not None:
+            return cached
+        definition = DEFINITIONS[key]
+        if isinstance(definition, Assembly):
+            if tag is None:
+                raise ValueError(f"{key}: an assembly needs an element name")
+            emit = self._assembly(key, _NS + tag)
+        else:
+            emit = self._field(definition, None if tag is None else _NS + tag)
+        self._emitters[(key, tag)] = emit
+        return emit
+
+    def filler(self, key: str) -> tuple[Callable[[dict[str, Any]], dict[str, str]], Emit]:
+        """For an assembly: its attributes from a value, and the builder of its children."""
+        cached = self._fillers.get(key)
+        if cached is not None:
+            return cached
+        definition = DEFINITIONS[key]
+        assert isinstance(definition, Assembly)
+        known = frozenset([flag.name for flag in definition.flags] + [child.json for child in definition.model])
+        steps: list[tuple[str, Emit]] = []
+
+        def fill(element: etree._Element, value: Any, depth: int) -> None:
+            if not known.issuperset(value):
+                extra = next(k for k in value if k not in known)
+                exc = DataError(f"{extra!r} is not a property OSCAL allows here")
+                exc.path.append(extra)
+                raise exc
+            for json_key, emit in steps:
+                item = value.get(json_key)
+                if item is not None:
+                    try:
+                        emit(element, item, depth + 1)
+                    except DataError as exc:
+                        exc.path.append(json_key)
+                        raise
+            if len(element):
+                element.text = _IND[depth + 1]
+                element[-1].tail = _IND[depth]
+
+        entry = (_flag_attributes(definition.flags), fill)
+        self._fillers[key] = entry
+        steps.extend((child.json, self._child(child)) for child in definition.model)
+        return entry
+
+    def _assembly(self, key: str, qtag: str) -> Emit:
+        attributes, fill = self.filler(key)
+
+        def emit(parent: etree._Element, value: Any, depth: int) -> None:
+            if type(value) is not dict:
+                raise DataError(f"must be an object, not {type(value).__name__}")
+            element = _SubElement(parent, qtag, attributes(value))
+            element.tail = _IND[depth]
+            fill(element, value, depth)
+
+        return emit
+
+    def _field(self, definition: Field, qtag: str | None) -> Emit:
+        vtype = definition.type
+        if qtag is None:
+            return self._unwrapped()
+        if vtype == "markup-line" or vtype == "markup-multiline":
+            text_of: Callable[[etree._Element, Any, int], None] = self._markup(vtype == "markup-multiline")
+        else:
+
+            def text_of(element: etree._Element, value: Any, depth: int) -> None:
+                _set_text(element, scalar_text(value))
+
+        if not definition.flags:
+
+            def emit(parent: etree._Element, value: Any, depth: int) -> None:
+                element = _SubElement(parent, qtag)
+                element.tail = _IND[depth]
+                text_of(element, value, depth)
+
+            return emit
+
+        attributes = _flag_attributes(definition.flags)
+        value_key = str(definition.value_key)
+        known = frozenset(flag.name for flag in definition.flags) | {value_key}
+
+        def emit_with_flags(parent: etree._Element, value: Any, depth: int) -> None:
+            if type(value) is not dict:
+                raise DataError(f"must be an object, not {type(value).__name__}")
+            if not known.issuperset(value):
+                extra = next(k for k in value if k not in known)
+                exc = DataError(f"{extra!r} is not a property OSCAL allows here")
+                exc.path.append(extra)
+                raise exc
+            content = value.get(value_key)
+            if content is None:
+                raise DataError(f"{value_key!r} is missing")
+            element = _SubElement(parent, qtag, attributes(value))
+            element.tail = _IND[depth]
+            text_of(element, content, depth)
+
+        return emit_with_flags
+
+    @staticmethod
+    def _markup(multiline: bool) -> Emit:
+        to_xml = prose.to_xml
+
+        def markup(element: etree._Element, value: Any, depth: int) -> None:
+            if type(value) is not str:
+                raise DataError(f"must be a string, not {type(value).__name__}")
+            try:
+                to_xml(element, value, multiline)
+            except ValueError as exc:
+                raise DataError(f"cannot be written as XML markup: {exc}") from None
+            if multiline:
+                _indent_blocks(element, depth + 1)
+
+        return markup
+
+    @staticmethod
+    def _unwrapped() -> Emit:
+        to_xml = prose.to_xml
+
+        def emit(parent: etree._Element, value: Any, depth: int) -> None:
+            if type(value) is not str:
+                raise DataError(f"must be a string, not {type(value).__name__}")
+            holder = etree.Element(_NS + "prose")
+            try:
+                to_xml(holder, value, True)
+            except ValueError as exc:
+                raise DataError(f"cannot be written as XML markup: {exc}") from None
+            if holder.text and not holder.text.isspace():
+                raise DataError("markup outside a block cannot stand unwrapped")
+            for block in list(holder):
+                if block.tag not in _BLOCKS:
+                    raise DataError(f"<{etree.QName(block).localname}> cannot stand unwrapped")
+                parent.append(block)
+                block.tail = _IND[depth]
+                _indent_inside(block, depth + 1)
+
+        return emit
+
+    def _child(self, child: Child) -> Emit:
+        item = self.emitter(child.definition, child.xml)
+        if not child.many:
+            return item
+        item = self._array(item)
+        if child.wrapper is None:
+            return item
+        return self._wrapped(item, _NS + child.wrapper)
+
+    @staticmethod
+    def _array(item: Emit) -> Emit:
+        def emit(parent: etree._Element, value: Any, depth: int) -> None:
+            if type(value) is not list:
+                raise DataError(f"must be an array, not {type(value).__name__}")
+            index = 0
+            try:
+                for index, entry in enumerate(value):  # noqa: B007 (index names the failing entry)
+                    item(parent, entry, depth)
+            except DataError as exc:
+                exc.path.append(index)
+                raise
+
+        return emit
+
+    @staticmethod
+    def _wrapped(item: Emit, qtag: str) -> Emit:
+        def emit(parent: etree._Element, value: Any, depth: int) -> None:
+            wrapper = _SubElement(parent, qtag)
+            wrapper.tail = _IND[depth]
+            item(wrapper, value, depth + 1)
+            if len(wrapper):
+                wrapper.text = _IND[depth + 1]
+                wrapper[-1].tail = _IND[depth]
+
+        return emit
+
+
+_COMPILER = _Compiler()
+
+
+def build(data: dict[str, Any]) -> etree._Element:
+    """The OSCAL XML element tree for wrapped OSCAL JSON data; raises WriteError when the data does not fit."""
+    if not isinstance(data, dict):
+        raise WriteError(f"cannot write XML: expected an object with an OSCAL root key, not {type(data).__name__}")
+    keys = [k for k in data if k != "$schema"]
+    if len(keys) != 1 or keys[0] not in ROOTS:
+        shown = ", ".join(map(repr, keys)) or "no keys"
+        raise WriteError(f"cannot write XML: expected exactly one OSCAL root key, found {shown}")
+    root_key = keys[0]
+    definition_key = ROOTS[root_key]
+    attributes, fill = _COMPILER.filler(definition_key)
+    value = data[root_key]
+    try:
+        if type(value) is not dict:
+            raise DataError(f"must be an object, not {type(value).__name__}")
+        root = etree.Element(_NS + root_key, attributes(value), nsmap={None: OSCAL_NAMESPACE})  # type: ignore[dict-item]
+        fill(root, value, 0)
+    except DataError as exc:
+        where = pointers.join(root_key, *reversed(exc.path))
+        raise WriteError(f"cannot write XML: {where or '/'}: {exc.message}") from None
+    return root
+
+
+def serialize(root: etree._Element) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8") + b"\n"
+
+
+def dump(data: dict[str, Any]) -> bytes:
+    """Pretty-printed UTF-8 OSCAL XML, with an XML declaration, for wrapped OSCAL JSON data."""
+    return serialize(build(data))
