@@ -84,6 +84,7 @@ REMARKS = {
 @dataclass(frozen=True)
 class Source:
     key: str
+    short: str
     title: str
     href: str
 
@@ -93,43 +94,51 @@ SOURCES = {
     for s in (
         Source(
             "32-cfr-170.14",
+            "32 CFR 170.14",
             "32 CFR 170.14, CMMC Model",
             "https://www.ecfr.gov/current/title-32/section-170.14",
         ),
         Source(
             "32-cfr-170.21",
+            "32 CFR 170.21",
             "32 CFR 170.21, Plan of Action and Milestones requirements",
             "https://www.ecfr.gov/current/title-32/section-170.21",
         ),
         Source(
             "32-cfr-170.24",
+            "32 CFR 170.24",
             "32 CFR 170.24, CMMC Scoring Methodology",
             "https://www.ecfr.gov/current/title-32/section-170.24",
         ),
         Source(
             "far-52.204-21",
+            "FAR 52.204-21",
             "FAR 52.204-21, Basic Safeguarding of Covered Contractor Information Systems",
             "https://www.acquisition.gov/far/52.204-21",
         ),
         Source(
             "nist-sp-800-171r2",
+            "NIST SP 800-171 Rev. 2",
             "NIST SP 800-171 Rev. 2, Protecting Controlled Unclassified Information in Nonfederal Systems and "
             "Organizations",
             "https://doi.org/10.6028/NIST.SP.800-171r2",
         ),
         Source(
             "nist-sp-800-171a",
+            "NIST SP 800-171A",
             "NIST SP 800-171A, Assessing Security Requirements for Controlled Unclassified Information",
             "https://doi.org/10.6028/NIST.SP.800-171A",
         ),
         Source(
             "nist-sp-800-172",
+            "NIST SP 800-172",
             "NIST SP 800-172 (February 2021), Enhanced Security Requirements for Protecting Controlled "
             "Unclassified Information",
             "https://doi.org/10.6028/NIST.SP.800-172",
         ),
         Source(
             "cmmc-model-overview-2.13",
+            "CMMC Model Overview v2.13",
             "DoD CIO, CMMC Model Overview, Version 2.13",
             "https://dodcio.defense.gov/CMMC/Documentation/",
         ),
@@ -157,6 +166,19 @@ def catalog_name(level: int, fmt: str = "json") -> str:
 
 def profile_name(level: int, fmt: str = "json") -> str:
     return f"cmmc-level{level}-profile.{fmt}"
+
+
+ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+def sort_id(number: str) -> str:
+    """`3.1.2e` -> `03.01.02e`, `b.1.ix` -> `b.1.09`: a key that sorts as the numbers do."""
+    if number.startswith("b.1."):
+        roman = [ROMAN[c] for c in number.removeprefix("b.1.")]
+        value = sum(-v if i + 1 < len(roman) and v < roman[i + 1] else v for i, v in enumerate(roman))
+        return f"b.1.{value:02d}"
+    suffix = "e" if number.endswith("e") else ""
+    return ".".join(f"{int(n):02d}" for n in number.removesuffix("e").split(".")) + suffix
 
 
 def control_id(label: str) -> str:
@@ -211,7 +233,10 @@ def _level1_controls(source: Path, family_names: dict[str, str]) -> list[Control
         label = row["l1_id"]
         cid = control_id(label)
         title = row["title_model"].removesuffix(L1_TITLE_SUFFIX)
-        props = [_prop(vocab.LABEL, label, ns=None)]
+        props = [
+            _prop(vocab.LABEL, label, ns=None),
+            _prop(vocab.SORT_ID, sort_id(row["far_52_204_21_paragraph"]), ns=None),
+        ]
         for nist_id in row["nist_800_171r2_ids"].split(";"):
             if nist_id.strip() not in level2_labels:
                 raise SourceError(f"{label}: maps to unknown SP 800-171 R2 requirement {nist_id!r}")
@@ -230,7 +255,7 @@ def _level2_controls(source: Path) -> list[Control]:
     for row in read_table(source, "l2_requirements.csv"):
         label = row["cmmc_id"]
         cid = control_id(label)
-        props = [_prop(vocab.LABEL, label, ns=None)]
+        props = [_prop(vocab.LABEL, label, ns=None), _prop(vocab.SORT_ID, sort_id(row["nist_id"]), ns=None)]
         if row["points"]:
             props.append(_prop(vocab.POINTS, row["points"]))
         if row["partial_points"]:
@@ -257,6 +282,7 @@ def _level3_controls(source: Path) -> list[Control]:
         cid = control_id(label)
         props = [
             _prop(vocab.LABEL, label, ns=None),
+            _prop(vocab.SORT_ID, sort_id(row["nist_id"]), ns=None),
             _prop(vocab.POINTS, row["points"]),
             _prop(vocab.POAM_ELIGIBLE, row["poam_eligible"]),
         ]
@@ -282,7 +308,7 @@ def _groups(controls: Iterable[Control]) -> list[cat.Group2]:
     ]
 
 
-def _metadata(title: str, level: int, remarks: str) -> com.Metadata:
+def _metadata(title: str, level: int, remarks: str, sources: Sequence[str] = ()) -> com.Metadata:
     return com.Metadata(
         title=title,
         published=PUBLISHED,
@@ -290,8 +316,14 @@ def _metadata(title: str, level: int, remarks: str) -> com.Metadata:
         version=CONTENT_VERSION,
         oscal_version=com.OscalVersion(OSCAL_VERSION),
         props=[_prop(vocab.LEVEL, str(level))],
+        links=[com.Link(href=f"#{_source_uuid(key)}", rel="reference", text=SOURCES[key].short) for key in sources]
+        or None,
         remarks=remarks,
     )
+
+
+def _source_uuid(key: str) -> str:
+    return stable_uuid("cmmc-source", key)
 
 
 def _back_matter(level: int) -> com.BackMatter:
@@ -300,7 +332,7 @@ def _back_matter(level: int) -> com.BackMatter:
         src = SOURCES[key]
         resources.append(
             com.Resource(
-                uuid=stable_uuid("cmmc-source", src.key),
+                uuid=_source_uuid(src.key),
                 title=src.title,
                 rlinks=[com.Rlink(href=src.href)],
             )
@@ -320,7 +352,7 @@ def build_catalog(level: int, source: Path = DEFAULT_SOURCE) -> cat.Catalog:
         raise ValueError(f"no CMMC level {level}")
     return cat.Catalog(
         uuid=stable_uuid("cmmc-catalog", level, CONTENT_VERSION),
-        metadata=_metadata(TITLES[level], level, REMARKS[level]),
+        metadata=_metadata(TITLES[level], level, REMARKS[level], LEVEL_SOURCES[level]),
         groups=_groups(controls),
         back_matter=_back_matter(level),
     )

@@ -13,6 +13,7 @@ NS = "urn:oscal-poam:cmmc"
 
 # Catalog control props.
 LABEL = "label"  # OSCAL's own (no namespace): the official id, AC.L2-3.1.1
+SORT_ID = "sort-id"  # OSCAL's own (no namespace): orders controls within a family, 03.01.01
 POINTS = "points"  # value subtracted when NOT MET; absent for CA.L2-3.12.4
 PARTIAL_POINTS = "partial-points"  # 3 for IA.L2-3.5.3 and SC.L2-3.13.11
 REQUIREMENT_TYPE = "requirement-type"  # basic | derived

@@ -151,3 +151,12 @@ def test_back_matter_cites_the_sources() -> None:
         for source in wanted[level]:
             assert any(t.startswith(source + ",") or t.startswith(source + " ") for t in titles), (level, source)
         assert all(r["rlinks"][0]["href"].startswith("https://") for r in resources)
+        links = json.loads(path.read_text())["catalog"]["metadata"]["links"]
+        assert sorted(link["href"] for link in links) == sorted(f"#{r['uuid']}" for r in resources)
+
+
+def test_sort_ids_sort_as_the_numbers_do() -> None:
+    assert gen_catalogs.sort_id("3.1.2") < gen_catalogs.sort_id("3.1.10")
+    assert gen_catalogs.sort_id("3.14.6e") == "03.14.06e"
+    numerals = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
+    assert [gen_catalogs.sort_id(f"b.1.{n}") for n in numerals] == [f"b.1.{i:02d}" for i in range(1, 16)]
