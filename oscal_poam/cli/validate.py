@@ -1,0 +1,141 @@
+"""`oscal-poam validate PATH...`: check every OSCAL file of a repository."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from oscal_poam.cli.common import AsOf, ExitCode, err, out, parse_as_of
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from oscal_poam.diagnostics import Diagnostic
+    from oscal_poam.validate.run import ValidationReport
+
+_COLOURS = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_PROGRESS_AFTER = 0.5
+"""Seconds a run must take before a progress bar is worth drawing."""
+
+
+def validate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files and folders to check; folders are walked for JSON, YAML and XML files."),
+    ],
+    format: Annotated[Literal["text", "json", "sarif"], typer.Option("--format", "-f", help="Output format.")] = "text",
+    fail_on: Annotated[
+        Literal["warning", "error"],
+        typer.Option("--fail-on", help="Exit 1 when a diagnostic of this severity or higher stands."),
+    ] = "error",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes to check files in; default: the number of cores."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", "-e", help="A .gitignore-style pattern of paths to skip; repeat for more."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+    ] = None,
+    as_of: AsOf = None,
+) -> None:
+    """Check OSCAL files: the model, unique UUIDs, references, imports, and the CMMC rules where they apply."""
+    from oscal_poam.diagnostics import Severity
+    from oscal_poam.errors import UsageError
+    from oscal_poam.validate.run import validate_files
+    from oscal_poam.validate.walk import candidate_files
+
+    day = parse_as_of(as_of)
+    try:
+        files = candidate_files(paths, exclude or ())
+    except FileNotFoundError as exc:
+        raise UsageError(f"no such file or folder: {exc.args[0]}") from None
+    bar = _LazyProgress(len(files)) if err.is_terminal and not err.is_dumb_terminal else None
+    try:
+        report = validate_files(files, jobs=jobs, as_of=day, progress=bar)
+    finally:
+        if bar is not None:
+            bar.stop()
+    _emit(report, format, output)
+    if report.fails(Severity(fail_on)):
+        raise typer.Exit(ExitCode.DIAGNOSTICS)
+
+
+def _emit(report: ValidationReport, fmt: Literal["text", "json", "sarif"], output: Path | None) -> None:
+    from oscal_poam.render import render
+
+    diagnostics = sorted(report.diagnostics, key=lambda d: d.sort_key)
+    checked = f"{len(report.files)} file{'' if len(report.files) == 1 else 's'} checked, {report.oscal_files} OSCAL"
+    if output is not None:
+        from oscal_poam.io.write import atomic_write_bytes
+
+        atomic_write_bytes(output, render(diagnostics, fmt).encode("utf-8"))
+        from oscal_poam.render.counts import summary_line
+
+        err.print(f"{checked}: {summary_line(diagnostics)}; report written to {output}", markup=False)
+        return
+    if fmt != "text":
+        out.file.write(render(diagnostics, fmt))
+        out.file.flush()
+        return
+    for d in diagnostics:
+        out.print(_styled(d))
+    from oscal_poam.render.counts import summary_line
+
+    out.print(f"{checked}: {summary_line(diagnostics)}", markup=False)
+
+
+def _styled(d: Diagnostic) -> object:
+    from rich.text import Text
+
+    from oscal_poam.render.text import line, place
+
+    text = line(d)
+    head = place(d) + ": "
+    severity = d.severity.value
+    rest = text[len(head) + len(severity) :]
+    return Text.assemble((head, "bold"), (severity, _COLOURS[severity]), rest)
+
+
+class _LazyProgress:
+    """A progress bar on stderr that appears only once the run has taken a while."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.started = time.monotonic()
+        self.drawn = 0.0
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.progress is None:
+            if now - self.started < _PROGRESS_AFTER or done >= total:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            # No refresh thread: the bar is drawn from this callback, so worker processes fork from one thread.
+            self.progress = Progress(
+                TextColumn("validating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+                auto_refresh=False,
+            )
+            self.task = self.progress.add_task("validating", total=total)
+            self.progress.start()
+        if self.task is not None and (now - self.drawn >= 0.1 or done >= total):
+            self.progress.update(self.task, completed=done)
+            self.progress.refresh()
+            self.drawn = now
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()

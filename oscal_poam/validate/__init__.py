@@ -1,0 +1,1 @@
+"""Validating a repository of OSCAL documents: which files, each file, and many files at once."""

@@ -1,0 +1,139 @@
+"""Validating one file of a repository: parse, model, integrity, and the CMMC rules where they apply.
+
+Nothing here raises for a bad file: every problem becomes a Diagnostic located
+by JSON pointer and, where the format has lines, by line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.errors import LoadError, Problem
+from oscal_poam.io.load import Document, NotOscalError, decode, max_bytes_default, validate
+from oscal_poam.rules.integrity import integrity
+from oscal_poam.rules.registry import rule
+
+NOT_OSCAL = rule(
+    "validate-not-oscal",
+    Severity.INFO,
+    "OSCAL 1.2.1 (document root element)",
+    "A JSON, YAML or XML file that is well-formed but not an OSCAL document is skipped.",
+    "validate",
+)
+MODEL = rule(
+    "validate-model",
+    Severity.ERROR,
+    "OSCAL 1.2.1 (model metaschema)",
+    "The file parses and is a valid OSCAL document of its model.",
+    "validate",
+)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What validating one file found."""
+
+    path: str
+    model: str | None  # the OSCAL root key, None when the file is not (readable) OSCAL
+    format: str | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def display_path(path: Path) -> str:
+    return path.as_posix()
+
+
+def validate_file(path: Path, *, as_of: dt.date | None = None) -> FileResult:
+    """Every diagnostic for the file at `path`; `as_of` is the date the CMMC date rules are evaluated at."""
+    shown = display_path(path)
+    limit = max_bytes_default()
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            message = f"file is {size:,} bytes, over the limit of {limit:,} bytes (OSCAL_POAM_MAX_BYTES)"
+            return FileResult(shown, None, None, (MODEL.diag(message, "", shown),))
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileResult(shown, None, None, (MODEL.diag(f"cannot read file: {exc.strerror or exc}", "", shown),))
+    return validate_bytes(data, shown, path=path, as_of=as_of)
+
+
+def validate_bytes(data: bytes, shown: str, *, path: Path | None = None, as_of: dt.date | None = None) -> FileResult:
+    try:
+        fmt, raw, lines = decode(data, shown)
+    except NotOscalError as exc:
+        return FileResult(shown, None, None, tuple(_not_oscal(exc, shown)))
+    except LoadError as exc:
+        return FileResult(shown, None, None, tuple(_problems(exc.problems, shown, {})))
+    try:
+        kind, model = validate(raw, shown)
+    except NotOscalError as exc:
+        return FileResult(shown, None, fmt, tuple(_not_oscal(exc, shown)))
+    except LoadError as exc:
+        root = _root_key(raw)
+        return FileResult(shown, root, fmt, tuple(_problems(exc.problems, shown, lines)))
+    doc = Document(kind=kind, model=model, format=fmt, source=shown, path=path, lines=lines)
+    base_dir = path.parent if path is not None else Path.cwd()
+    found = integrity(doc, base_dir=base_dir, data=raw)
+    from oscal_poam.validate.cmmc import cmmc_diagnostics
+
+    found.extend(cmmc_diagnostics(doc, raw, base_dir=base_dir, as_of=as_of or dt.date.today()))
+    return FileResult(shown, kind.root_key, fmt, tuple(_located(found, doc)))
+
+
+def _root_key(raw: Any) -> str | None:
+    if isinstance(raw, dict):
+        keys = [k for k in raw if k != "$schema"]
+        return str(keys[0]) if len(keys) == 1 else None
+    return None
+
+
+def _not_oscal(exc: NotOscalError, shown: str) -> Iterable[Diagnostic]:
+    for problem in exc.problems:
+        yield NOT_OSCAL.diag(problem.message, problem.pointer or "", shown, line=problem.line)
+
+
+def _problems(problems: Iterable[Problem], shown: str, lines: Mapping[str, int]) -> Iterable[Diagnostic]:
+    for problem in problems:
+        pointer = problem.pointer or ""
+        line = problem.line
+        if line is None and problem.pointer is not None:
+            line = _line_of(lines, pointer)
+        message = problem.message
+        if problem.line is not None and problem.column is not None:
+            message += f" (column {problem.column})"
+        yield MODEL.diag(message, pointer, shown, line=line)
+
+
+def _line_of(lines: Mapping[str, int], pointer: str) -> int | None:
+    probe = pointer
+    while True:
+        if probe in lines:
+            return lines[probe]
+        if not probe:
+            return None
+        probe = probe.rsplit("/", 1)[0]
+
+
+def _located(found: Iterable[Diagnostic], doc: Document) -> list[Diagnostic]:
+    """Every diagnostic names this file and, where the format has lines, the line of its pointer."""
+    located = []
+    for d in found:
+        if d.document not in ("", doc.source):
+            located.append(d)  # about an imported document: its own name, its own places
+            continue
+        changes: dict[str, Any] = {}
+        if d.document != doc.source:
+            changes["document"] = doc.source
+        if d.line is None and doc.lines:
+            line = doc.line_of(d.pointer)
+            if line is not None:
+                changes["line"] = line
+        located.append(dataclasses.replace(d, **changes) if changes else d)
+    return sorted(located, key=lambda d: d.sort_key)

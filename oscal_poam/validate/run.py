@@ -1,0 +1,112 @@
+"""Validating many files, in parallel processes when there are enough of them to pay for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.context import BaseContext
+from pathlib import Path
+
+from oscal_poam.diagnostics import Diagnostic, Severity, has_at_least
+from oscal_poam.validate.one_file import FileResult, validate_file
+from oscal_poam.validate.walk import candidate_files
+
+PARALLEL_THRESHOLD = 8
+"""Below this many files, starting worker processes costs more than it saves."""
+
+Progress = Callable[[int, int], None]
+"""Called with (files done, files in all) as results arrive."""
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    files: tuple[FileResult, ...]
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for f in self.files for d in f.diagnostics]
+
+    def fails(self, threshold: Severity) -> bool:
+        return has_at_least(self.diagnostics, threshold)
+
+    @property
+    def oscal_files(self) -> int:
+        return sum(1 for f in self.files if f.model is not None)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def validate_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    excludes: Sequence[str] = (),
+    jobs: int | None = None,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> ValidationReport:
+    """Validate every candidate file under `paths`; results in path order whatever the number of jobs.
+
+    Raises FileNotFoundError when a path does not exist.
+    """
+    files = candidate_files(paths, excludes)
+    return validate_files(files, jobs=jobs, as_of=as_of, progress=progress)
+
+
+def validate_files(
+    files: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+) -> ValidationReport:
+    day = as_of or dt.date.today()
+    workers = max(1, min(jobs or default_jobs(), len(files)))
+    results: list[FileResult] = []
+    for result in _results(files, workers, day):
+        results.append(result)
+        if progress is not None:
+            progress(len(results), len(files))
+    return ValidationReport(tuple(results))
+
+
+def _results(files: Sequence[Path], workers: int, as_of: dt.date) -> Iterator[FileResult]:
+    if workers == 1 or len(files) < PARALLEL_THRESHOLD:
+        for file in files:
+            yield validate_file(file, as_of=as_of)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm_up()
+    # Chunks amortize pickling; several chunks per worker keep the workers evenly loaded when sizes vary.
+    chunk = max(1, min(32, len(files) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        yield from pool.map(_validate_one, files, [as_of] * len(files), chunksize=chunk)
+
+
+def _validate_one(path: Path, as_of: dt.date) -> FileResult:
+    return validate_file(path, as_of=as_of)
+
+
+def _context() -> BaseContext:
+    import multiprocessing
+
+    # fork shares the models imported once in the parent; elsewhere (or where fork is unavailable) the default.
+    if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _warm_up() -> None:
+    """Import the models and rules before forking, so that each worker does not import them again."""
+    import oscal_poam.rules  # noqa: F401
+    from oscal_poam.io.models import KINDS
+
+    for kind in KINDS:
+        kind.cls  # noqa: B018 - importing the module is the point
