@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from oscal_poam import __version__
-from oscal_poam.cli import derive as derive_cmd
 from oscal_poam.cli import info as info_cmd
 from oscal_poam.cli import validate as validate_cmd
 from oscal_poam.cli.common import ExitCode, err
@@ -41,7 +40,6 @@ def root(
 
 
 app.command("info")(info_cmd.info)
-app.command("derive")(derive_cmd.derive)
 app.command("validate")(validate_cmd.validate)
 
 
