@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from oscal_poam import __version__
+from oscal_poam.cli import catalog as catalog_cmd
 from oscal_poam.cli import info as info_cmd
 from oscal_poam.cli import validate as validate_cmd
 from oscal_poam.cli.common import ExitCode, err
@@ -40,6 +41,7 @@ def root(
 
 
 app.command("info")(info_cmd.info)
+app.command("catalog")(catalog_cmd.catalog)
 app.command("validate")(validate_cmd.validate)
 
 
