@@ -1,0 +1,16 @@
+"""The wheel carries the shipped catalogs and profiles inside the package, where oscal_poam.resources looks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tools import check_wheel
+
+
+def test_the_wheel_carries_the_shipped_documents(tmp_path: Path) -> None:
+    wanted = check_wheel.expected_members()
+    assert len(wanted) == 6
+    members = check_wheel.wheel_members(check_wheel.build_wheel(tmp_path))
+    assert wanted <= members
+    assert "oscal_poam/cmmc/catalog.py" in members
+    assert not any(m.startswith(("catalogs/", "profiles/")) for m in members)  # only inside the package

@@ -1,0 +1,60 @@
+"""Build the wheel and check that it carries the shipped catalogs and profiles inside the package.
+
+    python tools/check_wheel.py
+
+The wheel maps the top-level `catalogs/` and `profiles/` folders into
+`oscal_poam/` (pyproject's hatch `force-include`), where
+`oscal_poam.resources` finds them with importlib.resources. Building needs
+pip and the build backend (fetched by pip unless already cached).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = ("catalogs", "profiles")
+
+
+def expected_members(root: Path = ROOT) -> set[str]:
+    """The wheel paths of every shipped document."""
+    return {f"oscal_poam/{folder}/{path.name}" for folder in FOLDERS for path in sorted((root / folder).glob("*.json"))}
+
+
+def wheel_members(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return set(archive.namelist())
+
+
+def build_wheel(out: Path, root: Path = ROOT) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--quiet", "--wheel-dir", str(out)],
+        check=True,
+    )
+    (wheel,) = out.glob("oscal_poam-*.whl")
+    return wheel
+
+
+def main() -> int:
+    wanted = expected_members()
+    if not wanted:
+        print("error: no shipped catalogs or profiles to check", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="oscal-poam-wheel-") as folder:
+        wheel = build_wheel(Path(folder))
+        missing = sorted(wanted - wheel_members(wheel))
+        name = wheel.name
+    for member in missing:
+        print(f"missing from {name}: {member}", file=sys.stderr)
+    if missing:
+        return 1
+    print(f"{name} carries all {len(wanted)} shipped documents")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
