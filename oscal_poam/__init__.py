@@ -10,9 +10,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from oscal_poam.assess import closeout, eligibility, read_results, score  # noqa: F401
+    from oscal_poam.cmmc.assessment import Assessment, RequirementResult, read_assessment  # noqa: F401
     from oscal_poam.errors import LoadError, OscalPoamError, Problem, WriteError  # noqa: F401
     from oscal_poam.io.load import Document, load, load_model  # noqa: F401
     from oscal_poam.io.write import write  # noqa: F401
+    from oscal_poam.rules.check import CheckResult, check  # noqa: F401
+    from oscal_poam.rules.closeout import CloseoutResult  # noqa: F401
+    from oscal_poam.rules.eligibility import Verdict  # noqa: F401
+    from oscal_poam.rules.scoring import Score  # noqa: F401
 
 _LAZY = {
     "Document": "oscal_poam.io.load",
@@ -23,6 +29,18 @@ _LAZY = {
     "OscalPoamError": "oscal_poam.errors",
     "Problem": "oscal_poam.errors",
     "WriteError": "oscal_poam.errors",
+    "check": "oscal_poam.rules.check",
+    "CheckResult": "oscal_poam.rules.check",
+    "score": "oscal_poam.assess",
+    "eligibility": "oscal_poam.assess",
+    "closeout": "oscal_poam.assess",
+    "read_results": "oscal_poam.assess",
+    "read_assessment": "oscal_poam.cmmc.assessment",
+    "Assessment": "oscal_poam.cmmc.assessment",
+    "RequirementResult": "oscal_poam.cmmc.assessment",
+    "Score": "oscal_poam.rules.scoring",
+    "Verdict": "oscal_poam.rules.eligibility",
+    "CloseoutResult": "oscal_poam.rules.closeout",
 }
 
 __all__ = ["__version__", *sorted(_LAZY)]

@@ -10,7 +10,9 @@ import typer
 
 from oscal_poam import __version__
 from oscal_poam.cli import catalog as catalog_cmd
+from oscal_poam.cli import closeout as closeout_cmd
 from oscal_poam.cli import info as info_cmd
+from oscal_poam.cli import score as score_cmd
 from oscal_poam.cli import validate as validate_cmd
 from oscal_poam.cli.common import ExitCode, err
 
@@ -42,6 +44,8 @@ def root(
 
 app.command("info")(info_cmd.info)
 app.command("catalog")(catalog_cmd.catalog)
+app.command("score")(score_cmd.score)
+app.command("closeout")(closeout_cmd.closeout)
 app.command("validate")(validate_cmd.validate)
 
 

@@ -11,7 +11,8 @@ type and the Conditional CMMC Status Date. The verdict:
 - `final`: the closeout covers every POA&M requirement, each is now MET (or N/A), it ended no later than
   day 180 after the status date, and the right party performed it; no error diagnostic stands;
 - `conditional`: not (yet) closed out, but day 180 has not passed as of the given date;
-- `expired`: not closed out and day 180 has passed: the Conditional status has expired.
+- `expired`: not closed out and day 180 has passed as of the given date (or the closeout itself ended after
+  day 180): the Conditional status has expired.
 """
 
 from __future__ import annotations
@@ -398,11 +399,13 @@ def closeout(
     verdict: CloseoutVerdict
     if not errors:
         verdict = "final"
-    elif deadline is not None and as_of > deadline:
+    elif deadline is not None and (as_of > deadline or (end is not None and end > deadline)):
+        # A closeout that ended after day 180 shows the status had already expired, whatever `as_of` says.
         verdict = "expired"
+        when = max(as_of, end) if end is not None else as_of
         say(
             EXPIRED,
-            f"as of {as_of.isoformat()}, day {(as_of - deadline).days + CONDITIONAL_DAYS} after the Conditional "
+            f"as of {when.isoformat()}, day {(when - deadline).days + CONDITIONAL_DAYS} after the Conditional "
             f"CMMC Status Date, the POA&M is not closed out: the Conditional status expired after "
             f"{deadline.isoformat()}",
         )

@@ -1,0 +1,93 @@
+"""`oscal-poam closeout --poam POAM --results CLOSEOUT`: does a closeout assessment close the POA&M?
+
+JSON output (`--format json`) is one object with `verdict` (`final`, `conditional` or `expired`),
+`cmmc-status`, `level`, `assessment-type` (the initial assessment's, from the POA&M), `performed-by` (the
+closeout's), `status-date`, `deadline` (status date + 180 days), `closeout-date` (the day the closeout
+ended), `as-of`, `days-left`, `items` (one per POA&M requirement: `requirement`, `title`, `status` in the
+closeout, `closed`, `poam-items`), `extra-requirements`, and `diagnostics` (each with `rule_id`,
+`severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`).
+
+Exit status: 0 when the verdict is final, 1 otherwise, 3 when a file cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+
+if TYPE_CHECKING:
+    from oscal_poam.rules.closeout import CloseoutResult
+
+_STATUS_NAMES = {"met": "MET", "not-met": "NOT MET", "not-applicable": "N/A", "not-assessed": "not assessed"}
+
+
+def closeout(
+    poam: Annotated[Path, typer.Option("--poam", help="The OSCAL POA&M being closed out.")],
+    results: Annotated[Path, typer.Option("--results", help="The closeout assessment's OSCAL assessment results.")],
+    as_of: AsOf = None,
+    format: Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")] = "text",
+) -> None:
+    """Check a POA&M closeout assessment (32 CFR 170.21(b)): Final, still Conditional, or Expired."""
+    from oscal_poam.assess import closeout as check
+    from oscal_poam.io.load import load
+
+    day = parse_as_of(as_of) or dt.date.today()
+    poam_doc = load(poam, expect="plan-of-action-and-milestones")
+    results_doc = load(results, expect="assessment-results")
+    checked = check(poam_doc, results_doc, day)
+    if format == "json":
+        data = checked.to_dict()
+        data["diagnostics"] = [d.to_dict() for d in sorted(checked.diagnostics, key=lambda d: d.sort_key)]
+        out.print_json(json.dumps(data))
+    else:
+        _print_text(checked)
+    if checked.verdict != "final":
+        raise typer.Exit(ExitCode.DIAGNOSTICS)
+
+
+def _print_text(checked: CloseoutResult) -> None:
+    from rich.table import Table
+
+    from oscal_poam.render.text import render_text
+
+    table = Table(title="POA&M closeout", title_justify="left")
+    for name in ("Requirement", "Title", "Closeout finding", "Closed"):
+        table.add_column(name)
+    for item in checked.items:
+        table.add_row(
+            item.requirement.label,
+            item.requirement.title,
+            _STATUS_NAMES[item.status],
+            "yes" if item.closed else "no",
+        )
+    out.print(table)
+    for label, value in (
+        ("Conditional CMMC Status Date", checked.status_date),
+        ("Deadline (day 180)", checked.deadline),
+        ("Closeout ended", checked.closeout_date),
+    ):
+        out.print(f"{label}: {value.isoformat() if value else 'unknown'}", markup=False)
+    out.print(f"Performed by: {checked.performed_by or 'unknown'}", markup=False)
+    out.print(_verdict_line(checked), markup=False)
+    out.print(render_text(sorted(checked.diagnostics, key=lambda d: d.sort_key)), end="", markup=False)
+
+
+def _verdict_line(checked: CloseoutResult) -> str:
+    if checked.verdict == "final":
+        return f"Verdict: final: {checked.cmmc_status}"
+    if checked.verdict == "expired":
+        last = checked.deadline.isoformat() if checked.deadline else "unknown"
+        return f"Verdict: expired: {checked.cmmc_status}; day 180 was {last}"
+    left = checked.days_left
+    when = (
+        f"{left} day{'' if left == 1 else 's'} left as of {checked.as_of.isoformat()}"
+        if left is not None
+        else ("the deadline is unknown")
+    )
+    return f"Verdict: still conditional: {checked.cmmc_status}, {when}"
