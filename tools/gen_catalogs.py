@@ -45,7 +45,7 @@ PUBLISHED = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
 """`published` and `last-modified` of every generated document; change it with the content."""
 
 FORMATS: tuple[OutputFormat, ...] = ("json",)
-"""Each document is written once per format, `<name>.<format>`."""
+"""Each document is written once per format, `<name>.<format>`; each profile imports the catalog in its own format."""
 
 LEVELS = (1, 2, 3)
 
@@ -358,11 +358,12 @@ def build_catalog(level: int, source: Path = DEFAULT_SOURCE) -> cat.Catalog:
     )
 
 
-def build_profile(level: int) -> prof.Profile:
+def build_profile(level: int, fmt: str = "json") -> prof.Profile:
+    """The profile selecting every requirement of the level's catalog in the same format."""
     return prof.Profile(
         uuid=stable_uuid("cmmc-profile", level, CONTENT_VERSION),
         metadata=_metadata(PROFILE_TITLES[level], level, f"Selects every requirement of the {TITLES[level]}."),
-        imports=[prof.Import1(href=f"../catalogs/{catalog_name(level)}", include_all=com.IncludeAll())],
+        imports=[prof.Import1(href=f"../catalogs/{catalog_name(level, fmt)}", include_all=com.IncludeAll())],
         merge=prof.Merge2(as_is=prof.BooleanDatatype(True)),
     )
 
@@ -372,10 +373,9 @@ def generate(source: Path = DEFAULT_SOURCE) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for level in LEVELS:
         catalog = build_catalog(level, source)
-        profile = build_profile(level)
         for fmt in FORMATS:
             files[f"catalogs/{catalog_name(level, fmt)}"] = dumps(catalog, fmt)
-            files[f"profiles/{profile_name(level, fmt)}"] = dumps(profile, fmt)
+            files[f"profiles/{profile_name(level, fmt)}"] = dumps(build_profile(level, fmt), fmt)
     return files
 
 

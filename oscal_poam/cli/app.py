@@ -11,6 +11,7 @@ import typer
 from oscal_poam import __version__
 from oscal_poam.cli import catalog as catalog_cmd
 from oscal_poam.cli import closeout as closeout_cmd
+from oscal_poam.cli import derive as derive_cmd
 from oscal_poam.cli import info as info_cmd
 from oscal_poam.cli import score as score_cmd
 from oscal_poam.cli import validate as validate_cmd
@@ -46,6 +47,7 @@ app.command("info")(info_cmd.info)
 app.command("catalog")(catalog_cmd.catalog)
 app.command("score")(score_cmd.score)
 app.command("closeout")(closeout_cmd.closeout)
+app.command("derive")(derive_cmd.derive)
 app.command("validate")(validate_cmd.validate)
 
 

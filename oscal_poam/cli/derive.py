@@ -1,0 +1,143 @@
+"""`oscal-poam derive`: the POA&M of an assessment, checked before it is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from oscal_poam.derive.api import DeriveResult
+
+
+def derive(
+    ssp: Annotated[Path, typer.Option("--ssp", help="The system security plan (JSON, YAML or XML).")],
+    results: Annotated[Path, typer.Option("--results", help="The assessment results (JSON, YAML or XML).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the POA&M (JSON); re-derived onto it if it exists.")
+    ],
+    level: Annotated[
+        str,
+        typer.Option("--level", help="auto (the results' cmmc-level, else the level the findings target), 1, 2 or 3."),
+    ] = "auto",
+    poam: Annotated[
+        Path | None, typer.Option("--poam", help="An existing POA&M to re-derive onto (default: the output file).")
+    ] = None,
+    xml: Annotated[Path | None, typer.Option("--xml", help="Also write the POA&M as OSCAL XML here.")] = None,
+    as_of: AsOf = None,
+    force: Annotated[bool, typer.Option("--force", help="Write even when error diagnostics stand.")] = False,
+    generic: Annotated[
+        bool,
+        typer.Option("--generic", help="A plain POA&M from the not-satisfied findings of any results; no CMMC rules."),
+    ] = False,
+) -> None:
+    """Derive the POA&M of an assessment: one item per NOT MET requirement, checked by every rule.
+
+    Writes only when no error diagnostic stands (unless --force) and always prints the verdict. Items closed
+    now get the completion date --as-of, else the day the results ended; the days left to the deadline are
+    counted from --as-of, else from today.
+    """
+    from oscal_poam.derive.api import derive as run
+    from oscal_poam.errors import UsageError
+    from oscal_poam.io.write import atomic_write_bytes, dumps, format_for
+    from oscal_poam.render.text import render_text
+
+    chosen = _level(level)
+    day = parse_as_of(as_of)
+    existing = poam if poam is not None else (output if output.exists() else None)
+    if xml is not None and xml.resolve() == output.resolve():
+        raise UsageError("--xml and --output name the same file")
+    result = run(
+        ssp,
+        results,
+        level=chosen,
+        existing=existing,
+        as_of=day,
+        generic=generic,
+        poam_path=output,
+    )
+    if result.diagnostics:
+        out.print(render_text(result.diagnostics), end="", markup=False)
+    _verdict(result, day)
+    if result.poam is None:
+        out.print("Nothing to put on a POA&M: every requirement is MET. Nothing written.")
+        raise typer.Exit(ExitCode.OK)
+    blocked = not result.ok
+    if blocked and not force:
+        out.print(
+            f"Not written: {len(result.errors)} error diagnostic{'s' if len(result.errors) != 1 else ''} stand "
+            "(--force writes anyway)."
+        )
+        raise typer.Exit(ExitCode.DIAGNOSTICS)
+    data = dumps(result.poam, format_for(output))
+    xml_data = dumps(result.poam, "xml") if xml is not None else None
+    atomic_write_bytes(output, data)
+    written = [str(output)]
+    if xml is not None and xml_data is not None:
+        atomic_write_bytes(xml, xml_data)
+        written.append(str(xml))
+    items = len(result.poam.poam_items)
+    out.print(f"Wrote {' and '.join(written)}: {items} POA&M item{'s' if items != 1 else ''}.")
+    if blocked:
+        raise typer.Exit(ExitCode.DIAGNOSTICS)
+
+
+def _level(value: str) -> int | None:
+    if value == "auto":
+        return None
+    if value in ("1", "2", "3"):
+        return int(value)
+    raise typer.BadParameter(f"{value!r} is not auto, 1, 2 or 3", param_hint="--level")
+
+
+def _verdict(result: DeriveResult, as_of: dt.date | None) -> None:
+    """Final; Conditional with its deadline and days left; or no status with every reason and its citation."""
+    import datetime as dt
+
+    from rich.markup import escape
+
+    today = as_of or dt.date.today()
+    if result.closeout is not None:
+        closed = result.closeout
+        line = f"[bold]{escape(closed.cmmc_status)}[/]"
+        if closed.verdict != "final" and closed.deadline is not None:
+            line += f": closeout due by {closed.deadline.isoformat()}, {_days(closed.deadline, today)}"
+        out.print(line)
+        if closed.verdict != "final":
+            _reasons(result)
+        return
+    verdict = result.verdict
+    if verdict is None:
+        items = len(result.poam.poam_items) if result.poam is not None else 0
+        out.print(f"[bold]Generic POA&M[/]: {items} item{'s' if items != 1 else ''}; the CMMC rules were skipped.")
+        return
+    line = f"[bold]{escape(verdict.cmmc_status)}[/]"
+    if verdict.status == "conditional" and verdict.deadline is not None:
+        line += f": POA&M closeout due by {verdict.deadline.isoformat()}, {_days(verdict.deadline, today)}"
+    out.print(line)
+    if verdict.status == "none":
+        _reasons(result)
+
+
+def _reasons(result: DeriveResult) -> None:
+    from rich.markup import escape
+
+    from oscal_poam.diagnostics import Severity
+
+    reasons = result.verdict.reasons if result.verdict is not None else result.diagnostics
+    for d in reasons:
+        if d.severity is Severity.ERROR:
+            cited = f" [{d.citation}]" if d.citation else ""
+            out.print(f"  - {escape(d.message)}{escape(cited)}")
+
+
+def _days(deadline: dt.date, today: dt.date) -> str:
+    left = (deadline - today).days
+    if left >= 0:
+        return f"{left} day{'s' if left != 1 else ''} left as of {today.isoformat()}"
+    return f"{-left} day{'s' if left != -1 else ''} past as of {today.isoformat()}"

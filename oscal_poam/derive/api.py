@@ -1,0 +1,284 @@
+"""`derive`: a system security plan and CMMC assessment results in, a checked POA&M out.
+
+The POA&M depends only on its inputs: every UUID is stable, collections are in
+requirement order, and every timestamp comes from the inputs (the results'
+last-modified and end) or from `as_of`, never from the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oscal_poam.cmmc import vocab
+from oscal_poam.derive.data import Data, prop_value
+from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.errors import UsageError
+
+if TYPE_CHECKING:
+    from trestle.oscal.poam import PlanOfActionAndMilestones
+
+    from oscal_poam.cmmc.assessment import Assessment
+    from oscal_poam.io.load import Document
+    from oscal_poam.rules.closeout import CloseoutResult
+    from oscal_poam.rules.eligibility import Verdict
+
+
+class NotCmmcError(UsageError):
+    """The assessment results carry no CMMC level and target no CMMC requirement."""
+
+
+@dataclass(frozen=True)
+class DeriveResult:
+    """What `derive` produced and found."""
+
+    poam: PlanOfActionAndMilestones | None
+    """None when there is nothing to put on a POA&M (every requirement MET, and no existing POA&M)."""
+    diagnostics: tuple[Diagnostic, ...]
+    """Every rule's findings on the inputs and the derived POA&M, errors first."""
+    verdict: Verdict | None
+    """The status the assessment earns (32 CFR 170.21(a)); None for a closeout or a generic POA&M."""
+    closeout: CloseoutResult | None = None
+    """For closeout results merged into their POA&M: the closeout verdict (32 CFR 170.21(b))."""
+    assessment: Assessment | None = None
+    as_of: dt.date | None = None
+    """The date the rules were evaluated at and items closed on."""
+    generic: bool = False
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def ok(self) -> bool:
+        """No error-level diagnostic stands: the POA&M may be written."""
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class _Input:
+    model: Any
+    source: str
+    path: Path | None
+    doc: Document | None
+
+
+def _input(value: Any, expect: str, name: str) -> _Input:
+    from trestle.core.base_model import OscalBaseModel
+
+    from oscal_poam.io.load import Document, load
+    from oscal_poam.io.models import kind_named, kind_of
+
+    if isinstance(value, Document):
+        if value.kind != kind_named(expect):
+            raise UsageError(f"{value.source}: expected a {kind_named(expect).title}, but this is a {value.kind.title}")
+        return _Input(value.model, value.source, value.path, value)
+    if isinstance(value, OscalBaseModel):
+        if kind_of(value) != kind_named(expect):
+            raise UsageError(f"{name}: expected a {kind_named(expect).title}, not a {kind_of(value).title}")
+        return _Input(value, name, None, None)
+    if isinstance(value, str | os.PathLike):
+        doc = load(value, expect=expect)
+        return _Input(doc.model, doc.source, doc.path, doc)
+    raise TypeError(f"{name}: expected an OSCAL model, a Document or a path, not {type(value).__name__}")
+
+
+def derive(
+    ssp: Any,
+    results: Any,
+    *,
+    level: int | None = None,
+    existing: Any = None,
+    as_of: dt.date | None = None,
+    generic: bool = False,
+    poam_path: str | os.PathLike[str] | None = None,
+    ssp_href: str | None = None,
+    result_index: int = -1,
+) -> DeriveResult:
+    """Derive the POA&M of `results` (the last result unless `result_index` says) for the system of `ssp`.
+
+    `ssp`, `results` and `existing` are compliance-trestle models, loaded Documents or paths. `existing` is the
+    POA&M to re-derive onto (people's edits are kept, items now MET are closed). `as_of` is the completion date
+    written on items closed now and the date the rules are evaluated at; default: the day the result ended.
+    `poam_path` is where the POA&M will be written, so that `import-ssp` points at the SSP relative to it
+    (`ssp_href` sets it outright). `generic` derives a plain POA&M from the not-satisfied findings of any
+    assessment results, CMMC or not, with the CMMC rules skipped.
+
+    Raises LoadError for an input that cannot be loaded, UsageError (NotCmmcError) for inputs that cannot go
+    together, for example results that are not a CMMC assessment.
+    """
+    from oscal_poam.io.write import to_data
+
+    ssp_in = _input(ssp, "system-security-plan", "ssp")
+    results_in = _input(results, "assessment-results", "results")
+    existing_in = _input(existing, "plan-of-action-and-milestones", "existing POA&M") if existing is not None else None
+    target = Path(poam_path) if poam_path is not None else None
+    href = ssp_href or _href(ssp_in, target)
+
+    ssp_data = to_data(ssp_in.model)["system-security-plan"]
+    results_data = to_data(results_in.model)["assessment-results"]
+    result = _result(results_data, result_index, results_in.source)
+    existing_data = to_data(existing_in.model)["plan-of-action-and-milestones"] if existing_in else None
+
+    if generic:
+        from oscal_poam.derive.generic import derive_generic
+
+        return derive_generic(ssp_data, results_data, result, href, existing_data, as_of, target, ssp_in)
+
+    if not is_cmmc(result):
+        raise NotCmmcError(
+            f"{results_in.source}: these assessment results carry no CMMC level and target no CMMC requirement; "
+            "use --generic to derive a plain POA&M from the not-satisfied findings"
+        )
+
+    from oscal_poam.cmmc.assessment import read_assessment
+    from oscal_poam.derive.build import Inputs, build, result_end
+    from oscal_poam.derive.merge import MergeContext, merge
+
+    assessment = read_assessment(results_in.model, level=level, document=results_in.source, result_index=result_index)
+    status_date = assessment.status_date
+    if assessment.kind == "closeout":
+        if existing_data is None:
+            raise UsageError(
+                f"{results_in.source} is a POA&M closeout assessment: give the POA&M it closes out (--poam), "
+                "whose metadata holds the Conditional CMMC Status Date"
+            )
+        status_date = _status_date(existing_data) or status_date
+    fresh = build(Inputs(ssp_data, results_data, result, assessment, href, status_date))
+    end = result_end(result)
+    when = as_of or end.date()
+    closed_on = completion_time(as_of, end)
+    system = str(fresh["system-id"]["id"])
+    if existing_data is not None:
+        ctx = MergeContext(assessment, result, closed_on, system, existing_in.source if existing_in else "")
+        data = merge(existing_data, fresh, ctx)
+    else:
+        data = fresh
+
+    poam = model_of(data) if data.get("poam-items") else None
+    if assessment.kind == "closeout":
+        from oscal_poam.rules.closeout import closeout
+
+        assert poam is not None  # a closeout always has the existing POA&M's items
+        closed = closeout(
+            poam,
+            results_in.model,
+            when,
+            poam_document=_shown(target),
+            results_document=results_in.source,
+            result_index=result_index,
+        )
+        diagnostics = list(closed.diagnostics)
+        verdict = None
+    else:
+        from oscal_poam.rules.eligibility import eligibility
+
+        closed = None
+        verdict = eligibility(assessment)
+        diagnostics = [*assessment.diagnostics, *verdict.reasons]
+    if poam is not None:
+        diagnostics.extend(check_poam(poam, ssp_in, assessment, target, when))
+    return DeriveResult(
+        poam=poam,
+        diagnostics=_sorted(diagnostics),
+        verdict=verdict,
+        closeout=closed,
+        assessment=assessment,
+        as_of=when,
+    )
+
+
+def check_poam(
+    poam: PlanOfActionAndMilestones,
+    ssp: _Input,
+    assessment: Assessment | None,
+    target: Path | None,
+    as_of: dt.date,
+) -> list[Diagnostic]:
+    """The rules over the derived POA&M: integrity, credibility, and the SSP against the POA&M and the results.
+
+    This is where derive runs the rule engine on what it derived, before anything is written.
+    """
+    from oscal_poam.rules.credibility import credibility
+    from oscal_poam.rules.ssp import reconcile
+
+    shown = _shown(target)
+    found = check_integrity(poam, target)
+    found.extend(credibility(poam, as_of=as_of, document=shown))
+    found.extend(reconcile(ssp.model, poam, assessment, document=ssp.source, poam_document=shown))
+    return found
+
+
+def check_integrity(poam: PlanOfActionAndMilestones, target: Path | None) -> list[Diagnostic]:
+    """Unique UUIDs and resolving references, following import-ssp from where the POA&M will be written."""
+    from oscal_poam.io.load import Document
+    from oscal_poam.io.models import kind_of
+    from oscal_poam.rules.integrity import integrity
+
+    doc = Document(kind=kind_of(poam), model=poam, format="json", source=_shown(target), path=target)
+    base = target.parent if target is not None else Path.cwd()
+    return list(integrity(doc, base_dir=base))
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    unique = list(dict.fromkeys(diagnostics))
+    return tuple(sorted(unique, key=lambda d: (-d.severity.rank, d.document, d.pointer, d.rule_id, d.subject)))
+
+
+def _shown(target: Path | None) -> str:
+    return target.as_posix() if target is not None else "<derived POA&M>"
+
+
+def model_of(data: Data) -> PlanOfActionAndMilestones:
+    from trestle.oscal.poam import PlanOfActionAndMilestones
+
+    return PlanOfActionAndMilestones.model_validate(data)
+
+
+def _result(results: Data, index: int, source: str) -> Data:
+    found = results.get("results") or []
+    position = index + len(found) if index < 0 else index
+    if not 0 <= position < len(found):
+        raise UsageError(f"{source} has no result number {index} ({len(found)} held)")
+    result: Data = found[position]
+    return result
+
+
+def _status_date(poam: Data) -> dt.date | None:
+    value = prop_value(poam.get("metadata") or {}, vocab.STATUS_DATE)
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def is_cmmc(result: Data) -> bool:
+    """Does this result speak CMMC: a cmmc-level prop, or a finding on a requirement of a CMMC catalog?"""
+    from oscal_poam.cmmc.catalog import LEVELS, catalog
+
+    if prop_value(result, vocab.LEVEL) is not None:
+        return True
+    for finding in result.get("findings") or []:
+        target = str((finding.get("target") or {}).get("target-id", ""))
+        if any(catalog(level).resolve_target(target) is not None for level in LEVELS):
+            return True
+    return False
+
+
+def _href(ssp: _Input, target: Path | None) -> str:
+    """Where the POA&M's import-ssp points: the SSP relative to the POA&M where both places are known."""
+    if ssp.path is None:
+        return f"urn:uuid:{ssp.model.uuid}"
+    if target is None:
+        return ssp.path.as_posix()
+    return Path(os.path.relpath(ssp.path.resolve(), target.resolve().parent)).as_posix()
+
+
+def completion_time(as_of: dt.date | None, end: dt.datetime) -> dt.datetime:
+    """When items closed now are completed: `as_of` (midnight in the results' zone), else the result's end."""
+    if as_of is None or as_of == end.date():
+        return end
+    return dt.datetime.combine(as_of, dt.time(0, 0), tzinfo=end.tzinfo)

@@ -1,0 +1,73 @@
+"""Small helpers over plain OSCAL data (dicts as in OSCAL JSON)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from oscal_poam.cmmc.vocab import NS
+
+Data = dict[str, Any]
+
+
+def prop(name: str, value: str, ns: str | None = NS) -> Data:
+    found: Data = {"name": name}
+    if ns is not None:
+        found["ns"] = ns
+    found["value"] = value
+    return found
+
+
+def prop_value(obj: Data, name: str, ns: str | None = NS) -> str | None:
+    for p in obj.get("props") or []:
+        if p.get("name") == name and p.get("ns") == ns:
+            return str(p.get("value"))
+    return None
+
+
+def set_prop(obj: Data, name: str, value: str, ns: str | None = NS) -> None:
+    """Set the first prop called `name` to `value`, adding it where there is none."""
+    props = obj.setdefault("props", [])
+    for p in props:
+        if p.get("name") == name and p.get("ns") == ns:
+            p["value"] = value
+            return
+    props.append(prop(name, value, ns))
+
+
+def by_uuid(objects: Iterable[Data] | None) -> dict[str, Data]:
+    return {str(o["uuid"]): o for o in objects or [] if "uuid" in o}
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    """`values` without repeats, first occurrence kept."""
+    return list(dict.fromkeys(values))
+
+
+def related(obj: Data, field: str, key: str) -> list[str]:
+    """The uuids of a list of references, for example related-risks/risk-uuid."""
+    return [str(r[key]) for r in obj.get(field) or [] if key in r]
+
+
+def parse_datetime(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def format_datetime(value: dt.datetime) -> str:
+    from oscal_poam.io.write import format_datetime as fmt
+
+    return fmt(value)
+
+
+def walk_strings(node: Any) -> Iterator[str]:
+    """Every string inside `node` (values only, not keys)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)

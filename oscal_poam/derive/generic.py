@@ -1,0 +1,136 @@
+"""A plain POA&M from any assessment results: one item per not-satisfied finding, no CMMC rules.
+
+For results that are not a CMMC assessment (NIST's examples, a FedRAMP
+assessment): each not-satisfied finding becomes an item titled like the
+finding, with its observations and risks copied. A finding with no risk gets
+one, `open`, with no deadline (there is no CMMC clock to set one). Items are
+ordered by the finding's target, then as the results list them. Re-deriving
+onto an existing POA&M keeps every existing item as it is and adds items for
+findings it does not yet hold.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from oscal_poam.derive.build import Copier
+from oscal_poam.derive.data import Data, format_datetime, related, unique
+
+if TYPE_CHECKING:
+    from oscal_poam.derive.api import DeriveResult
+
+
+class _Generic(Copier):
+    def build(self, ssp_href: str) -> Data:
+        failing = [f for f in self.findings.values() if _state(f) == "not-satisfied"]
+        ordered = sorted(enumerate(failing), key=lambda pair: (_target(pair[1]), pair[0]))
+        items = [self.item(f) for _, f in ordered]
+        title = f"{self.system_name} Plan of Action and Milestones"
+        return self.document(self.uuid("poam", "generic"), self.metadata(title, []), ssp_href, items)
+
+    def item(self, finding: Data) -> Data:
+        key = str(finding["uuid"])
+        self.copy_finding(finding)
+        observations = related(finding, "related-observations", "observation-uuid")
+        risks = [r for r in related(finding, "related-risks", "risk-uuid") if r in self.risks]
+        if not risks:
+            risk = self.new_risk(finding, observations)
+            self.out.risks[str(risk["uuid"])] = risk
+            risks = [str(risk["uuid"])]
+        item: Data = {
+            "uuid": self.uuid("generic", key, "poam-item"),
+            "title": str(finding.get("title") or _target(finding)),
+            "description": str(finding.get("description") or finding.get("title") or _target(finding)),
+        }
+        if self.assessor:
+            item["origins"] = [{"actors": self.assessor_actors()}]
+        item["related-findings"] = [{"finding-uuid": key}]
+        if observations:
+            item["related-observations"] = [{"observation-uuid": u} for u in unique(observations)]
+        item["related-risks"] = [{"risk-uuid": u} for u in risks]
+        return item
+
+    def new_risk(self, finding: Data, observations: list[str]) -> Data:
+        key = str(finding["uuid"])
+        title = str(finding.get("title") or _target(finding))
+        risk: Data = {
+            "uuid": self.uuid("generic", key, "risk"),
+            "title": title,
+            "description": str(finding.get("description") or title),
+            "statement": f"{_target(finding)} is not satisfied.",
+            "status": "open",
+            "risk-log": {
+                "entries": [
+                    {
+                        "uuid": self.uuid("generic", key, "risk-log", "opened"),
+                        "title": "Opened",
+                        "description": f"Found not satisfied in {self.result.get('title') or 'the assessment'}.",
+                        "start": format_datetime(self.end),
+                        "status-change": "open",
+                    }
+                ]
+            },
+        }
+        if observations:
+            risk["related-observations"] = [{"observation-uuid": u} for u in unique(observations)]
+        return risk
+
+
+def _state(finding: Data) -> str:
+    return str(((finding.get("target") or {}).get("status") or {}).get("state", ""))
+
+
+def _target(finding: Data) -> str:
+    return str((finding.get("target") or {}).get("target-id", ""))
+
+
+def build_generic(ssp: Data, results: Data, result: Data, ssp_href: str) -> Data:
+    return _Generic(ssp, results, result).build(ssp_href)
+
+
+def merge_generic(existing: Data, fresh: Data) -> Data:
+    """Existing items as they are; fresh items (by uuid) added with the objects they reference."""
+    merged = copy.deepcopy(existing)
+    have = {str(i.get("uuid")) for i in merged.get("poam-items") or []}
+    added = [copy.deepcopy(i) for i in fresh["poam-items"] if str(i.get("uuid")) not in have]
+    merged["poam-items"] = [*(merged.get("poam-items") or []), *added]
+    for kind in ("observations", "risks", "findings"):
+        present = {str(o["uuid"]) for o in merged.get(kind) or []}
+        extra = [copy.deepcopy(o) for o in fresh.get(kind) or [] if str(o["uuid"]) not in present]
+        if extra:
+            merged[kind] = [*(merged.get(kind) or []), *extra]
+    resources = (fresh.get("back-matter") or {}).get("resources") or []
+    if resources:
+        held = merged.setdefault("back-matter", {}).setdefault("resources", [])
+        present = {str(r["uuid"]) for r in held}
+        held.extend(copy.deepcopy(r) for r in resources if str(r["uuid"]) not in present)
+    return merged
+
+
+def derive_generic(
+    ssp: Data,
+    results: Data,
+    result: Data,
+    ssp_href: str,
+    existing: Data | None,
+    as_of: dt.date | None,
+    target: Path | None,
+    ssp_input: Any,
+) -> DeriveResult:
+    from oscal_poam.derive.api import DeriveResult, check_integrity, model_of
+
+    fresh = build_generic(ssp, results, result, ssp_href)
+    data = merge_generic(existing, fresh) if existing is not None else fresh
+    poam = model_of(data) if data.get("poam-items") else None
+    when = as_of or _end(result)
+    diagnostics = check_integrity(poam, target) if poam is not None else []
+    return DeriveResult(poam=poam, diagnostics=tuple(diagnostics), verdict=None, as_of=when, generic=True)
+
+
+def _end(result: Data) -> dt.date:
+    from oscal_poam.derive.build import result_end
+
+    return result_end(result).date()
