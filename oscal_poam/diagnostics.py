@@ -49,8 +49,10 @@ class Diagnostic:
         return data
 
     @property
-    def sort_key(self) -> tuple[str, int, str, str, str]:
-        return (self.document, -self.severity.rank, self.pointer, self.rule_id, self.subject)
+    def sort_key(self) -> tuple[str, int, tuple[tuple[int, str], ...], str, str, str]:
+        """Document, worst first, then place in document order (`/items/2` before `/items/10`)."""
+        place = tuple((int(t), "") if t.isdigit() else (-1, t) for t in self.pointer.split("/"))
+        return (self.document, -self.severity.rank, place, self.rule_id, self.subject, self.message)
 
 
 def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:

@@ -10,6 +10,7 @@ import typer
 
 from oscal_poam import __version__
 from oscal_poam.cli import catalog as catalog_cmd
+from oscal_poam.cli import check as check_cmd
 from oscal_poam.cli import closeout as closeout_cmd
 from oscal_poam.cli import derive as derive_cmd
 from oscal_poam.cli import info as info_cmd
@@ -44,6 +45,7 @@ def root(
 
 
 app.command("info")(info_cmd.info)
+app.command("check")(check_cmd.check)
 app.command("catalog")(catalog_cmd.catalog)
 app.command("score")(score_cmd.score)
 app.command("closeout")(closeout_cmd.closeout)

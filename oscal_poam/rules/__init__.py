@@ -3,4 +3,13 @@
 Importing this package imports every rule module, which fills the registry.
 """
 
-from oscal_poam.rules import closeout, credibility, eligibility, results, scoring, ssp  # noqa: F401
+from oscal_poam.rules import (  # noqa: F401
+    closeout,
+    consistency,
+    credibility,
+    eligibility,
+    integrity,
+    results,
+    scoring,
+    ssp,
+)

@@ -1,0 +1,106 @@
+"""`oscal-poam check POAM [--ssp SSP] [--results RESULTS]`: every rule the inputs allow.
+
+Text output groups the diagnostics by document, one line each (`place: severity rule-id message
+[citation]`), then the counts and, with results, the score and the status they earn. `--format json` and
+`--format sarif` print the diagnostics in those formats (README: "Diagnostics as JSON").
+
+Exit status: 0 when no diagnostic at or above `--fail-on` stands, 1 when one does, 2 for a usage error,
+3 when an input cannot be loaded.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from oscal_poam.diagnostics import Diagnostic
+    from oscal_poam.rules.check import CheckResult
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def check(
+    poam: Annotated[Path, typer.Argument(help="The OSCAL POA&M (JSON, YAML or XML).")],
+    ssp: Annotated[Path | None, typer.Option("--ssp", help="The system security plan, to reconcile with.")] = None,
+    results: Annotated[
+        Path | None,
+        typer.Option("--results", help="Assessment results: scored and compared with the POA&M (or its closeout)."),
+    ] = None,
+    as_of: AsOf = None,
+    format: Annotated[Literal["text", "json", "sarif"], typer.Option("--format", "-f", help="Output format.")] = "text",
+    fail_on: Annotated[
+        Literal["warning", "error"],
+        typer.Option("--fail-on", help="Exit 1 when a diagnostic of this severity or worse stands."),
+    ] = "error",
+    level: Annotated[
+        int | None,
+        typer.Option("--level", min=1, max=3, help="CMMC level (default: the POA&M's cmmc-level, else the results')."),
+    ] = None,
+    stale_days: Annotated[
+        int, typer.Option("--stale-days", min=1, help="An open item's status date older than this is stale.")
+    ] = 30,
+) -> None:
+    """Check a POA&M: credibility of each item, eligibility, and, when given, the SSP and the assessment results."""
+    from oscal_poam.diagnostics import Severity
+    from oscal_poam.render import render
+    from oscal_poam.rules.check import check as run_check
+
+    day = parse_as_of(as_of)
+    result = run_check(poam, ssp=ssp, results=results, as_of=day, level=level, stale_days=stale_days)
+    if format == "text":
+        _print_text(result, with_results=results is not None)
+    else:
+        typer.echo(render(result.diagnostics, format), nl=False)
+    if result.fails(Severity(fail_on)):
+        raise typer.Exit(ExitCode.DIAGNOSTICS)
+
+
+def _print_text(result: CheckResult, *, with_results: bool) -> None:
+    from rich.text import Text
+
+    from oscal_poam.render.counts import summary_line
+
+    for document, group in groupby(result.diagnostics, key=lambda d: d.document):
+        out.print(Text(document or "<input>", style="bold"))
+        for d in group:
+            out.print(_styled(d))
+    out.print(Text(summary_line(result.diagnostics)))
+    if not with_results:
+        return
+    if result.score is not None:
+        if result.score.score is None:
+            out.print(Text(f"Score: none (the assessment cannot be completed); maximum {result.score.maximum}"))
+        else:
+            out.print(Text(f"Score: {result.score.score} / {result.score.maximum}"))
+    verdict = f"Verdict: {result.cmmc_status}"
+    if result.verdict is not None and result.verdict.deadline is not None:
+        verdict += f"; closeout due by {result.verdict.deadline.isoformat()}"
+    if result.closeout is not None:
+        verdict += f" (closeout: {result.closeout.verdict})"
+    out.print(Text(verdict, style="bold"))
+
+
+def _styled(d: Diagnostic) -> Text:
+    """The text renderer's line, indented under its document, with the severity coloured."""
+    from rich.text import Text
+
+    from oscal_poam.render.text import place
+
+    line = Text.assemble(
+        "  ",
+        place(d),
+        ": ",
+        (d.severity.value, SEVERITY_STYLE[d.severity.value]),
+        f" {d.rule_id} {d.message}",
+    )
+    if d.citation:
+        line.append(f" [{d.citation}]", style="dim")
+    return line
