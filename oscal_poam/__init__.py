@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from oscal_poam.assess import closeout, eligibility, read_results, score  # noqa: F401
     from oscal_poam.cmmc.assessment import Assessment, RequirementResult, read_assessment  # noqa: F401
+    from oscal_poam.derive import DeriveResult, derive  # noqa: F401
     from oscal_poam.errors import LoadError, OscalPoamError, Problem, WriteError  # noqa: F401
     from oscal_poam.io.load import Document, load, load_model  # noqa: F401
     from oscal_poam.io.write import write  # noqa: F401
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from oscal_poam.rules.scoring import Score  # noqa: F401
 
 _LAZY = {
+    "DeriveResult": "oscal_poam.derive",
+    "derive": "oscal_poam.derive",
     "Document": "oscal_poam.io.load",
     "load": "oscal_poam.io.load",
     "load_model": "oscal_poam.io.load",
