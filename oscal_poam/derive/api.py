@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from oscal_poam.cmmc.assessment import Assessment
     from oscal_poam.io.load import Document
+    from oscal_poam.rules.check import CheckResult
     from oscal_poam.rules.closeout import CloseoutResult
     from oscal_poam.rules.eligibility import Verdict
 
@@ -159,33 +160,26 @@ def derive(
         data = fresh
 
     poam = model_of(data) if data.get("poam-items") else None
-    if assessment.kind == "closeout":
-        from oscal_poam.rules.closeout import closeout
-
-        assert poam is not None  # a closeout always has the existing POA&M's items
-        closed = closeout(
-            poam,
-            results_in.model,
-            when,
-            poam_document=_shown(target),
-            results_document=results_in.source,
-            result_index=result_index,
-        )
-        diagnostics = list(closed.diagnostics)
-        verdict = None
-    else:
+    if poam is None:
+        # Nothing NOT MET and no POA&M to update: the verdict alone (Final, or why not).
         from oscal_poam.rules.eligibility import eligibility
+        from oscal_poam.rules.scoring import score
 
-        closed = None
-        verdict = eligibility(assessment)
-        diagnostics = [*assessment.diagnostics, *verdict.reasons]
-    if poam is not None:
-        diagnostics.extend(check_poam(poam, ssp_in, assessment, target, when))
+        scored = score(assessment)
+        verdict = eligibility(assessment, scored)
+        return DeriveResult(
+            poam=None,
+            diagnostics=_sorted([*scored.diagnostics, *verdict.reasons]),
+            verdict=verdict,
+            assessment=assessment,
+            as_of=when,
+        )
+    checked = check_poam(poam, ssp_in, results_in, assessment.level, target, when)
     return DeriveResult(
         poam=poam,
-        diagnostics=_sorted(diagnostics),
-        verdict=verdict,
-        closeout=closed,
+        diagnostics=checked.diagnostics,
+        verdict=checked.verdict,
+        closeout=checked.closeout,
         assessment=assessment,
         as_of=when,
     )
@@ -194,22 +188,35 @@ def derive(
 def check_poam(
     poam: PlanOfActionAndMilestones,
     ssp: _Input,
-    assessment: Assessment | None,
+    results: _Input,
+    level: int,
     target: Path | None,
     as_of: dt.date,
-) -> list[Diagnostic]:
-    """The rules over the derived POA&M: integrity, credibility, and the SSP against the POA&M and the results.
+) -> CheckResult:
+    """Every rule of the rule engine over the derived POA&M with its SSP and results: what `check` says of it.
 
-    This is where derive runs the rule engine on what it derived, before anything is written.
+    The POA&M is judged as the document it will be once written to `target`, so that its import-ssp resolves
+    from there.
     """
-    from oscal_poam.rules.credibility import credibility
-    from oscal_poam.rules.ssp import reconcile
+    from dataclasses import replace
 
-    shown = _shown(target)
-    found = check_integrity(poam, target)
-    found.extend(credibility(poam, as_of=as_of, document=shown))
-    found.extend(reconcile(ssp.model, poam, assessment, document=ssp.source, poam_document=shown))
-    return found
+    from oscal_poam.io.load import Document
+    from oscal_poam.io.models import kind_of
+    from oscal_poam.rules.check import check
+
+    doc = Document(kind=kind_of(poam), model=poam, format="json", source=_shown(target), path=target)
+    checked = check(
+        doc,
+        ssp=ssp.doc if ssp.doc is not None else ssp.model,
+        results=results.doc if results.doc is not None else results.model,
+        as_of=as_of,
+        level=level,
+    )
+    if target is None:
+        # check() follows imports only for documents with a place; judge this one from the working folder.
+        extra = check_integrity(poam, None)
+        checked = replace(checked, diagnostics=_sorted([*checked.diagnostics, *extra]))
+    return checked
 
 
 def check_integrity(poam: PlanOfActionAndMilestones, target: Path | None) -> list[Diagnostic]:
@@ -224,8 +231,7 @@ def check_integrity(poam: PlanOfActionAndMilestones, target: Path | None) -> lis
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
-    unique = list(dict.fromkeys(diagnostics))
-    return tuple(sorted(unique, key=lambda d: (-d.severity.rank, d.document, d.pointer, d.rule_id, d.subject)))
+    return tuple(sorted(set(diagnostics), key=lambda d: d.sort_key))
 
 
 def _shown(target: Path | None) -> str:
