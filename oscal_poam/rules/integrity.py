@@ -419,11 +419,11 @@ def _follow(href: str, base_dir: Path, name: str, local: Index) -> tuple[Index |
         if path is None:
             return None, None
         candidates.append(path)
-    resolved = [(base_dir / c).resolve() for c in candidates]
-    existing = [p for p in resolved if p.is_file()]
+    joined = [Path(os.path.normpath(base_dir / c)) for c in candidates]
+    existing = [p for p in joined if p.is_file()]
     if not existing:
-        return None, f"{name} href {href!r} names no file: {resolved[0]} does not exist"
-    target = existing[0]
+        return None, f"{name} href {href!r} names no file: {joined[0].as_posix()} does not exist"
+    target = existing[0].resolve()
     try:
         stat = target.stat()
         imported = _imported_index(str(target), stat.st_mtime_ns, stat.st_size, root_key, 0)

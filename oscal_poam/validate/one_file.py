@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,14 @@ MODEL = rule(
     Severity.ERROR,
     "OSCAL 1.2.1 (model metaschema)",
     "The file parses and is a valid OSCAL document of its model.",
+    "validate",
+)
+
+INTERNAL = rule(
+    "validate-internal",
+    Severity.ERROR,
+    "",
+    "The checker failed on this file (a defect of oscal-poam; please report it); the other files are still checked.",
     "validate",
 )
 
@@ -61,7 +70,13 @@ def validate_file(path: Path, *, as_of: dt.date | None = None) -> FileResult:
         data = path.read_bytes()
     except OSError as exc:
         return FileResult(shown, None, None, (MODEL.diag(f"cannot read file: {exc.strerror or exc}", "", shown),))
-    return validate_bytes(data, shown, path=path, as_of=as_of)
+    try:
+        return validate_bytes(data, shown, path=path, as_of=as_of)
+    except Exception as exc:  # one defective check must not hide the results of every other file
+        if os.environ.get("OSCAL_POAM_DEBUG"):
+            raise
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        return FileResult(shown, None, None, (INTERNAL.diag(message, "", shown),))
 
 
 def validate_bytes(data: bytes, shown: str, *, path: Path | None = None, as_of: dt.date | None = None) -> FileResult:
@@ -106,7 +121,7 @@ def _problems(problems: Iterable[Problem], shown: str, lines: Mapping[str, int])
         if line is None and problem.pointer is not None:
             line = _line_of(lines, pointer)
         message = problem.message
-        if problem.line is not None and problem.column is not None:
+        if problem.line is not None and problem.column is not None and "column" not in message:
             message += f" (column {problem.column})"
         yield MODEL.diag(message, pointer, shown, line=line)
 

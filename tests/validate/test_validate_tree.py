@@ -1,0 +1,170 @@
+"""`validate` over a repository of intact, broken and non-OSCAL files gives exactly the expected diagnostics."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from oscal_poam.cli.app import app
+from oscal_poam.render import render
+from oscal_poam.validate.run import ValidationReport, validate_paths
+from tests.sarif_structure import problems
+from tests.validate import tree
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tree.build(tmp_path_factory.mktemp("repo"))
+
+
+@pytest.fixture(scope="module")
+def serial(repo: Path) -> ValidationReport:
+    return validate_paths([repo], jobs=1)
+
+
+@pytest.fixture(scope="module")
+def parallel(repo: Path) -> ValidationReport:
+    return validate_paths([repo], jobs=2)
+
+
+def _pairs(report: ValidationReport, root: Path) -> set[tuple[str, str]]:
+    return {(Path(d.document).relative_to(root).as_posix(), d.rule_id) for d in report.diagnostics}
+
+
+def test_every_candidate_file_is_checked_once_in_path_order(serial: ValidationReport, repo: Path) -> None:
+    checked = [Path(f.path).relative_to(repo).as_posix() for f in serial.files]
+    assert sorted(checked) == tree.CANDIDATES
+    assert checked == sorted(checked, key=lambda p: Path(p).parts)
+
+
+def test_the_tree_gives_exactly_the_expected_diagnostics(serial: ValidationReport, repo: Path) -> None:
+    assert _pairs(serial, repo) == tree.EXPECTED
+
+
+def test_each_broken_document_breaks_exactly_one_place(serial: ValidationReport, repo: Path) -> None:
+    per_file = Counter(Path(d.document).relative_to(repo).as_posix() for d in serial.diagnostics)
+    for name in tree.BROKEN:
+        assert per_file[name] == 1, name
+
+
+def test_intact_documents_are_clean_and_recognised(serial: ValidationReport, repo: Path) -> None:
+    by_name = {Path(f.path).relative_to(repo).as_posix(): f for f in serial.files}
+    for name in [*tree.COPIED, *tree.INTACT_BUILT]:
+        assert by_name[name].diagnostics == (), name
+        assert by_name[name].model is not None
+
+
+def test_yaml_and_xml_diagnostics_carry_the_line_of_the_broken_place(serial: ValidationReport, repo: Path) -> None:
+    located = {
+        Path(d.document).relative_to(repo).as_posix(): d
+        for d in serial.diagnostics
+        if Path(d.document).suffix in (".yaml", ".xml") and d.rule_id.startswith("integrity-")
+    }
+    assert set(located) == {n for n in tree.BROKEN if Path(n).suffix in (".yaml", ".xml")}
+    for name, d in located.items():
+        assert d.line is not None, name
+        text = (repo / name).read_text(encoding="utf-8").splitlines()[d.line - 1]
+        assert d.subject and d.subject.lstrip("#") in text, (name, d.line, text)
+
+
+def test_json_diagnostics_carry_the_pointer(serial: ValidationReport, repo: Path) -> None:
+    d = next(d for d in serial.diagnostics if d.document.endswith("broken-related-risk.json"))
+    assert d.pointer == "/assessment-results/results/0/findings/0/related-risks/0/risk-uuid"
+    assert d.subject == tree.UNKNOWN
+
+
+def test_one_and_two_jobs_give_the_same_output(serial: ValidationReport, parallel: ValidationReport) -> None:
+    assert parallel.files == serial.files
+    for fmt in ("text", "json", "sarif"):
+        assert render(parallel.diagnostics, fmt) == render(serial.diagnostics, fmt)
+
+
+def test_excluded_paths_are_not_checked(repo: Path) -> None:
+    report = validate_paths([repo], jobs=1, excludes=["drafts/", "ssp/broken-*", "!ssp/broken-party.json"])
+    names = {Path(f.path).relative_to(repo).as_posix() for f in report.files}
+    assert "drafts/draft.json" not in names
+    assert "ssp/broken-party.json" in names
+    assert not any(n.startswith("ssp/broken-") and n != "ssp/broken-party.json" for n in names)
+    assert "ssp/ssp-example.json" in names
+
+
+def test_the_sarif_log_has_the_required_structure(
+    serial: ValidationReport, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    report = validate_paths(["."], jobs=1)
+    log = json.loads(render(report.diagnostics, "sarif"))
+    assert problems(log) == []
+    results = log["runs"][0]["results"]
+    assert len(results) == len(serial.diagnostics)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert set(rules) == {rule_id for _, rule_id in tree.EXPECTED}
+    for rule in rules.values():
+        assert rule["help"]["text"]
+        assert rule["properties"]["citation"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {name for name, _ in tree.EXPECTED}
+    yaml_lines = [
+        r
+        for r in results
+        if r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith((".yaml", ".xml"))
+        and r["ruleId"].startswith("integrity-")
+    ]
+    assert yaml_lines and all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in yaml_lines)
+
+
+runner = CliRunner()
+
+
+def test_text_output_is_one_line_per_diagnostic_then_the_counts(repo: Path, serial: ValidationReport) -> None:
+    result = runner.invoke(app, ["validate", str(repo), "--jobs", "1"])
+    lines = result.output.splitlines()
+    assert len(lines) == len(serial.diagnostics) + 1
+    shape = re.compile(r"^(?P<path>[^:#]+)(?::\d+|#/\S*): (?P<sev>error|warning|info) (?P<rule>[a-z0-9-]+) .+")
+    for line in lines[:-1]:
+        assert shape.match(line), line
+    errors = sum(1 for d in serial.diagnostics if d.severity == "error")
+    infos = sum(1 for d in serial.diagnostics if d.severity == "info")
+    assert lines[-1] == (
+        f"{len(serial.files)} files checked, {serial.oscal_files} OSCAL: {errors} errors, 0 warnings, {infos} infos"
+    )
+
+
+def test_exit_code_follows_fail_on(repo: Path) -> None:
+    assert runner.invoke(app, ["validate", str(repo), "-j", "1"]).exit_code == 1
+    clean = [str(repo / name) for name in ["4-assess/ar.json", "ssp/ssp-example.json", "other/package.json"]]
+    assert runner.invoke(app, ["validate", *clean]).exit_code == 0  # an info does not fail the run
+    assert runner.invoke(app, ["validate", *clean, "--fail-on", "warning"]).exit_code == 0
+    broken = str(repo / "ssp" / "broken-party.json")
+    assert runner.invoke(app, ["validate", broken, "--fail-on", "warning"]).exit_code == 1
+
+
+def test_json_and_sarif_go_to_stdout_or_to_a_file(repo: Path, tmp_path: Path) -> None:
+    target = str(repo / "ssp" / "broken-party.json")
+    printed = runner.invoke(app, ["validate", target, "--format", "json"])
+    payload = json.loads(printed.stdout)
+    assert [d["rule_id"] for d in payload["diagnostics"]] == ["integrity-party"]
+    assert payload["counts"] == {"error": 1, "warning": 0, "info": 0}
+    out = tmp_path / "report.sarif"
+    written = runner.invoke(app, ["validate", target, "--format", "sarif", "--output", str(out)])
+    assert written.exit_code == 1
+    assert written.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"][0]["ruleId"] == "integrity-party"
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "oscal_poam.cli.app", "validate", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "nope" in result.stderr

@@ -1,0 +1,190 @@
+"""A repository of OSCAL files for `validate`: intact NIST examples, each integrity rule broken once, and others.
+
+The IFA GoodRead documents sit where their own import hrefs point (`4-assess/ar.json` imports
+`./ap.oscal.xml`, which imports `../3-implementation/ssp.oscal.xml`), so their references resolve
+across documents. `EXPECTED` is the exact set of (file, rule id) the tree must give.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.conftest import OSCAL_CONTENT
+from tests.nist_docs import IFA_AR, IFA_SSP, SSP_EXAMPLE, nist, poam_from_results
+
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+AMY = "e7730080-71ce-4b20-bec4-84f33136fd58"
+
+COPIED = {
+    # NIST examples copied unchanged: every one is valid where it lands.
+    "3-implementation/ssp.oscal.xml": "ssp/xml/ifa_ssp-example.xml",
+    "4-assess/ap.oscal.xml": "ap/xml/ifa_assessment-plan-example.xml",
+    "4-assess/ar.json": "ar/json/ifa_assessment-results-example.json",
+    "4-assess/ar.yaml": "ar/yaml/ifa_assessment-results-example.yaml",
+    "4-assess/ar.xml": "ar/xml/ifa_assessment-results-example.xml",
+    "catalog/basic-catalog.yaml": "catalog/yaml/basic-catalog.yaml",
+    "catalog/basic-catalog.xml": "catalog/xml/basic-catalog.xml",
+    "ssp/ssp-example.json": "ssp/json/ssp-example.json",
+    "ssp/leveraged.xml": "ssp/xml/oscal_leveraged-example_ssp.xml",
+}
+
+
+def _ar(edit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = nist(IFA_AR)
+    edit(data["assessment-results"]["results"][0])
+    return data
+
+
+def _ssp(edit: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = nist(IFA_SSP)
+    edit(data["system-security-plan"])
+    return data
+
+
+def _observation_origin(result: dict[str, Any]) -> None:
+    result["observations"][0]["origins"] = [{"actors": [{"type": "party", "actor-uuid": UNKNOWN}]}]
+
+
+def _related_observation(result: dict[str, Any]) -> None:
+    result["findings"][0]["related-observations"][0]["observation-uuid"] = UNKNOWN
+
+
+def _related_risk(result: dict[str, Any]) -> None:
+    result["findings"][0]["related-risks"][0]["risk-uuid"] = UNKNOWN
+
+
+def _subject(result: dict[str, Any]) -> None:
+    result["observations"][1]["subjects"][0]["subject-uuid"] = UNKNOWN
+
+
+def _party(ssp: dict[str, Any]) -> None:
+    ssp["metadata"]["responsible-parties"][0]["party-uuids"][0] = UNKNOWN
+
+
+def _role(ssp: dict[str, Any]) -> None:
+    ssp["system-implementation"]["users"][0]["role-ids"][0] = "no-such-role"
+
+
+def _responsible_role(ssp: dict[str, Any]) -> None:
+    ssp["system-implementation"]["components"][0]["responsible-roles"][0]["role-id"] = "no-such-role"
+
+
+def _component(ssp: dict[str, Any]) -> None:
+    ssp["control-implementation"]["implemented-requirements"][0]["by-components"][0]["component-uuid"] = UNKNOWN
+
+
+def _location(ssp: dict[str, Any]) -> None:
+    ssp["metadata"]["parties"][0]["location-uuids"] = [UNKNOWN]
+
+
+def _duplicate(ssp: dict[str, Any]) -> None:
+    items = ssp["system-implementation"]["inventory-items"]
+    items[1]["uuid"] = items[0]["uuid"]
+
+
+def _missing_title(ssp: dict[str, Any]) -> None:
+    del ssp["metadata"]["title"]
+
+
+def _finding() -> dict[str, Any]:
+    poam = poam_from_results(nist(IFA_AR), "../3-implementation/ssp.oscal.xml")
+    poam["plan-of-action-and-milestones"]["poam-items"][0]["related-findings"][0]["finding-uuid"] = UNKNOWN
+    return poam
+
+
+def _back_matter() -> dict[str, Any]:
+    data = nist(SSP_EXAMPLE)
+    data["system-security-plan"]["import-profile"]["href"] = f"#{UNKNOWN}"
+    return data
+
+
+BROKEN: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
+    # file: (document, the one rule it breaks)
+    "4-assess/broken-related-observation.json": (lambda: _ar(_related_observation), "integrity-related-observation"),
+    "4-assess/broken-related-risk.json": (lambda: _ar(_related_risk), "integrity-related-risk"),
+    "4-assess/broken-subject.yaml": (lambda: _ar(_subject), "integrity-subject"),
+    "4-assess/broken-origin-actor.json": (lambda: _ar(_observation_origin), "integrity-origin-actor"),
+    "4-assess/moved/broken-import-ap.json": (lambda: nist(IFA_AR), "integrity-import-ap"),
+    "poam/broken-related-finding.json": (_finding, "integrity-related-finding"),
+    "poam/broken-import-ssp.json": (
+        lambda: poam_from_results(nist(IFA_AR), "../ssp/missing.json"),
+        "integrity-import-ssp",
+    ),
+    "ssp/broken-party.json": (lambda: _ssp(_party), "integrity-party"),
+    "ssp/broken-role.yaml": (lambda: _ssp(_role), "integrity-role"),
+    "ssp/broken-responsible-role.json": (lambda: _ssp(_responsible_role), "integrity-responsible-role"),
+    "ssp/broken-component.json": (lambda: _ssp(_component), "integrity-component"),
+    "ssp/broken-location.json": (lambda: _ssp(_location), "integrity-location"),
+    "ssp/broken-duplicate-uuid.xml": (lambda: _ssp(_duplicate), "integrity-duplicate-uuid"),
+    "ssp/broken-back-matter.yaml": (_back_matter, "integrity-back-matter-resource"),
+    "ssp/broken-model.json": (lambda: _ssp(_missing_title), "validate-model"),
+}
+
+INTACT_BUILT: dict[str, Callable[[], dict[str, Any]]] = {
+    "poam/poam.json": lambda: poam_from_results(nist(IFA_AR), "../3-implementation/ssp.oscal.xml"),
+    "ssp/ifa-ssp.yaml": lambda: nist(IFA_SSP),
+}
+
+RAW: dict[str, tuple[str, str | None]] = {
+    # file: (bytes, the rule it gives or None)
+    "broken/truncated.json": ('{"catalog": {"uuid": "x",\n  "metadata": ', "validate-model"),
+    "broken/tabs.yaml": ("catalog:\n\tuuid: x\n", "validate-model"),
+    "broken/unclosed.xml": ('<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0">\n<metadata>\n', "validate-model"),
+    "other/package.json": ('{"name": "site", "version": "1.0.0", "private": true}\n', "validate-not-oscal"),
+    "other/list.json": ("[1, 2, 3]\n", "validate-not-oscal"),
+    "other/mkdocs.yml": ("site_name: Compliance\nnav:\n  - index.md\n", "validate-not-oscal"),
+    "other/pom.xml": (
+        '<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0"/>\n',
+        "validate-not-oscal",
+    ),
+    "other/notes.txt": ("not a candidate: the suffix is not json, yaml, yml or xml\n", None),
+    # never walked into: hidden folders and tool folders
+    ".hidden/broken.json": ("{", None),
+    "node_modules/pkg/broken.json": ("{", None),
+    # excluded by the tests that pass --exclude 'drafts/'
+    "drafts/draft.json": ("{", "validate-model"),
+}
+
+EXPECTED: set[tuple[str, str]] = {
+    *((name, rule_id) for name, (_, rule_id) in BROKEN.items()),
+    *((name, rule_id) for name, (_, rule_id) in RAW.items() if rule_id is not None),
+}
+
+CANDIDATES = sorted(
+    {*COPIED, *BROKEN, *INTACT_BUILT, *(n for n in RAW if not n.startswith((".", "node_modules")) and "txt" not in n)}
+)
+
+
+def write(path: Path, data: dict[str, Any]) -> None:
+    """Write `data` in the format the suffix names (XML through the project's own writer)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".json":
+        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    elif path.suffix in (".yaml", ".yml"):
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    else:
+        from oscal_poam.io.xml import dump_xml
+
+        path.write_bytes(dump_xml(data))
+
+
+def build(root: Path) -> Path:
+    for name, source in COPIED.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(OSCAL_CONTENT / source, target)
+    for name, (make, _) in BROKEN.items():
+        write(root / name, make())
+    for name, make_intact in INTACT_BUILT.items():
+        write(root / name, make_intact())
+    for name, (text, _) in RAW.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
