@@ -366,7 +366,11 @@ def _owner(view: PoamItemView, parties: Mapping[str, tuple[int, object]], diag: 
             view.owner_roles[0].pointer if view.owner_roles else view.planned.pointer,
         )
         return
+    seen: set[str] = set()
     for role, uuid in named:
+        if uuid in seen:
+            continue  # the same owner named on several tasks is judged once
+        seen.add(uuid)
         if uuid not in parties:
             yield diag(OWNER_MISSING, f"the owner {uuid} is not a party in metadata.parties", role.pointer)
             continue
@@ -377,7 +381,8 @@ def _owner(view: PoamItemView, parties: Mapping[str, tuple[int, object]], diag: 
         elif is_team_name(name):
             yield diag(
                 OWNER_IS_TEAM,
-                f"the owner {name!r} is a team or placeholder; name a person or a role (for example the ISSO)",
+                f"the owner of {diag.subject}, {name!r}, is a team or placeholder; name a person or a role "
+                "(for example the ISSO)",
                 pointer("metadata", "parties", index, "name"),
             )
 

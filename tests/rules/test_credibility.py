@@ -168,9 +168,11 @@ def test_owner_is_not_a_team(name: str, team: bool) -> None:
     """ "a named owner that is a person or role, not a team ("IT team" warns)" """
     assert is_team_name(name) is team
     found = of(run([(f"{PARTY}/name", name)]), "credibility-owner-is-team")
-    # The owner is named on four tasks of the item and on four of the other item: one warning per naming.
-    assert {d.pointer for d in found} == ({f"{PARTY}/name"} if team else set())
-    assert all(OWNER not in d.message for d in found)
+    # The owner is named on four tasks of each item: one warning per item, at the party's name.
+    assert [(d.subject, d.pointer) for d in found] == (
+        [("AC.L2-3.1.8", f"{PARTY}/name"), ("AU.L2-3.3.8", f"{PARTY}/name")] if team else []
+    )
+    assert all(OWNER not in d.message and d.subject in d.message for d in found)
 
 
 @pytest.mark.parametrize(
