@@ -9,6 +9,7 @@ Assessment results:
 - `assessment_results(level, not_met=..., not_applicable=..., missing=..., ...)`: a complete assessment of a
   level where every requirement is MET except those named; `not_met` maps an official id to its cmmc-partial
   value (or None).
+- `all_findings(level, but=...)`: a satisfied finding on every requirement of a level but those named.
 - `results(findings, ...)`: any findings wrapped in a result with the CMMC result props.
 
 POA&Ms:
@@ -151,6 +152,13 @@ def requirement_findings(
     return [finding(label, state, partial=partial, met_basis=met_basis, not_applicable=na)]
 
 
+def all_findings(level: int = 2, *, but: Iterable[str] = ()) -> list[common.Finding]:
+    """A satisfied finding on every requirement of `level` except those named in `but`."""
+    left_out = set(but)
+    _check_labels(level, left_out)
+    return [finding(r.label) for r in catalog(level).requirements if r.label not in left_out]
+
+
 def results(
     findings: Iterable[common.Finding],
     *,
@@ -204,12 +212,14 @@ def assessment_results(
     missing: Iterable[str] = (),
     met_basis: Mapping[str, str] | None = None,
     per_objective: bool = False,
+    declare_level: bool = True,
     **result_options: object,
 ) -> ar.AssessmentResults:
     """A complete assessment of `level`: every requirement MET except those named.
 
     `not_met`: official ids, or a mapping official id -> cmmc-partial value (None for no partial credit).
-    `missing`: requirements left without any finding. `result_options` go to `results(...)`.
+    `missing`: requirements left without any finding. `declare_level` False leaves out the cmmc-level prop.
+    `result_options` go to `results(...)`.
     """
     failing = dict(not_met) if isinstance(not_met, Mapping) else dict.fromkeys(not_met)
     na = set(not_applicable)
@@ -231,7 +241,7 @@ def assessment_results(
                 per_objective=per_objective,
             )
         )
-    return results(found, level=level, **result_options)  # type: ignore[arg-type]
+    return results(found, level=level if declare_level else None, **result_options)  # type: ignore[arg-type]
 
 
 def _check_labels(level: int, labels: Iterable[str]) -> None:
