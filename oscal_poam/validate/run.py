@@ -26,7 +26,13 @@ class ValidationReport:
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return [d for f in self.files for d in f.diagnostics]
+        """Every diagnostic once, sorted by document, severity and place.
+
+        A diagnostic about an imported document (an SSP reconciled with the POA&M that imports it) can be
+        found from several files; it is reported once.
+        """
+        unique = dict.fromkeys(d for f in self.files for d in f.diagnostics)
+        return sorted(unique, key=lambda d: d.sort_key)
 
     def fails(self, threshold: Severity) -> bool:
         return has_at_least(self.diagnostics, threshold)

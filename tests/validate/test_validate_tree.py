@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -26,12 +27,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def serial(repo: Path) -> ValidationReport:
-    return validate_paths([repo], jobs=1)
+    return validate_paths([repo], jobs=1, as_of=tree.AS_OF)
 
 
 @pytest.fixture(scope="module")
 def parallel(repo: Path) -> ValidationReport:
-    return validate_paths([repo], jobs=2)
+    return validate_paths([repo], jobs=2, as_of=tree.AS_OF)
 
 
 def _pairs(report: ValidationReport, root: Path) -> set[tuple[str, str]]:
@@ -67,11 +68,28 @@ def test_yaml_and_xml_diagnostics_carry_the_line_of_the_broken_place(serial: Val
         for d in serial.diagnostics
         if Path(d.document).suffix in (".yaml", ".xml") and d.rule_id.startswith("integrity-")
     }
-    assert set(located) == {n for n in tree.BROKEN if Path(n).suffix in (".yaml", ".xml")}
+    assert set(located) == {
+        n for n, (_, rule_id) in tree.BROKEN.items() if Path(n).suffix in (".yaml", ".xml") and "integrity" in rule_id
+    }
     for name, d in located.items():
         assert d.line is not None, name
         text = (repo / name).read_text(encoding="utf-8").splitlines()[d.line - 1]
         assert d.subject and d.subject.lstrip("#") in text, (name, d.line, text)
+
+
+def test_cmmc_diagnostics_carry_the_file_and_line(serial: ValidationReport, repo: Path) -> None:
+    name = "cmmc/broken-poam-no-root-cause.yaml"
+    (d,) = [d for d in serial.diagnostics if d.document.endswith(name)]
+    assert d.document == (repo / name).as_posix()
+    assert d.pointer.startswith("/plan-of-action-and-milestones/poam-items/1")
+    text = (repo / name).read_text(encoding="utf-8").splitlines()
+    assert d.line is not None
+    assert text[d.line - 1].lstrip(" -").startswith(("props:", "name:", "uuid:", "title:"))
+
+
+def test_the_date_rules_use_as_of(repo: Path) -> None:
+    late = validate_paths([repo / "cmmc" / "poam.json"], jobs=1, as_of=dt.date(2026, 12, 1))
+    assert any(d.severity == "error" for d in late.diagnostics)
 
 
 def test_json_diagnostics_carry_the_pointer(serial: ValidationReport, repo: Path) -> None:
@@ -87,7 +105,9 @@ def test_one_and_two_jobs_give_the_same_output(serial: ValidationReport, paralle
 
 
 def test_excluded_paths_are_not_checked(repo: Path) -> None:
-    report = validate_paths([repo], jobs=1, excludes=["drafts/", "ssp/broken-*", "!ssp/broken-party.json"])
+    report = validate_paths(
+        [repo], jobs=1, as_of=tree.AS_OF, excludes=["drafts/", "ssp/broken-*", "!ssp/broken-party.json"]
+    )
     names = {Path(f.path).relative_to(repo).as_posix() for f in report.files}
     assert "drafts/draft.json" not in names
     assert "ssp/broken-party.json" in names
@@ -99,7 +119,7 @@ def test_the_sarif_log_has_the_required_structure(
     serial: ValidationReport, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(repo)
-    report = validate_paths(["."], jobs=1)
+    report = validate_paths(["."], jobs=1, as_of=tree.AS_OF)
     log = json.loads(render(report.diagnostics, "sarif"))
     assert problems(log) == []
     results = log["runs"][0]["results"]
@@ -121,39 +141,44 @@ def test_the_sarif_log_has_the_required_structure(
 
 
 runner = CliRunner()
+AS_OF = tree.AS_OF.isoformat()
 
 
 def test_text_output_is_one_line_per_diagnostic_then_the_counts(repo: Path, serial: ValidationReport) -> None:
-    result = runner.invoke(app, ["validate", str(repo), "--jobs", "1"])
+    result = runner.invoke(app, ["validate", "--as-of", AS_OF, str(repo), "--jobs", "1"])
     lines = result.output.splitlines()
     assert len(lines) == len(serial.diagnostics) + 1
     shape = re.compile(r"^(?P<path>[^:#]+)(?::\d+|#/\S*): (?P<sev>error|warning|info) (?P<rule>[a-z0-9-]+) .+")
     for line in lines[:-1]:
         assert shape.match(line), line
-    errors = sum(1 for d in serial.diagnostics if d.severity == "error")
-    infos = sum(1 for d in serial.diagnostics if d.severity == "info")
+    counts = Counter(d.severity.value for d in serial.diagnostics)
+    assert counts["warning"] >= 1
     assert lines[-1] == (
-        f"{len(serial.files)} files checked, {serial.oscal_files} OSCAL: {errors} errors, 0 warnings, {infos} infos"
+        f"{len(serial.files)} files checked, {serial.oscal_files} OSCAL: "
+        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} infos"
     )
 
 
 def test_exit_code_follows_fail_on(repo: Path) -> None:
-    assert runner.invoke(app, ["validate", str(repo), "-j", "1"]).exit_code == 1
+    assert runner.invoke(app, ["validate", "--as-of", AS_OF, str(repo), "-j", "1"]).exit_code == 1
     clean = [str(repo / name) for name in ["4-assess/ar.json", "ssp/ssp-example.json", "other/package.json"]]
-    assert runner.invoke(app, ["validate", *clean]).exit_code == 0  # an info does not fail the run
-    assert runner.invoke(app, ["validate", *clean, "--fail-on", "warning"]).exit_code == 0
+    assert runner.invoke(app, ["validate", "--as-of", AS_OF, *clean]).exit_code == 0  # an info does not fail the run
+    assert runner.invoke(app, ["validate", "--as-of", AS_OF, *clean, "--fail-on", "warning"]).exit_code == 0
+    warned = str(repo / "cmmc" / "broken-poam-no-root-cause.yaml")
+    assert runner.invoke(app, ["validate", "--as-of", AS_OF, warned]).exit_code == 0
+    assert runner.invoke(app, ["validate", "--as-of", AS_OF, warned, "--fail-on", "warning"]).exit_code == 1
     broken = str(repo / "ssp" / "broken-party.json")
-    assert runner.invoke(app, ["validate", broken, "--fail-on", "warning"]).exit_code == 1
+    assert runner.invoke(app, ["validate", "--as-of", AS_OF, broken, "--fail-on", "warning"]).exit_code == 1
 
 
 def test_json_and_sarif_go_to_stdout_or_to_a_file(repo: Path, tmp_path: Path) -> None:
     target = str(repo / "ssp" / "broken-party.json")
-    printed = runner.invoke(app, ["validate", target, "--format", "json"])
+    printed = runner.invoke(app, ["validate", "--as-of", AS_OF, target, "--format", "json"])
     payload = json.loads(printed.stdout)
     assert [d["rule_id"] for d in payload["diagnostics"]] == ["integrity-party"]
     assert payload["counts"] == {"error": 1, "warning": 0, "info": 0}
     out = tmp_path / "report.sarif"
-    written = runner.invoke(app, ["validate", target, "--format", "sarif", "--output", str(out)])
+    written = runner.invoke(app, ["validate", "--as-of", AS_OF, target, "--format", "sarif", "--output", str(out)])
     assert written.exit_code == 1
     assert written.stdout == ""
     assert json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"][0]["ruleId"] == "integrity-party"

@@ -2,11 +2,14 @@
 
 The IFA GoodRead documents sit where their own import hrefs point (`4-assess/ar.json` imports
 `./ap.oscal.xml`, which imports `../3-implementation/ssp.oscal.xml`), so their references resolve
-across documents. `EXPECTED` is the exact set of (file, rule id) the tree must give.
+across documents. `cmmc/` holds a CMMC SSP, the NIST assessment plan importing it, CMMC assessment results
+importing that plan, and CMMC POA&Ms importing the SSP, so the CMMC rules run with the files each imports.
+`EXPECTED` is the exact set of (file, rule id) the tree must give as of `AS_OF`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable
@@ -15,8 +18,14 @@ from typing import Any
 
 import yaml
 
+from tests import builders
 from tests.conftest import OSCAL_CONTENT
-from tests.nist_docs import IFA_AR, IFA_SSP, SSP_EXAMPLE, nist, poam_from_results
+from tests.nist_docs import IFA_AP, IFA_AR, IFA_SSP, SSP_EXAMPLE, nist, poam_from_results
+from tests.rules.poam_data import DELETE, changed, credible_poam
+from tests.rules.ssp_data import cmmc_ssp
+
+AS_OF = dt.date(2026, 2, 1)
+"""Inside the credible POA&M's milestones and 180-day window."""
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 AMY = "e7730080-71ce-4b20-bec4-84f33136fd58"
@@ -104,6 +113,30 @@ def _back_matter() -> dict[str, Any]:
     return data
 
 
+ON_POAM = {"AC.L2-3.1.8": "planned", "AU.L2-3.3.8": "partial"}
+"""The requirements of the credible POA&M, as its SSP and results state them."""
+
+
+def _cmmc_poam() -> dict[str, Any]:
+    data = credible_poam()
+    data["plan-of-action-and-milestones"]["import-ssp"] = {"href": "ssp.json"}
+    return data
+
+
+def _cmmc_plan() -> dict[str, Any]:
+    data = nist(IFA_AP)
+    data["assessment-plan"]["import-ssp"]["href"] = "ssp.json"
+    return data
+
+
+def _cmmc_results() -> dict[str, Any]:
+    from oscal_poam.io.write import to_data
+
+    data = to_data(builders.assessment_results(2, not_met=list(ON_POAM)))
+    data["assessment-results"]["import-ap"]["href"] = "ap.json"
+    return data
+
+
 BROKEN: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
     # file: (document, the one rule it breaks)
     "4-assess/broken-related-observation.json": (lambda: _ar(_related_observation), "integrity-related-observation"),
@@ -124,11 +157,27 @@ BROKEN: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
     "ssp/broken-duplicate-uuid.xml": (lambda: _ssp(_duplicate), "integrity-duplicate-uuid"),
     "ssp/broken-back-matter.yaml": (_back_matter, "integrity-back-matter-resource"),
     "ssp/broken-model.json": (lambda: _ssp(_missing_title), "validate-model"),
+    "cmmc/broken-poam-no-root-cause.yaml": (
+        lambda: changed(_cmmc_poam(), "/plan-of-action-and-milestones/poam-items/1/props/1", DELETE),
+        "credibility-root-cause",
+    ),
+    "cmmc/broken-ssp-missing-requirement.json": (
+        lambda: cmmc_ssp(ON_POAM, omit=("AC.L2-3.1.1",)),
+        "ssp-requirement-missing",
+    ),
+}
+
+NOTED: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
+    # documents that are right and still get one diagnostic: a Conditional status is worth knowing
+    "cmmc/ar.json": (_cmmc_results, "eligibility-conditional"),
 }
 
 INTACT_BUILT: dict[str, Callable[[], dict[str, Any]]] = {
     "poam/poam.json": lambda: poam_from_results(nist(IFA_AR), "../3-implementation/ssp.oscal.xml"),
     "ssp/ifa-ssp.yaml": lambda: nist(IFA_SSP),
+    "cmmc/ssp.json": lambda: cmmc_ssp(ON_POAM),
+    "cmmc/ap.json": _cmmc_plan,
+    "cmmc/poam.json": _cmmc_poam,
 }
 
 RAW: dict[str, tuple[str, str | None]] = {
@@ -153,11 +202,18 @@ RAW: dict[str, tuple[str, str | None]] = {
 
 EXPECTED: set[tuple[str, str]] = {
     *((name, rule_id) for name, (_, rule_id) in BROKEN.items()),
+    *((name, rule_id) for name, (_, rule_id) in NOTED.items()),
     *((name, rule_id) for name, (_, rule_id) in RAW.items() if rule_id is not None),
 }
 
 CANDIDATES = sorted(
-    {*COPIED, *BROKEN, *INTACT_BUILT, *(n for n in RAW if not n.startswith((".", "node_modules")) and "txt" not in n)}
+    {
+        *COPIED,
+        *BROKEN,
+        *NOTED,
+        *INTACT_BUILT,
+        *(n for n in RAW if not n.startswith((".", "node_modules")) and "txt" not in n),
+    }
 )
 
 
@@ -179,7 +235,7 @@ def build(root: Path) -> Path:
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(OSCAL_CONTENT / source, target)
-    for name, (make, _) in BROKEN.items():
+    for name, (make, _) in [*BROKEN.items(), *NOTED.items()]:
         write(root / name, make())
     for name, make_intact in INTACT_BUILT.items():
         write(root / name, make_intact())
