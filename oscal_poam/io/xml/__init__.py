@@ -8,13 +8,17 @@ from the metaschema, serves every model.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from oscal_poam.errors import LoadError
 
 
-def read_xml(data: bytes, source: str, max_bytes: int) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse OSCAL XML into OSCAL JSON data, with the source line of each JSON pointer."""
+def read_xml(data: bytes, source: str, max_bytes: int) -> tuple[dict[str, Any], Mapping[str, int]]:
+    """Parse OSCAL XML into OSCAL JSON data, with the source line of each JSON pointer.
+
+    The line map is worked out from the parsed tree on demand (see `reader.XmlLines`).
+    """
     from lxml import etree
 
     from oscal_poam.io.load import NotOscalError
@@ -24,7 +28,7 @@ def read_xml(data: bytes, source: str, max_bytes: int) -> tuple[dict[str, Any], 
     from oscal_poam.io.xml.safe_parse import parse_xml
 
     root = parse_xml(data, source, max_bytes)
-    root_key = reader.root_definition(root)
+    root_key = reader.root_key_of(root)
     if root_key is None:
         qname = etree.QName(root)
         expected = ", ".join(sorted(ROOTS))
@@ -36,11 +40,14 @@ def read_xml(data: bytes, source: str, max_bytes: int) -> tuple[dict[str, Any], 
             message = f"not an OSCAL document: the root element is <{qname.localname}>; expected one of {expected}"
         raise NotOscalError.single(message, source, line=root.sourceline)  # type: ignore[arg-type]
     try:
-        return reader.read(root, root_key)
+        content = reader.read(root, root_key)
     except reader.XmlDataError as exc:
-        raise LoadError.single(exc.message, source, pointer=exc.pointer, line=exc.line) from None
+        pointer = reader.pointer_of(exc.element, root_key)
+        line: int | None = exc.line or exc.element.sourceline  # type: ignore[assignment]
+        raise LoadError.single(exc.message, source, pointer=pointer, line=line) from None
     except RecursionError:
         raise LoadError.single("document is nested too deeply", source) from None
+    return content, reader.XmlLines(root, root_key)
 
 
 def dump_xml(data: dict[str, Any]) -> bytes:

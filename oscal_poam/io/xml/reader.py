@@ -3,44 +3,90 @@
 Strict about structure: an element, attribute or text the binding does not
 know is an error with its line, never dropped. Lenient about order: OSCAL's
 sequence is the writer's business; reading does not depend on it.
+
+Reading builds no JSON pointers: the hot loop only turns elements into data.
+Pointers are worked out from the element tree when they are needed, for an
+error or for `XmlLines`, the on-demand map from pointer to source line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any, cast
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple, cast
 
 from lxml import etree
 
 from oscal_poam.io import pointers
 from oscal_poam.io.xml import prose
 from oscal_poam.io.xml.binding_table import DEFINITIONS, ROOTS
-from oscal_poam.io.xml.definitions import BLOCK_ELEMENTS, OSCAL_NAMESPACE, Assembly, Field, Flag, ValueType
+from oscal_poam.io.xml.definitions import BLOCK_ELEMENTS, OSCAL_NAMESPACE, Assembly, Field, ValueType
 
 _NS = "{" + OSCAL_NAMESPACE + "}"
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _BLOCKS = frozenset(_NS + name for name in BLOCK_ELEMENTS)
 _INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
 
-Lines = dict[str, Any]
-"""JSON pointer -> source line (lxml's stubs type `sourceline` loosely, hence Any)."""
-Read = Callable[[etree._Element, str, Lines], Any]
-"""Read an element into its JSON value; the str is its JSON pointer."""
+Read = Callable[[etree._Element], Any]
+"""Read an element into its JSON value."""
 
 
 class XmlDataError(Exception):
-    """The XML does not fit the OSCAL binding."""
+    """The XML does not fit the OSCAL binding, at `element`."""
 
-    def __init__(self, message: str, line: Any, pointer: str) -> None:
+    def __init__(self, message: str, element: etree._Element, line: int | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.line: int | None = line
-        self.pointer = pointer
+        self.element = element
+        self.line = line
+        """Where known more precisely than the element's own line."""
 
 
-def _name(element: etree._Element | str) -> str:
-    tag = element if isinstance(element, str) else element.tag
+def _markup_error(exc: ValueError, element: etree._Element) -> XmlDataError:
+    line = getattr(exc, "line", None)
+    message = str(exc)
+    if line is not None and message.startswith(f"line {line}: "):
+        message = message[len(f"line {line}: ") :]
+    return XmlDataError(f"{_name(element.tag)}: {message}", element, line if isinstance(line, int) else None)
+
+
+class ChildEntry(NamedTuple):
+    json: str
+    tag: str
+    """The element of one value (inside the wrapper, for a grouped collection)."""
+    many: bool
+    wrapper: str | None
+    definition: str
+
+
+class _Index:
+    """Per assembly: its children by element tag and by JSON key."""
+
+    def __init__(self) -> None:
+        self.by_tag: dict[str, dict[str, ChildEntry]] = {}
+        self.by_json: dict[str, dict[str, ChildEntry]] = {}
+        self.unwrapped: dict[str, str] = {}
+        for key, definition in DEFINITIONS.items():
+            if not isinstance(definition, Assembly):
+                continue
+            by_tag: dict[str, ChildEntry] = {}
+            by_json: dict[str, ChildEntry] = {}
+            for child in definition.model:
+                if child.xml is None:
+                    self.unwrapped[key] = child.json
+                    continue
+                wrapper = None if child.wrapper is None else _NS + child.wrapper
+                entry = ChildEntry(child.json, _NS + child.xml, child.many, wrapper, child.definition)
+                by_tag[wrapper or entry.tag] = entry
+                by_json[child.json] = entry
+            self.by_tag[key] = by_tag
+            self.by_json[key] = by_json
+
+
+INDEX = _Index()
+
+
+def _name(tag: Any) -> str:
     qname = etree.QName(tag)
     if qname.namespace == OSCAL_NAMESPACE:
         return f"<{qname.localname}>"
@@ -82,44 +128,31 @@ def _converter(vtype: ValueType) -> Callable[[str], Any] | None:
     return None
 
 
-def _flag_reader(flags: tuple[Flag, ...]) -> Callable[[etree._Element, dict[str, Any], str], None]:
-    specs = {flag.name: _converter(flag.type) for flag in flags}
+def _unknown_attribute(element: etree._Element, name: str) -> XmlDataError:
+    return XmlDataError(f"{_name(element.tag)} has no attribute {etree.QName(name).localname!r} in OSCAL", element)
 
-    def read_flags(element: etree._Element, out: dict[str, Any], pointer: str) -> None:
-        for name, text in cast(dict[str, str], element.attrib).items():
+
+def _read_flags(element: etree._Element, specs: dict[str, Callable[[str], Any] | None], out: dict[str, Any]) -> None:
+    for name, text in cast(list[tuple[str, str]], element.items()):
+        try:
+            convert = specs[name]
+        except KeyError:
+            if name.startswith(_XSI):
+                continue
+            raise _unknown_attribute(element, name) from None
+        if convert is None:
+            out[name] = text
+        else:
             try:
-                convert = specs[name]
-            except KeyError:
-                if name.startswith(_XSI):
-                    continue
-                raise XmlDataError(
-                    f"{_name(element)} has no attribute {etree.QName(name).localname!r} in OSCAL",
-                    element.sourceline,
-                    pointer,
-                ) from None
-            if convert is None:
-                out[name] = text
-            else:
-                try:
-                    out[name] = convert(text)
-                except ValueError as exc:
-                    raise XmlDataError(f"attribute {name!r}: {exc}", element.sourceline, pointer) from None
-
-    return read_flags
+                out[name] = convert(text)
+            except ValueError as exc:
+                raise XmlDataError(f"attribute {name!r}: {exc}", element) from None
 
 
-def _no_attributes(element: etree._Element, pointer: str) -> None:
-    for name in cast(dict[str, str], element.attrib):
+def _no_attributes(element: etree._Element) -> None:
+    for name in cast(list[str], element.keys()):
         if not name.startswith(_XSI):
-            raise XmlDataError(
-                f"{_name(element)} has no attribute {etree.QName(name).localname!r} in OSCAL",
-                element.sourceline,
-                pointer,
-            )
-
-
-def _blank(text: str | None) -> bool:
-    return text is None or text.isspace() or not text
+            raise _unknown_attribute(element, name)
 
 
 class _Compiler:
@@ -138,80 +171,82 @@ class _Compiler:
         return read
 
     def _assembly(self, key: str, definition: Assembly) -> Read:
-        read_flags = _flag_reader(definition.flags)
-        # element tag -> (JSON key, repeats, read an item, the item's tag when this is a wrapper)
-        children: dict[str, tuple[str, bool, Read, str | None]] = {}
-        unwrapped = next((child.json for child in definition.model if child.xml is None), None)
+        flag_specs = {flag.name: _converter(flag.type) for flag in definition.flags}
+        # element tag -> (JSON key, 0 one / 1 many / 2 wrapper, read a value, the tag of a value in a wrapper)
+        children: dict[str, tuple[str, int, Read, str]] = {}
+        unwrapped = INDEX.unwrapped.get(key)
 
-        def read(element: etree._Element, pointer: str, lines: Lines) -> dict[str, Any]:
+        def read(element: etree._Element) -> dict[str, Any]:
             out: dict[str, Any] = {}
-            if element.attrib:
-                read_flags(element, out, pointer)
-            if not _blank(element.text):
-                raise XmlDataError(f"{_name(element)} cannot contain text here", element.sourceline, pointer)
+            if flag_specs:
+                _read_flags(element, flag_specs, out)
+            elif len(element.keys()):
+                _no_attributes(element)
+            text = element.text
+            if text is not None and not text.isspace():
+                raise XmlDataError(f"{_name(element.tag)} cannot contain text", element)
             blocks: list[etree._Element] | None = None
             for child in element:
-                entry = children.get(child.tag)
-                if entry is None:
-                    if unwrapped is not None and child.tag in _BLOCKS:
+                tag = child.tag
+                try:
+                    json_key, shape, read_value, item_tag = children[tag]
+                except KeyError:
+                    if unwrapped is not None and tag in _BLOCKS:
                         if blocks is None:
                             blocks = []
                         blocks.append(child)
                         continue
-                    raise XmlDataError(f"{_name(child)} is not allowed in {_name(element)}", child.sourceline, pointer)
-                if not _blank(child.tail):
-                    raise XmlDataError(f"{_name(element)} cannot contain text here", child.sourceline, pointer)
-                json_key, many, read_item, item_tag = entry
-                if item_tag is not None:
-                    _read_wrapped(child, item_tag, json_key, read_item, out, pointer, lines)
-                elif many:
+                    raise XmlDataError(f"{_name(tag)} is not allowed in {_name(element.tag)}", child) from None
+                tail = child.tail
+                if tail is not None and not tail.isspace():
+                    raise XmlDataError(f"{_name(element.tag)} cannot contain text", child)
+                if shape == 1:
                     items = out.get(json_key)
                     if items is None:
-                        items = out[json_key] = []
-                    item_pointer = f"{pointer}/{json_key}/{len(items)}"
-                    lines[item_pointer] = child.sourceline
-                    items.append(read_item(child, item_pointer, lines))
+                        out[json_key] = [read_value(child)]
+                    else:
+                        items.append(read_value(child))
+                elif shape == 0:
+                    if json_key in out:
+                        raise XmlDataError(f"{_name(tag)} appears more than once in {_name(element.tag)}", child)
+                    out[json_key] = read_value(child)
                 else:
                     if json_key in out:
-                        raise XmlDataError(
-                            f"{_name(child)} appears more than once in {_name(element)}", child.sourceline, pointer
-                        )
-                    child_pointer = f"{pointer}/{json_key}"
-                    lines[child_pointer] = child.sourceline
-                    out[json_key] = read_item(child, child_pointer, lines)
+                        raise XmlDataError(f"{_name(tag)} appears more than once in {_name(element.tag)}", child)
+                    out[json_key] = _read_wrapped(child, item_tag, read_value)
             if blocks is not None:
                 holder = etree.Element(_NS + "prose")
                 holder.extend(blocks)  # moves them: the parsed tree is ours
-                lines[f"{pointer}/{unwrapped}"] = blocks[0].sourceline
-                out[str(unwrapped)] = prose.to_markdown(holder, True)
+                try:
+                    out[cast(str, unwrapped)] = prose.to_markdown(holder, True)
+                except ValueError as exc:
+                    raise _markup_error(exc, element) from None
             return out
 
         self._readers[key] = read  # before the children: models are recursive
-        for child in definition.model:
-            if child.xml is None:
-                continue
-            read_item = self.reader(child.definition)
-            if child.wrapper is not None:
-                children[_NS + child.wrapper] = (child.json, True, read_item, _NS + child.xml)
+        for entry in INDEX.by_json[key].values():
+            read_value = self.reader(entry.definition)
+            if entry.wrapper is not None:
+                children[entry.wrapper] = (entry.json, 2, read_value, entry.tag)
             else:
-                children[_NS + child.xml] = (child.json, child.many, read_item, None)
+                children[entry.tag] = (entry.json, 1 if entry.many else 0, read_value, entry.tag)
         return read
 
     def _field(self, definition: Field) -> Read:
         convert = _converter(definition.type)
-        vtype = definition.type
-        multiline = vtype == "markup-multiline"
-        markup = vtype == "markup-line" or multiline
+        multiline = definition.type == "markup-multiline"
+        markup = definition.type == "markup-line" or multiline
         to_markdown = prose.to_markdown
 
-        def value_of(element: etree._Element, pointer: str) -> Any:
+        def value_of(element: etree._Element) -> Any:
             if markup:
-                return to_markdown(element, multiline)
+                try:
+                    return to_markdown(element, multiline)
+                except ValueError as exc:
+                    raise _markup_error(exc, element) from None
             if len(element):
                 raise XmlDataError(
-                    f"{_name(element)} holds a value, not elements such as {_name(element[0])}",
-                    element[0].sourceline,
-                    pointer,
+                    f"{_name(element.tag)} holds a value, not elements such as {_name(element[0].tag)}", element[0]
                 )
             text = element.text or ""
             if convert is None:
@@ -219,60 +254,50 @@ class _Compiler:
             try:
                 return convert(text)
             except ValueError as exc:
-                raise XmlDataError(f"{_name(element)}: {exc}", element.sourceline, pointer) from None
+                raise XmlDataError(f"{_name(element.tag)}: {exc}", element) from None
 
         if not definition.flags:
 
-            def read(element: etree._Element, pointer: str, lines: Lines) -> Any:
-                if element.attrib:
-                    _no_attributes(element, pointer)
-                return value_of(element, pointer)
+            def read(element: etree._Element) -> Any:
+                if len(element.keys()):
+                    _no_attributes(element)
+                return value_of(element)
 
             return read
 
-        read_flags = _flag_reader(definition.flags)
+        flag_specs = {flag.name: _converter(flag.type) for flag in definition.flags}
         value_key = str(definition.value_key)
 
-        def read_with_flags(element: etree._Element, pointer: str, lines: Lines) -> dict[str, Any]:
+        def read_with_flags(element: etree._Element) -> dict[str, Any]:
             out: dict[str, Any] = {}
-            read_flags(element, out, pointer)
-            out[value_key] = value_of(element, pointer)
+            _read_flags(element, flag_specs, out)
+            out[value_key] = value_of(element)
             return out
 
         return read_with_flags
 
 
-def _read_wrapped(
-    wrapper: etree._Element,
-    item_tag: str,
-    json_key: str,
-    read_item: Read,
-    out: dict[str, Any],
-    pointer: str,
-    lines: Lines,
-) -> None:
-    if json_key in out:
-        raise XmlDataError(f"{_name(wrapper)} appears more than once", wrapper.sourceline, pointer)
-    if wrapper.attrib:
-        _no_attributes(wrapper, pointer)
-    if not _blank(wrapper.text):
-        raise XmlDataError(f"{_name(wrapper)} cannot contain text", wrapper.sourceline, pointer)
+def _read_wrapped(wrapper: etree._Element, item_tag: str, read_value: Read) -> list[Any]:
+    if len(wrapper.keys()):
+        _no_attributes(wrapper)
+    text = wrapper.text
+    if text is not None and not text.isspace():
+        raise XmlDataError(f"{_name(wrapper.tag)} cannot contain text", wrapper)
     items: list[Any] = []
-    out[json_key] = items
     for item in wrapper:
         if item.tag != item_tag:
-            raise XmlDataError(f"{_name(item)} is not allowed in {_name(wrapper)}", item.sourceline, pointer)
-        if not _blank(item.tail):
-            raise XmlDataError(f"{_name(wrapper)} cannot contain text", item.sourceline, pointer)
-        item_pointer = f"{pointer}/{json_key}/{len(items)}"
-        lines[item_pointer] = item.sourceline
-        items.append(read_item(item, item_pointer, lines))
+            raise XmlDataError(f"{_name(item.tag)} is not allowed in {_name(wrapper.tag)}", item)
+        tail = item.tail
+        if tail is not None and not tail.isspace():
+            raise XmlDataError(f"{_name(wrapper.tag)} cannot contain text", item)
+        items.append(read_value(item))
+    return items
 
 
 _COMPILER = _Compiler()
 
 
-def root_definition(root: etree._Element) -> str | None:
+def root_key_of(root: etree._Element) -> str | None:
     """The root key of an OSCAL root element, or None when it is not one."""
     qname = etree.QName(root)
     if qname.namespace == OSCAL_NAMESPACE and qname.localname in ROOTS:
@@ -280,9 +305,140 @@ def root_definition(root: etree._Element) -> str | None:
     return None
 
 
-def read(root: etree._Element, root_key: str) -> tuple[dict[str, Any], dict[str, int]]:
-    """The OSCAL JSON data (wrapped in its root key) of an OSCAL root element, and the line of each pointer."""
-    pointer = pointers.join(root_key)
-    lines: Lines = {"": root.sourceline or 1, pointer: root.sourceline or 1}
-    content = _COMPILER.reader(ROOTS[root_key])(root, pointer, lines)
-    return {root_key: content}, lines
+def read(root: etree._Element, root_key: str) -> dict[str, Any]:
+    """The OSCAL JSON data, wrapped in its root key, of an OSCAL root element."""
+    return {root_key: _COMPILER.reader(ROOTS[root_key])(root)}
+
+
+def _index_among(element: etree._Element) -> int:
+    tag = element.tag
+    return sum(1 for sibling in element.itersiblings(preceding=True) if sibling.tag == tag)
+
+
+def pointer_of(element: etree._Element, root_key: str) -> str:
+    """The JSON pointer of the value `element` holds (or of the nearest value that contains it)."""
+    chain = [element, *element.iterancestors()]
+    chain.reverse()
+    tokens: list[str | int] = [root_key]
+    definition = ROOTS[root_key]
+    position = 1
+    while position < len(chain):
+        children = INDEX.by_tag.get(definition)
+        if children is None:  # inside a field: markup
+            break
+        node = chain[position]
+        entry = children.get(node.tag)
+        if entry is None:
+            break
+        tokens.append(entry.json)
+        if entry.wrapper is not None:
+            position += 1
+            if position == len(chain):
+                break
+            node = chain[position]
+            tokens.append(_index_among(node))
+        elif entry.many:
+            tokens.append(_index_among(node))
+        definition = entry.definition
+        position += 1
+    return pointers.join(*tokens)
+
+
+class XmlLines(Mapping[str, int]):
+    """JSON pointer -> source line of the element that holds the value, worked out on demand.
+
+    Every object, array item and field has an entry; attributes share their
+    element's line. An unwrapped markup value (a part's prose) has none: its
+    blocks were taken out of the tree to be converted.
+    """
+
+    def __init__(self, root: etree._Element, root_key: str) -> None:
+        self._root = root
+        self._root_key = root_key
+        self._all: dict[str, int] | None = None
+
+    def __bool__(self) -> bool:
+        return True
+
+    def _element(self, pointer: str) -> etree._Element | None:
+        if pointer == "":
+            return self._root
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+        if not tokens or tokens[0] != self._root_key:
+            return None
+        node = self._root
+        definition = ROOTS[self._root_key]
+        index = 1
+        while index < len(tokens):
+            entry = INDEX.by_json.get(definition, {}).get(tokens[index])
+            if entry is None:
+                return None
+            index += 1
+            parent = node
+            if entry.wrapper is not None:
+                found = next((c for c in node if c.tag == entry.wrapper), None)
+                if found is None:
+                    return None
+                parent = found
+            if entry.many:
+                if index == len(tokens):
+                    return parent if parent is not node else next((c for c in node if c.tag == entry.tag), None)
+                if not tokens[index].isdigit():
+                    return None
+                wanted = int(tokens[index])
+                index += 1
+                matches = (c for c in parent if c.tag == entry.tag)
+                found = next((c for n, c in enumerate(matches) if n == wanted), None)
+            else:
+                found = next((c for c in node if c.tag == entry.tag), None)
+            if found is None:
+                return None
+            node = found
+            definition = entry.definition
+        return node
+
+    def __getitem__(self, pointer: str) -> int:
+        element = self._element(pointer)
+        line = None if element is None else element.sourceline
+        if line is None:
+            raise KeyError(pointer)
+        return cast(int, line)
+
+    def __contains__(self, pointer: object) -> bool:
+        return isinstance(pointer, str) and self._element(pointer) is not None
+
+    def _everything(self) -> dict[str, int]:
+        if self._all is None:
+            found: dict[str, int] = {"": cast(int, self._root.sourceline)}
+            stack: list[tuple[etree._Element, str, str]] = [
+                (self._root, pointers.join(self._root_key), ROOTS[self._root_key])
+            ]
+            while stack:
+                element, pointer, definition = stack.pop()
+                found[pointer] = cast(int, element.sourceline)
+                children = INDEX.by_json.get(definition)
+                if children is None:
+                    continue
+                for entry in children.values():
+                    parent: etree._Element | None = element
+                    if entry.wrapper is not None:
+                        parent = next((c for c in element if c.tag == entry.wrapper), None)
+                        if parent is None:
+                            continue
+                        found[f"{pointer}/{entry.json}"] = cast(int, parent.sourceline)
+                    matches = [c for c in cast(etree._Element, parent) if c.tag == entry.tag]
+                    if entry.many:
+                        if matches and entry.wrapper is None:
+                            found[f"{pointer}/{entry.json}"] = cast(int, matches[0].sourceline)
+                        for n, child in enumerate(matches):
+                            stack.append((child, f"{pointer}/{entry.json}/{n}", entry.definition))
+                    elif matches:
+                        stack.append((matches[0], f"{pointer}/{entry.json}", entry.definition))
+            self._all = found
+        return self._all
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
