@@ -91,15 +91,24 @@ def validate_bytes(data: bytes, shown: str, *, path: Path | None = None, as_of: 
     except NotOscalError as exc:
         return FileResult(shown, None, fmt, tuple(_not_oscal(exc, shown)))
     except LoadError as exc:
-        root = _root_key(raw)
-        return FileResult(shown, root, fmt, tuple(_problems(exc.problems, shown, lines)))
+        if fmt == "json" and any(p.pointer and p.line is None for p in exc.problems):
+            lines = _json_lines(data)
+        return FileResult(shown, _root_key(raw), fmt, tuple(_problems(exc.problems, shown, lines)))
     doc = Document(kind=kind, model=model, format=fmt, source=shown, path=path, lines=lines)
     base_dir = path.parent if path is not None else Path.cwd()
     found = integrity(doc, base_dir=base_dir, data=raw)
     from oscal_poam.validate.cmmc import cmmc_diagnostics
 
     found.extend(cmmc_diagnostics(doc, raw, base_dir=base_dir, as_of=as_of or dt.date.today()))
+    if fmt == "json" and any(d.line is None and d.document in ("", shown) for d in found):
+        doc = dataclasses.replace(doc, lines=_json_lines(data))
     return FileResult(shown, kind.root_key, fmt, tuple(_located(found, doc)))
+
+
+def _json_lines(data: bytes) -> dict[str, int]:
+    from oscal_poam.validate.json_lines import json_lines
+
+    return json_lines(data.decode("utf-8-sig"))
 
 
 def _root_key(raw: Any) -> str | None:

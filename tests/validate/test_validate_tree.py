@@ -62,6 +62,20 @@ def test_intact_documents_are_clean_and_recognised(serial: ValidationReport, rep
         assert by_name[name].model is not None
 
 
+def test_every_diagnostic_has_a_line_except_for_files_that_are_not_oscal(serial: ValidationReport) -> None:
+    for d in serial.diagnostics:
+        assert (d.line is None) == (d.rule_id == "validate-not-oscal" and not d.document.endswith(".xml")), d
+
+
+def test_json_diagnostics_carry_the_line_of_the_broken_place(serial: ValidationReport, repo: Path) -> None:
+    located = [d for d in serial.diagnostics if d.document.endswith(".json") and d.rule_id.startswith("integrity-")]
+    assert len(located) == sum(1 for n, (_, r) in tree.BROKEN.items() if n.endswith(".json") and "integrity" in r)
+    for d in located:
+        assert d.line is not None
+        text = Path(d.document).read_text(encoding="utf-8").splitlines()[d.line - 1]
+        assert d.subject in text, (d.document, d.line, text)
+
+
 def test_yaml_and_xml_diagnostics_carry_the_line_of_the_broken_place(serial: ValidationReport, repo: Path) -> None:
     located = {
         Path(d.document).relative_to(repo).as_posix(): d
