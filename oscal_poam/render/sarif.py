@@ -1,15 +1,17 @@
 """SARIF 2.1.0 as GitHub code scanning accepts it.
 
 Rule metadata (help text, citation) comes from the rule registry; a result's
-location is its document, with the line where the format has lines, and the
-JSON pointer as a logical location.
+location is its document (as a URI reference), with the line where the format
+has lines, and the JSON pointer as a logical location.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote
 
 from oscal_poam import __version__
 from oscal_poam.diagnostics import Diagnostic, Severity
@@ -33,11 +35,24 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
+def artifact_uri(document: str) -> str:
+    """A document name as a URI reference: relative paths stay relative (percent-encoded), absolute ones
+    become file URIs, URLs are kept."""
+    if "://" in document:
+        return document
+    path = PurePath(document)
+    if path.is_absolute():
+        return Path(document).as_uri()
+    return quote(path.as_posix())
+
+
 def _location(d: Diagnostic) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": d.document or "<input>"}}
-    if d.line is not None and d.line >= 1:
-        physical["region"] = {"startLine": d.line}
-    location: dict[str, Any] = {"physicalLocation": physical}
+    location: dict[str, Any] = {}
+    if d.document:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(d.document)}}
+        if d.line is not None and d.line >= 1:
+            physical["region"] = {"startLine": d.line}
+        location["physicalLocation"] = physical
     if d.pointer:
         location["logicalLocations"] = [{"fullyQualifiedName": d.pointer, "kind": "element"}]
     return location
@@ -55,7 +70,7 @@ def render_sarif(diagnostics: Sequence[Diagnostic]) -> str:
             "ruleIndex": index[d.rule_id],
             "level": _LEVELS[d.severity],
             "message": {"text": d.message},
-            "locations": [_location(d)],
+            "locations": [_location(d)] if d.document or d.pointer else [],
             "properties": {"citation": d.citation, "subject": d.subject, "pointer": d.pointer},
         }
         results.append(result)
