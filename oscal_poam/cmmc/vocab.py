@@ -55,6 +55,13 @@ EVIDENCE_REL = "evidence"  # link rel of closure evidence
 
 # Kept columns from legacy spreadsheets.
 LEGACY_COLUMN_PREFIX = "legacy-"
+LEGACY_SHEET = "legacy-sheet"  # item prop: the sheet the item was read from
+LEGACY_CONTROLS = "legacy-controls"  # item prop: the controls cell as written, when it says more than the ids
+LEGACY_STATUS = "legacy-status"  # item or milestone-task prop: the status words as written
+LEGACY_MILESTONE_ID = "legacy-milestone-id"  # milestone-task prop
+
+# Risk-log entries written from spreadsheet dates.
+LOG_EVENT = "cmmc-log-event"  # detected | status | completed
 
 
 def prop_value(props: Any, name: str, ns: str | None = NS) -> str | None:

@@ -9,6 +9,7 @@ from oscal_poam.rules import (  # noqa: F401
     credibility,
     eligibility,
     integrity,
+    legacy,
     results,
     scoring,
     ssp,

@@ -1,0 +1,222 @@
+"""An OSCAL POA&M back to LegacyItems, read from the places docs/conventions.md names.
+
+Items imported from a spreadsheet come back as they were written (the `legacy-*` props and the
+marked risk-log entries); items from elsewhere (derive, other tools) are read by the conventions
+alone: the deadline, the latest risk-log entry as status date, the tasks of type milestone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from oscal_poam.cmmc import vocab
+from oscal_poam.io.models import text
+from oscal_poam.legacy.layouts import HOMELESS_PROPS
+from oscal_poam.legacy.model import LegacyItem, LegacyMilestone
+from oscal_poam.rules.items import task_date
+
+if TYPE_CHECKING:
+    from trestle.oscal.common import Risk, Task
+    from trestle.oscal.poam import PlanOfActionAndMilestones, PoamItem
+
+ITEM_PROPS_READ = frozenset(
+    {
+        vocab.REQUIREMENT,
+        vocab.LEGACY_CONTROLS,
+        vocab.ROOT_CAUSE,
+        vocab.LEGACY_SHEET,
+        vocab.LEGACY_STATUS,
+        HOMELESS_PROPS["poam_id"],
+        HOMELESS_PROPS["weakness_name"],
+    }
+)
+TASK_PROPS_READ = frozenset(
+    {vocab.MILESTONE_STATUS, vocab.COMPLETED_ON, vocab.LEGACY_MILESTONE_ID, vocab.LEGACY_STATUS}
+)
+
+
+@dataclass
+class LegacyDocument:
+    items: list[LegacyItem]
+    metadata: dict[str, str] = field(default_factory=dict)
+    """Metadata props kept from a sheet's header block (`legacy-system-name` ...)."""
+    closed: set[int] = field(default_factory=set)
+    """Indexes of items whose risk is closed."""
+    statuses: dict[int, str] = field(default_factory=dict)
+    """The risk status of each item, by index."""
+
+
+def prop_text(prop: Any) -> str:
+    """A prop's full text: its remarks hold it when the value had to be shortened."""
+    if prop.remarks:
+        return str(prop.remarks)
+    return text(prop.value)
+
+
+def _props(props: Any, prefix_only: bool = False) -> Iterator[tuple[str, str]]:
+    for p in props or []:
+        if p.ns is None or str(p.ns) != vocab.NS:
+            continue
+        if prefix_only and not p.name.startswith(vocab.LEGACY_COLUMN_PREFIX):
+            continue
+        yield p.name, prop_text(p)
+
+
+def _first(props: Any, name: str) -> str:
+    return next((t for n, t in _props(props) if n == name), "")
+
+
+def _all(props: Any, name: str) -> list[str]:
+    return [t for n, t in _props(props) if n == name]
+
+
+def _day(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def read_legacy(poam: PlanOfActionAndMilestones) -> LegacyDocument:
+    risks = {str(r.uuid): r for r in poam.risks or []}
+    parties = {str(p.uuid): p for p in poam.metadata.parties or [] if p.uuid is not None}
+    document = LegacyDocument(items=[], metadata=dict(_props(poam.metadata.props, prefix_only=True)))
+    for index, poam_item in enumerate(poam.poam_items):
+        risk = next((risks[str(r.risk_uuid)] for r in poam_item.related_risks or [] if str(r.risk_uuid) in risks), None)
+        item = _item(poam_item, risk, parties)
+        status = text(risk.status) if risk is not None else "open"
+        document.statuses[index] = status
+        if status == "closed":
+            document.closed.add(index)
+        document.items.append(item)
+    return document
+
+
+def _controls(poam_item: PoamItem) -> str:
+    from oscal_poam.legacy.to_oscal import requirements_of
+
+    labels = _all(poam_item.props, vocab.REQUIREMENT)
+    written = _first(poam_item.props, vocab.LEGACY_CONTROLS)
+    if not written:
+        return "; ".join(labels)
+    mapped, unmapped = requirements_of(written)
+    if {r.label.lower() for r in mapped} == {label.lower() for label in labels}:
+        return written
+    return "; ".join([*labels, *unmapped])
+
+
+def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> LegacyItem:
+    imported = bool(_first(poam_item.props, vocab.LEGACY_SHEET))
+    item = LegacyItem(
+        poam_id=_first(poam_item.props, HOMELESS_PROPS["poam_id"]),
+        controls=_controls(poam_item),
+        weakness_name=_first(poam_item.props, HOMELESS_PROPS["weakness_name"])
+        or ("" if imported else text(poam_item.title)),
+        description=str(poam_item.description or ""),
+        comments=str(poam_item.remarks or ""),
+        status=_first(poam_item.props, vocab.LEGACY_STATUS),
+        root_cause=_first(poam_item.props, vocab.ROOT_CAUSE),
+        sheet=_first(poam_item.props, vocab.LEGACY_SHEET),
+    )
+    for name, value in _props(poam_item.props, prefix_only=True):
+        if name not in ITEM_PROPS_READ:
+            item.extra[name] = value
+    if risk is None:
+        return item
+    item.scheduled = _day(risk.deadline)
+    _dates(item, risk)
+    planned = next((r for r in risk.remediations or [] if text(r.lifecycle) == "planned"), None)
+    if planned is None:
+        return item
+    item.remediation_plan = str(planned.description or "")
+    item.resources = "\n".join(str(a.description) for a in planned.required_assets or [] if a.description)
+    for task in _walk(planned.tasks or []):
+        kind = text(task.type)
+        if kind == "milestone":
+            item.milestones.append(_milestone(task, imported))
+        elif kind == "action" and _first(task.props, vocab.TASK_PURPOSE) == "verification":
+            if task.description and not item.verification:
+                item.verification = str(task.description)
+            evidence = [
+                str(link.text) if link.text else unquote(str(link.href))
+                for link in task.links or []
+                if text(link.rel) == vocab.EVIDENCE_REL
+            ]
+            if evidence and not item.evidence:
+                item.evidence = "\n".join(evidence)
+        if not item.owner:
+            item.owner = _owner(task, parties)
+    return item
+
+
+def _walk(tasks: list[Task]) -> Iterator[Task]:
+    for task in tasks:
+        yield task
+        yield from _walk(task.tasks or [])
+
+
+def _owner(task: Task, parties: dict[str, Any]) -> str:
+    for role in task.responsible_roles or []:
+        if role.role_id != vocab.OWNER_ROLE:
+            continue
+        for uuid in role.party_uuids or []:
+            party = parties.get(str(uuid))
+            if party is not None:
+                return str(party.remarks) if party.remarks else text(party.name)
+    return ""
+
+
+def _dates(item: LegacyItem, risk: Risk) -> None:
+    entries = list(risk.risk_log.entries) if risk.risk_log is not None else []
+    marked = [(e, set(_all(e.props, vocab.LOG_EVENT))) for e in entries]
+    if any(events for _, events in marked):
+        for entry, events in marked:
+            day = _day(entry.start)
+            if "detected" in events:
+                item.detected = day
+            if "status" in events:
+                item.status_date = day
+            if "completed" in events:
+                item.completed = day
+        return
+    if not entries:
+        return
+    opened = [e for e in entries if e.status_change is not None and text(e.status_change) == "open"]
+    if opened:
+        item.detected = _day(min(opened, key=lambda e: e.start).start)
+    latest = max(entries, key=lambda e: e.start)
+    item.status_date = _day(latest.start)
+    closed = [e for e in entries if e.status_change is not None and text(e.status_change) == "closed"]
+    if text(risk.status) == "closed" and closed:
+        item.completed = _day(max(closed, key=lambda e: e.start).start)
+
+
+def _milestone(task: Task, imported: bool) -> LegacyMilestone:
+    written = _first(task.props, vocab.LEGACY_STATUS)
+    completed_flag = _first(task.props, vocab.MILESTONE_STATUS) == "completed"
+    completed_on = _day(_first(task.props, vocab.COMPLETED_ON) or None)
+    milestone = LegacyMilestone(
+        description=str(task.description) if task.description else ("" if imported else text(task.title)),
+        scheduled=task_date(task),
+        completed_on=completed_on,
+        status=written,
+        milestone_id=_first(task.props, vocab.LEGACY_MILESTONE_ID),
+        comments=str(task.remarks or ""),
+    )
+    if milestone.is_completed != completed_flag:
+        # The task's own status wins over words written before it changed.
+        milestone.status = "Completed" if completed_flag else "Pending"
+    for name, value in _props(task.props, prefix_only=True):
+        if name not in TASK_PROPS_READ:
+            milestone.extra[name] = value
+    return milestone

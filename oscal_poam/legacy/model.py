@@ -1,0 +1,89 @@
+"""Typed records of a legacy POA&M: what each spreadsheet row says, before and after OSCAL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from oscal_poam.legacy.layouts import column_letter
+
+
+@dataclass(frozen=True)
+class Location:
+    """A cell (or a whole row when `column` is 0) of a sheet; CSV files have no sheet name."""
+
+    sheet: str
+    row: int
+    column: int = 0
+
+    @property
+    def cell(self) -> str:
+        return f"{column_letter(self.column)}{self.row}" if self.column else str(self.row)
+
+    @property
+    def ref(self) -> str:
+        """`'Open POA&M Items'!F12`, as a spreadsheet formula names a cell; `F12` in a CSV file."""
+        if not self.sheet:
+            return self.cell
+        quoted = self.sheet.replace("'", "''")
+        return f"'{quoted}'!{self.cell}"
+
+    def describe(self, header: str = "") -> str:
+        where = f"sheet {self.sheet!r}, " if self.sheet else ""
+        where += f"row {self.row}"
+        if self.column:
+            where += f", column {column_letter(self.column)}"
+            if header:
+                where += f" ({header})"
+        return where
+
+
+@dataclass
+class LegacyMilestone:
+    description: str = ""
+    scheduled: dt.date | None = None
+    completed_on: dt.date | None = None
+    status: str = ""
+    """The milestone status as written (`Completed`, `In Progress`, ...); '' when the sheet has none."""
+    milestone_id: str = ""
+    comments: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+    """Task props kept as written, by prop name (`legacy-status` ...)."""
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def is_completed(self) -> bool:
+        from oscal_poam.legacy.status import milestone_completed
+
+        return milestone_completed(self.status, self.completed_on)
+
+
+@dataclass
+class LegacyItem:
+    """One POA&M item as a spreadsheet holds it; every value is text or a date, as written."""
+
+    poam_id: str = ""
+    controls: str = ""
+    weakness_name: str = ""
+    description: str = ""
+    owner: str = ""
+    resources: str = ""
+    remediation_plan: str = ""
+    root_cause: str = ""
+    verification: str = ""
+    evidence: str = ""
+    comments: str = ""
+    status: str = ""
+    detected: dt.date | None = None
+    scheduled: dt.date | None = None
+    status_date: dt.date | None = None
+    completed: dt.date | None = None
+    milestones: list[LegacyMilestone] = field(default_factory=list)
+    extra: dict[str, str] = field(default_factory=dict)
+    """Item props kept as they are: canonical fields without an OSCAL place and unmapped columns."""
+    milestones_text: str = field(default="", compare=False)
+    """A cell holding several milestones, as written; `milestones` holds them one by one."""
+    sheet: str = field(default="", compare=False)
+    location: Location | None = field(default=None, compare=False)
+    cells: dict[str, Location] = field(default_factory=dict, compare=False)
+    """Where each canonical field was read, for messages about it."""

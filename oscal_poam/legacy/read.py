@@ -1,0 +1,295 @@
+"""Read a spreadsheet into plain rows of cell values: .xlsx with openpyxl, CSV with the standard library.
+
+Workbooks are read in openpyxl's read-only mode, which is fast but does not report merged cells;
+those are read from the sheet's own XML, where they follow the cell data. CSV files may be UTF-8
+(with or without a byte-order mark), UTF-16 with a byte-order mark, or Windows-1252; the delimiter
+(comma, semicolon, tab or bar) is sniffed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from oscal_poam.errors import LoadError
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
+Kind = Literal["xlsx", "csv"]
+
+XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
+CSV_DELIMITERS = ",;\t|"
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+
+FORMULA_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+    }
+)
+"""What Excel shows in a cell whose formula failed; such a cell has lost its value."""
+
+_MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]{1,3}\d+)(?::([A-Za-z]{1,3}\d+))?\"")
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+@dataclass(frozen=True)
+class Merge:
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+@dataclass
+class RawSheet:
+    """One sheet's cells: `rows[i][j]` is row i+1, column j+1; trailing empty rows are dropped."""
+
+    name: str
+    rows: list[tuple[CellValue, ...]]
+    merged: list[Merge] = field(default_factory=list)
+
+    def value(self, row: int, column: int) -> CellValue:
+        if row < 1 or row > len(self.rows):
+            return None
+        cells = self.rows[row - 1]
+        return cells[column - 1] if 0 < column <= len(cells) else None
+
+
+@dataclass
+class RawWorkbook:
+    source: str
+    kind: Kind
+    sheets: list[RawSheet]
+    sheet_names: list[str]
+    modified: dt.datetime | None = None
+    encoding: str = ""
+    delimiter: str = ""
+
+
+def file_kind(path: Path, head: bytes) -> Kind:
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    return "csv"
+
+
+def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> RawWorkbook:
+    """Every sheet of the workbook (or only `sheet`), or the CSV file as one sheet."""
+    file = Path(path)
+    source = str(path)
+    try:
+        if file.is_dir():
+            raise LoadError.single("is a directory, not a spreadsheet", source)
+        size = file.stat().st_size
+        if size > max_bytes:
+            raise LoadError.single(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", source)
+        with file.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise LoadError.single("file not found", source) from None
+    except PermissionError:
+        raise LoadError.single("permission denied", source) from None
+    except OSError as exc:
+        raise LoadError.single(f"cannot read file: {exc.strerror or exc}", source) from None
+    if size == 0:
+        raise LoadError.single("file is empty: no sheet, no header row, no items", source)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise LoadError.single(
+            "an Excel 97-2003 (.xls) or password-protected workbook; save it as .xlsx (unprotected) and import that",
+            source,
+        )
+    if file_kind(file, head) == "xlsx":
+        return _read_xlsx(file, source, sheet)
+    if sheet is not None:
+        raise LoadError.single(f"--sheet {sheet!r} names a sheet, but a CSV file has none", source)
+    return _read_csv(file.read_bytes(), source)
+
+
+def _read_xlsx(file: Path, source: str, only: str | None) -> RawWorkbook:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as exc:
+        raise LoadError.single(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", source) from None
+    try:
+        names = list(workbook.sheetnames)
+        if only is not None and only not in names:
+            listed = ", ".join(repr(n) for n in names)
+            raise LoadError.single(f"no sheet named {only!r}; the workbook's sheets are {listed}", source)
+        merges = _merges_by_sheet(file, source)
+        sheets: list[RawSheet] = []
+        for worksheet in workbook.worksheets:
+            if only is not None and worksheet.title != only:
+                continue
+            if not hasattr(worksheet, "reset_dimensions"):
+                continue  # a chart sheet holds no cells
+            # Some writers record a wrong size; reading without it costs nothing and is always right.
+            worksheet.reset_dimensions()
+            rows = [tuple(r) for r in worksheet.iter_rows(values_only=True)]
+            while rows and all(v is None or v == "" for v in rows[-1]):
+                rows.pop()
+            sheets.append(RawSheet(worksheet.title, rows, merges.get(worksheet.title, [])))
+        modified = workbook.properties.modified if workbook.properties is not None else None
+    except LoadError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise LoadError.single(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", source) from None
+    finally:
+        workbook.close()
+    return RawWorkbook(source, "xlsx", sheets, names, modified=modified)
+
+
+def _merges_by_sheet(file: Path, source: str) -> dict[str, list[Merge]]:
+    """Merged ranges of each sheet, read from the package: they sit after the cell data in the sheet XML."""
+    from lxml import etree as lxml_etree
+
+    parser = lxml_etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    found: dict[str, list[Merge]] = {}
+    with zipfile.ZipFile(file) as archive:
+        names = set(archive.namelist())
+        workbook_path = _office_document(archive, names, parser)
+        if workbook_path is None:
+            return found
+        base = posixpath.dirname(workbook_path)
+        rels_path = posixpath.join(base, "_rels", posixpath.basename(workbook_path) + ".rels")
+        if rels_path not in names:
+            return found
+        rels = lxml_etree.fromstring(archive.read(rels_path), parser)
+        targets = {
+            rel.get("Id"): _resolve(base, rel.get("Target") or "")
+            for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
+        }
+        book = lxml_etree.fromstring(archive.read(workbook_path), parser)
+        for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
+            target = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
+            if target is None or target not in names:
+                continue
+            data = archive.read(target)
+            tail = data.rfind(b"sheetData>")
+            ranges = [_merge(m) for m in _MERGE.finditer(data, max(tail, 0))]
+            found[sheet.get("name") or ""] = [r for r in ranges if r is not None]
+    return found
+
+
+def _office_document(archive: zipfile.ZipFile, names: set[str], parser: etree.XMLParser) -> str | None:
+    from lxml import etree as lxml_etree
+
+    if "_rels/.rels" not in names:
+        return "xl/workbook.xml" if "xl/workbook.xml" in names else None
+    root = lxml_etree.fromstring(archive.read("_rels/.rels"), parser)
+    for rel in root.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        if (rel.get("Type") or "").endswith("/officeDocument"):
+            return _resolve("", rel.get("Target") or "")
+    return None
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def _merge(match: re.Match[bytes]) -> Merge | None:
+    first = _cell(match.group(1).decode("ascii"))
+    last = _cell(match.group(2).decode("ascii")) if match.group(2) else first
+    if first is None or last is None:
+        return None
+    return Merge(min(first[0], last[0]), min(first[1], last[1]), max(first[0], last[0]), max(first[1], last[1]))
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    match = _CELL_REF.fullmatch(ref)
+    if match is None:
+        return None
+    column = 0
+    for char in match.group(1).upper():
+        column = column * 26 + ord(char) - 64
+    return int(match.group(2)), column
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = text[:65536]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS)
+        if dialect.delimiter in CSV_DELIMITERS:
+            first = next((line for line in sample.splitlines() if line.strip()), "")
+            if dialect.delimiter in first:
+                return dialect.delimiter
+    except csv.Error:
+        pass
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in CSV_DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes, source: str) -> RawWorkbook:
+    try:
+        text, encoding = decode(data)
+    except UnicodeDecodeError as exc:
+        raise LoadError.single(f"cannot decode the file as text: {exc.reason}", source) from None
+    if "\x00" in text:
+        raise LoadError.single("not a CSV file: it holds binary data", source)
+    if not text.strip():
+        raise LoadError.single("file is empty: no header row, no items", source)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+    rows: list[tuple[CellValue, ...]] = []
+    try:
+        for record in reader:
+            rows.append(tuple(v if v != "" else None for v in record))
+    except csv.Error as exc:
+        raise LoadError.single(f"not a well-formed CSV file: {exc}", source, line=reader.line_num) from None
+    while rows and all(v is None or not str(v).strip() for v in rows[-1]):
+        rows.pop()
+    sheet = RawSheet("", rows, [])
+    return RawWorkbook(source, "csv", [sheet], [""], encoding=encoding, delimiter=delimiter)
