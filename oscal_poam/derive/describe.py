@@ -60,7 +60,11 @@ def assessment_name(assessment: Assessment, result: Data) -> str:
 
 
 def _sentence(text: str) -> str:
+    """One sentence from a catalog fragment: `...is defined; and` -> `...is defined.`"""
     text = " ".join(text.split()).rstrip(";,. ")
+    for tail in (" and", " or"):
+        if text.endswith(tail):
+            text = text[: -len(tail)].rstrip(";,. ")
     return text + "." if text else ""
 
 
