@@ -73,7 +73,6 @@ TEAM_WORDS = frozenset(
 VAGUE_WORDS = frozenset(
     {
         "it",
-        "is",
         "tbd",
         "tba",
         "na",

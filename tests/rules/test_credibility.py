@@ -369,3 +369,23 @@ def test_diagnostics_name_document_subject_and_citation() -> None:
         "assessor practice (CMMC Assessment Process)",
     )
     assert d.pointer.startswith(ITEM)
+
+
+def test_word_lists_are_documented() -> None:
+    """ "Team detection: a small documented word list": docs/conventions.md lists exactly the words the rules use."""
+    from oscal_poam.rules.credibility import PLACEHOLDERS, TEAM_WORDS, VAGUE_WORDS
+    from tests.conftest import ROOT
+
+    conventions = (ROOT / "docs" / "conventions.md").read_text(encoding="utf-8")
+    section = conventions.split("### What the credibility rules expect of an item", 1)[1]
+    flat = " ".join(section.split())
+    team = flat.split("a name containing one of ", 1)[1].split(" is a team", 1)[0]
+    vague = flat.split("a name made only of ", 1)[1].split(" names nobody", 1)[0]
+    placeholders = flat.split("that are not placeholders: ", 1)[1].split(" (case", 1)[0]
+
+    def listed(text: str) -> set[str]:
+        return {w.strip("`") for w in text.split(", ")}
+
+    assert listed(team) == TEAM_WORDS
+    assert listed(vague) == VAGUE_WORDS
+    assert listed(placeholders) == PLACEHOLDERS - {""}
