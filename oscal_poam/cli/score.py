@@ -1,7 +1,8 @@
 """`oscal-poam score RESULTS`: the 32 CFR 170.24 score and the 170.21(a) verdict of an assessment.
 
-JSON output (`--format json`) is one object:
+JSON output (`--format json`) is one object (README: "Score and closeout as JSON"):
 
+- `format`: `oscal-poam-score`; `version`: `1`;
 - `document`: the results file;
 - `score`: `level`, `score` (null when the assessment cannot be completed), `maximum`, `ratio` (4 decimals,
   null with the score), `points-deducted`, `met`, `not-met`, `not-applicable`, `not-assessed`, and
@@ -10,8 +11,8 @@ JSON output (`--format json`) is one object:
 - `verdict`: `status` (`final`, `conditional` or `none`), `cmmc-status` (`Conditional Level 2 (C3PAO)`),
   `level`, `assessment-type`, `status-date`, `deadline` (conditional only), `poam-requirements` (official ids
   the POA&M must hold), and with `--as-of` also `as-of` and `days-left`;
-- `diagnostics`: every diagnostic (reading, scoring and eligibility), each with `rule_id`, `severity`,
-  `message`, `pointer`, `citation`, `document`, `subject`, `line`.
+- `counts`: diagnostics by severity; `diagnostics`: every diagnostic (reading, scoring and eligibility), each
+  with `rule_id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`.
 
 Exit status: 0 when no error diagnostic stands, 1 when one does, 3 when the file cannot be loaded.
 """
@@ -54,6 +55,7 @@ def score(
     from oscal_poam.assess import evaluate
     from oscal_poam.diagnostics import Severity
     from oscal_poam.io.load import load
+    from oscal_poam.render.counts import count_by_severity
 
     day = parse_as_of(as_of)
     doc = load(results, expect="assessment-results")
@@ -61,9 +63,12 @@ def score(
     diagnostics = sorted((*scored.diagnostics, *verdict.reasons), key=lambda d: d.sort_key)
     if format == "json":
         payload = {
+            "format": "oscal-poam-score",
+            "version": 1,
             "document": doc.source,
             "score": scored.to_dict(),
             "verdict": verdict.to_dict(day),
+            "counts": count_by_severity(diagnostics),
             "diagnostics": [d.to_dict() for d in diagnostics],
         }
         out.print_json(json.dumps(payload))

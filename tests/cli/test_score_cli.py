@@ -82,7 +82,12 @@ def test_score_json_has_the_documented_keys(cli: Run, files: dict[str, Path]) ->
     code, out, _ = run(*cli, "score", str(files["partial"]), "--format", "json", "--as-of", "2026-03-06")
     assert code == ExitCode.OK
     data = json.loads(out)
-    assert set(data) == {"document", "score", "verdict", "diagnostics"}
+    assert set(data) == {"format", "version", "document", "score", "verdict", "counts", "diagnostics"}
+    assert (data["format"], data["version"], data["counts"]) == (
+        "oscal-poam-score",
+        1,
+        {"error": 0, "warning": 0, "info": 1},
+    )
     assert set(data["score"]) == {
         "level",
         "score",
@@ -185,7 +190,11 @@ def test_closeout_late_json(cli: Run, files: dict[str, Path]) -> None:
     code, out, _ = run(*cli, *args, "-f", "json")
     assert code == ExitCode.DIAGNOSTICS
     data = json.loads(out)
+    assert (data["format"], data["version"], data["counts"]["error"]) == ("oscal-poam-closeout", 1, 2)
     assert set(data) == {
+        "format",
+        "version",
+        "counts",
         "verdict",
         "cmmc-status",
         "level",
