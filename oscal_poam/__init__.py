@@ -10,16 +10,21 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from oscal_poam.assess import closeout, eligibility, read_results, score  # noqa: F401
-    from oscal_poam.cmmc.assessment import Assessment, RequirementResult, read_assessment  # noqa: F401
+    from oscal_poam.assess import closeout as closeout
+    from oscal_poam.assess import eligibility as eligibility
+    from oscal_poam.assess import read_results as read_results
+    from oscal_poam.assess import score as score
+    from oscal_poam.cmmc.assessment import Assessment as Assessment
+    from oscal_poam.cmmc.assessment import RequirementResult as RequirementResult
+    from oscal_poam.cmmc.assessment import read_assessment as read_assessment
     from oscal_poam.derive import DeriveResult, derive  # noqa: F401
     from oscal_poam.errors import LoadError, OscalPoamError, Problem, WriteError  # noqa: F401
     from oscal_poam.io.load import Document, load, load_model  # noqa: F401
     from oscal_poam.io.write import write  # noqa: F401
     from oscal_poam.rules.check import CheckResult, check  # noqa: F401
-    from oscal_poam.rules.closeout import CloseoutResult  # noqa: F401
-    from oscal_poam.rules.eligibility import Verdict  # noqa: F401
-    from oscal_poam.rules.scoring import Score  # noqa: F401
+    from oscal_poam.rules.closeout import CloseoutResult as CloseoutResult
+    from oscal_poam.rules.eligibility import Verdict as Verdict
+    from oscal_poam.rules.scoring import Score as Score
 
 _LAZY = {
     "DeriveResult": "oscal_poam.derive",
