@@ -440,6 +440,13 @@ def _party(level: int, initial_type: str | None, assessment: Assessment, say: An
     expected = _PARTY.get((level, initial_type or ""))
     if expected is None:
         # Level 1 has no closeout, and a Level 2 POA&M without its assessment type is reported already.
+        if level in (2, 3) and initial_type is not None:
+            fits = "self or c3pao" if level == 2 else "dibcac"
+            say(
+                POAM_METADATA,
+                f"the POA&M says {vocab.ASSESSMENT_TYPE} {initial_type!r}, but a Level {level} assessment is {fits}; "
+                "who must perform the closeout cannot be told",
+            )
         return
     wanted, paragraph, who = expected
     performed = assessment.assessment_type

@@ -176,9 +176,9 @@ def eligibility(assessment: Assessment, score: Score | None = None, *, level2_fi
     unassessed = assessment.not_assessed()
     if unassessed:
         shown = ", ".join(r.label for r in unassessed[:5]) + (", ..." if len(unassessed) > 5 else "")
-        closeout_hint = "; this result is a closeout: check it with `oscal-poam closeout`" * (
-            assessment.kind == "closeout"
-        )
+        closeout_hint = ""
+        if assessment.kind == "closeout":
+            closeout_hint = "; this result is a closeout: check it against its POA&M with `oscal-poam closeout`"
         check.add(
             INCOMPLETE,
             f"{len(unassessed)} of {len(assessment.requirements)} Level {assessment.level} requirements are not "

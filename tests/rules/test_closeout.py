@@ -149,6 +149,13 @@ def test_the_closeout_is_performed_by_the_right_party(
         assert result.verdict == "conditional"
 
 
+def test_an_initial_assessment_type_that_does_not_fit_the_level_is_an_error() -> None:
+    result = check(poam_options={"assessment_type": "dibcac"})
+    assert rules(result, Severity.ERROR) == [("closeout-poam-metadata", "")]
+    assert "self or c3pao" in result.diagnostics[0].message
+    assert result.verdict == "conditional"
+
+
 def test_closed_items_still_have_to_be_closed_out() -> None:
     """Closed items (risk status closed) are still requirements of the POA&M the closeout must cover."""
     result = check({"AC.L2-3.1.3": "met", "SC.L2-3.13.11": "met"}, poam_options={"closed": ["AU.L2-3.3.4"]})

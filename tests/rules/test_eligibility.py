@@ -186,6 +186,13 @@ def test_an_incomplete_assessment_earns_no_status() -> None:
     assert "MP.L2-3.8.9" in v.reasons[0].message
 
 
+def test_eligibility_of_a_closeout_result_points_to_the_closeout_check() -> None:
+    assessment = read_assessment(b.closeout_results({"AC.L2-3.1.3": "met"}))
+    v = eligibility(assessment)
+    assert v.status == "none"
+    assert "oscal-poam closeout" in v.reasons[0].message
+
+
 # --- Level 3 -------------------------------------------------------------------------------------------
 
 LEVEL3 = [r.label for r in catalog(3).requirements]
