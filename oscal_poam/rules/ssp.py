@@ -77,7 +77,7 @@ IMPLEMENTED_ON_POAM = rule(
     "ssp-implemented-on-poam",
     Severity.WARNING,
     SSP_CITATION,
-    "A POA&M item for a requirement the SSP marks implemented (or not-applicable) contradicts the SSP.",
+    "An open POA&M item for a requirement the SSP marks implemented (or not-applicable) contradicts the SSP.",
     FAMILY,
 )
 
@@ -179,10 +179,13 @@ def reconcile(
             )
 
     items: dict[str, str] = {}
+    open_items: dict[str, str] = {}
     if facts is not None:
         for view in facts.items:
             if view.requirement is not None:
                 items.setdefault(view.requirement.control_id, view.pointer)
+                if not view.is_closed:
+                    open_items.setdefault(view.requirement.control_id, view.pointer)
     met = _met(assessment)
     listing = pointers.join(ROOT, "control-implementation", "implemented-requirements")
     for requirement in requirements.requirements:
@@ -197,7 +200,11 @@ def reconcile(
         statuses = [e.status for e in entries_here if e.status is not None]
         status = weakest(statuses)
         where = entries_here[0].pointer
-        found.extend(_against_poam(requirement, status, where, items, met, facts is not None, document, poam_document))
+        found.extend(
+            _against_poam(
+                requirement, status, where, items, open_items, met, facts is not None, document, poam_document
+            )
+        )
     return found
 
 
@@ -206,6 +213,7 @@ def _against_poam(
     status: str | None,
     where: str,
     items: dict[str, str],
+    open_items: dict[str, str],
     met: set[str] | None,
     have_poam: bool,
     document: str,
@@ -222,10 +230,10 @@ def _against_poam(
             document,
             requirement.label,
         )
-    if status in CONTRADICTED_BY_ITEM and control in items:
+    if status in CONTRADICTED_BY_ITEM and control in open_items:
         yield IMPLEMENTED_ON_POAM.diag(
-            f"the POA&M has an item for {requirement.label}, which the SSP marks {status}",
-            items[control],
+            f"the POA&M has an open item for {requirement.label}, which the SSP marks {status}",
+            open_items[control],
             poam_document,
             requirement.label,
         )

@@ -142,3 +142,13 @@ def test_poam_item_for_implemented_requirement_is_contradiction(status: str, war
         [("AU.L2-3.3.8", "/plan-of-action-and-milestones/poam-items/1", "poam.json", Severity.WARNING)]
         + ([(ON_POAM, "/plan-of-action-and-milestones/poam-items/0", "poam.json", Severity.WARNING)] if warns else [])
     )
+
+
+def test_closed_item_for_implemented_requirement_is_no_contradiction() -> None:
+    """ "a POA&M item for a requirement the SSP marks implemented is a contradiction": not once the item is closed,
+    which is how a remediated requirement reads after its closeout."""
+    ssp = ssp_data.model(ssp_data.cmmc_ssp())
+    data = poam_data.changed(poam_data.credible_poam(), "/plan-of-action-and-milestones/risks/0/status", "closed")
+    found = of(reconcile(ssp, poam_data.model(data), poam_document="poam.json"), "ssp-implemented-on-poam")
+    assert [d.subject for d in found] == ["AU.L2-3.3.8"]
+    assert found[0].message == "the POA&M has an open item for AU.L2-3.3.8, which the SSP marks implemented"
