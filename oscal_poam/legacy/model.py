@@ -18,7 +18,7 @@ class Location:
 
     @property
     def cell(self) -> str:
-        return f"{column_letter(self.column)}{self.row}" if self.column else str(self.row)
+        return f"{column_letter(self.column)}{self.row}" if self.column else f"{self.row}:{self.row}"
 
     @property
     def ref(self) -> str:

@@ -254,15 +254,17 @@ class Builder:
 
     @staticmethod
     def title(item: LegacyItem, requirements: list[Requirement]) -> str:
+        # The description is the last resort: a title copied from it reads as a description with no weakness.
         if len(requirements) == 1:
             return f"{requirements[0].label} {requirements[0].title}"
-        for text in (item.weakness_name, item.description):
-            if one_line(text):
-                return one_line(text)
+        if one_line(item.weakness_name):
+            return one_line(item.weakness_name)
         if requirements:
             return ", ".join(r.label for r in requirements)
         if item.poam_id:
             return f"POA&M item {one_line(item.poam_id)}"
+        if one_line(item.description):
+            return one_line(item.description)
         row = item.location.row if item.location else 0
         return f"Row {row} of {item.sheet}" if item.sheet else f"Row {row}"
 

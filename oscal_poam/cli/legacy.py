@@ -1,0 +1,200 @@
+"""`oscal-poam import` (legacy spreadsheet to OSCAL) and `oscal-poam export` (OSCAL to spreadsheet).
+
+Exit status of import: 0 when no diagnostic at or above `--fail-on` stands, 1 when one does (the POA&M is
+written all the same: the diagnostics are what an assessor would flag in it), 3 when the spreadsheet
+cannot be read as a POA&M (nothing is written).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+
+if TYPE_CHECKING:
+    from oscal_poam.legacy.api import ImportResult
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The legacy POA&M: .xlsx workbook or CSV file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the OSCAL POA&M (.json or .yaml).")],
+    xml: Annotated[Path | None, typer.Option("--xml", help="Also write the POA&M as OSCAL XML here.")] = None,
+    layout: Annotated[
+        Literal["auto", "fedramp", "emass", "generic"],
+        typer.Option("--layout", help="auto tells FedRAMP and eMASS templates by their headers."),
+    ] = "auto",
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Read only this sheet (default: every sheet with a header row).")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="MAP.yaml: headers no alias knows, mapped to fields.")
+    ] = None,
+    ssp: Annotated[Path | None, typer.Option("--ssp", help="The system security plan: system-id, import-ssp.")] = None,
+    results: Annotated[
+        Path | None, typer.Option("--results", help="Assessment results: check POA&M eligibility too.")
+    ] = None,
+    as_of: AsOf = None,
+    fail_on: Annotated[
+        Literal["warning", "error"],
+        typer.Option("--fail-on", help="Exit 1 when a diagnostic of this severity or worse stands."),
+    ] = "error",
+    format: Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")] = "text",
+) -> None:
+    """Convert a legacy POA&M spreadsheet (FedRAMP, eMASS or any sheet with recognisable headers) to OSCAL.
+
+    Columns are matched by header name, wherever the header row is; columns with no OSCAL place are kept as
+    item props. The summary lists the columns mapped and kept and every row skipped; the rules then show what
+    an assessor would flag.
+    """
+    import os
+
+    from oscal_poam.diagnostics import Severity, has_at_least
+    from oscal_poam.errors import UsageError
+    from oscal_poam.io.write import atomic_write_bytes, dumps, format_for
+    from oscal_poam.legacy.api import import_poam
+
+    if xml is not None and xml.resolve() == output.resolve():
+        raise UsageError("--xml and --output name the same file")
+    if output.resolve() == file.resolve():
+        raise UsageError("--output names the spreadsheet itself")
+    fmt = format_for(output)
+    href = None
+    if ssp is not None:
+        href = os.path.relpath(ssp.resolve(), output.resolve().parent).replace(os.sep, "/")
+    result = import_poam(
+        file,
+        layout=layout,
+        sheet=sheet,
+        mapping=mapping,
+        ssp=ssp,
+        ssp_href=href,
+        results=results,
+        as_of=parse_as_of(as_of),
+        document=str(output),
+    )
+    written: list[str] = []
+    if result.poam is not None:
+        data = dumps(result.poam, fmt)
+        xml_data = dumps(result.poam, "xml") if xml is not None else None
+        atomic_write_bytes(output, data)
+        written.append(str(output))
+        if xml is not None and xml_data is not None:
+            atomic_write_bytes(xml, xml_data)
+            written.append(str(xml))
+    if format == "json":
+        payload = {
+            "summary": result.summary.to_dict(),
+            "written": written,
+            "diagnostics": [d.to_dict() for d in result.diagnostics],
+        }
+        out.print_json(json.dumps(payload))
+    else:
+        _print_summary(result, written)
+    if has_at_least(result.diagnostics, Severity(fail_on)):
+        raise typer.Exit(ExitCode.DIAGNOSTICS)
+
+
+def _print_summary(result: ImportResult, written: list[str]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from oscal_poam.render.text import render_text
+
+    summary = result.summary
+    source = f"[bold]{escape(summary.source)}[/]: {summary.kind}, layout {summary.layout}"
+    if summary.kind == "csv":
+        source += f", {summary.encoding}, delimiter {summary.delimiter!r}"
+    out.print(source)
+    for sheet in summary.sheets:
+        name = f"sheet {sheet.name!r}" if sheet.name else "rows"
+        out.print(
+            f"  {escape(name)}: header row {sheet.header_row}, {sheet.items} items, {sheet.milestones} milestones"
+            + (f", {sheet.blank_rows} blank rows" if sheet.blank_rows else "")
+        )
+    for name, reason in summary.skipped_sheets:
+        out.print(f"  sheet {escape(repr(name))} not read: {escape(reason)}")
+
+    mapped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for column in summary.mapped:
+        mapped[(column.header, column.field or "", column.place)].append(column.cell)
+    if mapped:
+        table = Table(title="Columns mapped", title_justify="left")
+        for heading in ("Column", "Header", "Field", "OSCAL place"):
+            table.add_column(heading)
+        for (header, field, place), cells in mapped.items():
+            table.add_row(escape(_cells(cells)), escape(header), field, escape(place))
+        out.print(table)
+
+    kept: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for column in summary.kept:
+        kept[(column.header, column.place, column.note)].append(column.cell)
+    if kept:
+        table = Table(title="Columns kept as props", title_justify="left")
+        for heading in ("Column", "Header", "Kept as", "Note"):
+            table.add_column(heading)
+        for (header, place, note), cells in kept.items():
+            table.add_row(escape(_cells(cells)), escape(header or "(no header)"), escape(place), escape(note))
+        out.print(table)
+
+    if summary.skipped_rows:
+        table = Table(title="Rows skipped", title_justify="left")
+        table.add_column("Row")
+        table.add_column("Reason")
+        for skipped in summary.skipped_rows:
+            table.add_row(escape(skipped.location.ref), escape(skipped.reason))
+        out.print(table)
+
+    if summary.unmapped_requirements:
+        table = Table(title="Controls that name no CMMC requirement (kept as written)", title_justify="left")
+        table.add_column("Cell")
+        table.add_column("Text")
+        for unmapped in summary.unmapped_requirements:
+            table.add_row(escape(unmapped.location.ref if unmapped.location else ""), escape(unmapped.text))
+        out.print(table)
+
+    if result.diagnostics:
+        out.print(render_text(result.diagnostics), end="", markup=False)
+    items = f"{summary.items} item{'s' if summary.items != 1 else ''}"
+    milestones = f"{summary.milestones} milestone{'s' if summary.milestones != 1 else ''}"
+    if written:
+        out.print(f"Wrote {escape(' and '.join(written))}: {items}, {milestones}.")
+    else:
+        out.print("No POA&M items in the spreadsheet: nothing written.")
+
+
+def _cells(cells: list[str]) -> str:
+    """The header's cell; the sheets are listed above, and a header found on several is shown once."""
+    return ", ".join(dict.fromkeys(cells))
+
+
+def export_command(
+    poam: Annotated[Path, typer.Argument(help="The OSCAL POA&M (JSON, YAML or XML).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the workbook (.xlsx).")],
+    layout: Annotated[
+        Literal["fedramp", "emass"], typer.Option("--layout", help="The spreadsheet layout to write.")
+    ] = "fedramp",
+) -> None:
+    """Write a POA&M as the spreadsheet contracting officers and assessors ask for (FedRAMP or eMASS layout).
+
+    Text that starts with =, +, - or @ is written as text, never as a formula.
+    """
+    from rich.markup import escape
+
+    from oscal_poam.errors import UsageError
+    from oscal_poam.legacy.api import export_poam
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"{output}: export writes .xlsx workbooks")
+    summary = export_poam(poam, output, layout=layout)
+    sheets = ", ".join(f"{name!r}: {count}" for name, count in summary.sheets.items())
+    out.print(
+        f"Wrote {escape(str(output))} ({layout}): {summary.items} items in {summary.rows} rows ({escape(sheets)})."
+    )
+    if summary.not_written:
+        names = sorted({name for _, name in summary.not_written})
+        out.print(f"Kept values with no column in this layout, not written: {escape(', '.join(names))}")
