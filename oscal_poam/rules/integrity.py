@@ -201,7 +201,8 @@ def index(data: Any) -> Index:
             # pushed in reverse so that they pop in document order: the first use of a uuid is the first found
             for key, value in reversed(node.items()):
                 if isinstance(value, dict | list):
-                    stack.append((value, pointer + "/" + pointers.escape(key), key))
+                    token = key if "~" not in key and "/" not in key else pointers.escape(key)
+                    stack.append((value, f"{pointer}/{token}", key))
         elif isinstance(node, list):
             for position in range(len(node) - 1, -1, -1):
                 item = node[position]
@@ -227,8 +228,10 @@ def _visit_object(node: dict[str, Any], pointer: str, holder: str, found: Index)
         ]
     if holder in _IMPORTS and isinstance(node.get("href"), str):
         found.imports[holder] = (node["href"], pointer + "/href")
-    for key, value in node.items():
-        here = pointer + "/" + pointers.escape(key)
+    # most objects hold no reference: look only at the keys that can be one
+    for key in _REFERENCE_KEYS.intersection(node):
+        value = node[key]
+        here = pointer + "/" + key
         if isinstance(value, str):
             if key == "observation-uuid" and holder == "related-observations":
                 refs.append(Ref("observation", value, here))
@@ -263,6 +266,20 @@ _LIST_REFS: Mapping[str, str] = {
     "role-ids": "role",
     "location-uuids": "location",
 }
+_REFERENCE_KEYS = frozenset(
+    {
+        "observation-uuid",
+        "risk-uuid",
+        "finding-uuid",
+        "subject-uuid",
+        "actor-uuid",
+        "party-uuid",
+        "role-id",
+        "component-uuid",
+        "href",
+        *_LIST_REFS,
+    }
+)
 
 
 @dataclass(frozen=True)

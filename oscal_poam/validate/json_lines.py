@@ -1,69 +1,136 @@
 """Source lines of JSON pointers in a JSON text.
 
-The standard JSON decoder keeps no positions, so a file with diagnostics is
-scanned once more, token by token, to place each member (at its key) and
-each array item (at its first character). Only files that have diagnostics
-pay for this.
+The standard JSON decoder keeps no positions. Only the pointers a file's
+diagnostics name are looked up: one descent through the text follows just
+the branches they need, and every other value is skipped by the C decoder
+(`raw_decode`), so a file pays little more than a second `json.loads` and
+files without diagnostics pay nothing.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from oscal_poam.io import pointers
+_SPACE = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_DECODER = json.JSONDecoder()
+_NEWLINE = re.compile("\n")
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
-
-
-@dataclass(slots=True)
-class _Frame:
-    pointer: str
-    is_object: bool
-    index: int = 0
-    expecting_key: bool = True
-    member: str = ""  # in an object: the pointer of the member whose key was read last
+Trie = dict[str, "Trie"]
 
 
-def json_lines(text: str) -> dict[str, int]:
-    """JSON pointer -> 1-based line, for every member and array item of a well-formed JSON text."""
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    lines: dict[str, int] = {}
-    stack: list[_Frame] = []
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        first = token[0]
-        if first in "]}":
-            stack.pop()
-            continue
-        frame = stack[-1] if stack else None
-        if first == ",":
-            if frame is not None:
-                if frame.is_object:
-                    frame.expecting_key = True
-                else:
-                    frame.index += 1
-            continue
-        if first == ":":
-            continue
-        line = bisect.bisect_left(newlines, match.start()) + 1
-        if frame is None:
-            here = ""
-        elif frame.is_object:
-            if frame.expecting_key:
-                key = json.loads(token) if first == '"' else token
-                frame.member = f"{frame.pointer}/{pointers.escape(str(key))}"
-                lines[frame.member] = line
-                frame.expecting_key = False
-                continue
-            here = frame.member
-        else:
-            here = f"{frame.pointer}/{frame.index}"
-        lines.setdefault(here, line)
-        if first == "{":
-            stack.append(_Frame(here, True))
-        elif first == "[":
-            stack.append(_Frame(here, False, expecting_key=False))
-    return lines
+class _Done(Exception):
+    """Every wanted pointer is placed: the rest of the text need not be read."""
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _trie(wanted: Iterable[str]) -> tuple[Trie, int]:
+    """The wanted pointers as a tree of tokens, and how many nodes (pointers and ancestors) it has."""
+    root: Trie = {}
+    count = 0
+    for pointer in wanted:
+        node = root
+        for token in pointer.split("/")[1:] if pointer else []:
+            if token not in node:
+                count += 1
+            node = node.setdefault(_unescape(token), {})
+    return root, count
+
+
+def json_lines(text: str, wanted: Iterable[str]) -> dict[str, int]:
+    """1-based lines of the pointers in `wanted` and of each of their ancestors that exist in `text`.
+
+    A member is placed at its key, an array item where it starts. Pointers that do not exist are left out
+    (their nearest existing ancestor is in the result). `text` must be well-formed JSON.
+    """
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    found: dict[str, int] = {}
+    need_all, remaining = _trie(wanted)
+
+    def place(pointer: str, offset: int) -> None:
+        nonlocal remaining
+        found[pointer] = bisect.bisect_left(newlines, offset) + 1
+        remaining -= 1
+        if remaining == 0:
+            raise _Done
+
+    def skip_space(index: int) -> int:
+        match = _SPACE.match(text, index)
+        return match.end() if match is not None else index
+
+    def value(index: int, pointer: str, need: Trie) -> int:
+        """Descend into the value at `index` along `need`; returns the index after the value."""
+        index = skip_space(index)
+        if not need:
+            return _DECODER.raw_decode(text, index)[1]
+        char = text[index : index + 1]
+        if char == "{":
+            return members(index + 1, pointer, need)
+        if char == "[":
+            return items(index + 1, pointer, need)
+        return _DECODER.raw_decode(text, index)[1]
+
+    def members(index: int, pointer: str, need: Trie) -> int:
+        index = skip_space(index)
+        if text[index] == "}":
+            return index + 1
+        while True:
+            match = _STRING.match(text, index)
+            if match is None:
+                raise ValueError(f"no member name at offset {index}")
+            after = match.end()
+            raw_key = match.group()
+            key = raw_key[1:-1] if "\\" not in raw_key else json.loads(raw_key)
+            below = need.get(key)
+            colon = skip_space(after)
+            if below is not None:
+                here = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+                place(here, index)
+                index = value(colon + 1, here, below)
+            else:
+                index = _DECODER.raw_decode(text, skip_space(colon + 1))[1]
+            index = skip_space(index)
+            if text[index] == "}":
+                return index + 1
+            index = skip_space(index + 1)  # past the comma
+
+    def items(index: int, pointer: str, need: Trie) -> int:
+        position = 0
+        index = skip_space(index)
+        if text[index] == "]":
+            return index + 1
+        while True:
+            below = need.get(str(position))
+            if below is not None:
+                here = f"{pointer}/{position}"
+                place(here, index)
+                index = value(index, here, below)
+            else:
+                index = _DECODER.raw_decode(text, index)[1]
+            index = skip_space(index)
+            if text[index] == "]":
+                return index + 1
+            index = skip_space(index + 1)
+            position += 1
+
+    start = skip_space(0)
+    found[""] = bisect.bisect_left(newlines, start) + 1
+    if remaining:
+        with contextlib.suppress(_Done):
+            value(start, "", need_all)
+    return found
+
+
+def lines_for(text: str, wanted: Iterable[str]) -> dict[str, int]:
+    """`json_lines`, tolerating pointers whose tokens are not in the text and text that is not JSON."""
+    try:
+        return json_lines(text, wanted)
+    except (ValueError, IndexError):
+        return {}

@@ -91,8 +91,8 @@ def validate_bytes(data: bytes, shown: str, *, path: Path | None = None, as_of: 
     except NotOscalError as exc:
         return FileResult(shown, None, fmt, tuple(_not_oscal(exc, shown)))
     except LoadError as exc:
-        if fmt == "json" and any(p.pointer and p.line is None for p in exc.problems):
-            lines = _json_lines(data)
+        if fmt == "json":
+            lines = _json_lines(data, [p.pointer for p in exc.problems if p.pointer and p.line is None])
         return FileResult(shown, _root_key(raw), fmt, tuple(_problems(exc.problems, shown, lines)))
     doc = Document(kind=kind, model=model, format=fmt, source=shown, path=path, lines=lines)
     base_dir = path.parent if path is not None else Path.cwd()
@@ -100,15 +100,19 @@ def validate_bytes(data: bytes, shown: str, *, path: Path | None = None, as_of: 
     from oscal_poam.validate.cmmc import cmmc_diagnostics
 
     found.extend(cmmc_diagnostics(doc, raw, base_dir=base_dir, as_of=as_of or dt.date.today()))
-    if fmt == "json" and any(d.line is None and d.document in ("", shown) for d in found):
-        doc = dataclasses.replace(doc, lines=_json_lines(data))
+    if fmt == "json":
+        wanted = [d.pointer for d in found if d.line is None and d.document in ("", shown)]
+        doc = dataclasses.replace(doc, lines=_json_lines(data, wanted))
     return FileResult(shown, kind.root_key, fmt, tuple(_located(found, doc)))
 
 
-def _json_lines(data: bytes) -> dict[str, int]:
-    from oscal_poam.validate.json_lines import json_lines
+def _json_lines(data: bytes, wanted: list[str]) -> dict[str, int]:
+    """Lines of the pointers diagnostics name in a JSON file; nothing to do for a file without diagnostics."""
+    if not wanted:
+        return {}
+    from oscal_poam.validate.json_lines import lines_for
 
-    return json_lines(data.decode("utf-8-sig"))
+    return lines_for(data.decode("utf-8-sig"), wanted)
 
 
 def _root_key(raw: Any) -> str | None:
