@@ -144,10 +144,18 @@ class _Pool:
         return self.existing[kind].get(uuid) or self.added[kind].get(uuid)
 
     def add(self, kind: str, obj: Data) -> None:
+        """Bring in `obj` with what it refers to. A finding or observation the POA&M already holds is replaced:
+        it is the assessor's record, and the latest assessment is the one that stands. A risk is not: people
+        keep its status, log and remediations."""
         uuid = str(obj["uuid"])
-        if uuid in self.existing[kind] or uuid in self.added[kind]:
+        if uuid in self.added[kind]:
             return
-        self.added[kind][uuid] = copy.deepcopy(obj)
+        if uuid in self.existing[kind]:
+            if kind == "risks" or self.existing[kind][uuid] == obj:
+                return
+            self.existing[kind][uuid] = copy.deepcopy(obj)
+        else:
+            self.added[kind][uuid] = copy.deepcopy(obj)
         for o in related(obj, "related-observations", "observation-uuid"):
             self.add_from_fresh("observations", o)
         for r in related(obj, "related-risks", "risk-uuid"):
@@ -196,13 +204,12 @@ class _Pool:
         return [every[u] for u in unique(u for item in items for u in related(item, field, key)) if u in every]
 
     def new_finding_from_result(self, finding: Data, observations: dict[str, Data]) -> None:
-        uuid = str(finding["uuid"])
-        if self.get("findings", uuid) is not None:
-            return
-        self.added["findings"][uuid] = copy.deepcopy(finding)
+        """A finding of the result (and its observations) that the fresh POA&M does not hold: one showing MET."""
+        self.fresh["findings"].setdefault(str(finding["uuid"]), finding)
         for o in related(finding, "related-observations", "observation-uuid"):
-            if self.get("observations", o) is None and o in observations:
-                self.added["observations"][o] = copy.deepcopy(observations[o])
+            if o in observations:
+                self.fresh["observations"].setdefault(o, observations[o])
+        self.add("findings", finding)
 
 
 def _append_refs(item: Data, field: str, key: str, uuids: Iterable[str]) -> None:
