@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -158,9 +159,7 @@ def _read_xlsx(file: Path, source: str, only: str | None) -> RawWorkbook:
                 continue  # a chart sheet holds no cells
             # Some writers record a wrong size; reading without it costs nothing and is always right.
             worksheet.reset_dimensions()
-            rows = [tuple(r) for r in worksheet.iter_rows(values_only=True)]
-            while rows and all(v is None or v == "" for v in rows[-1]):
-                rows.pop()
+            rows = _rows(worksheet.iter_rows(values_only=True))
             sheets.append(RawSheet(worksheet.title, rows, merges.get(worksheet.title, [])))
         modified = workbook.properties.modified if workbook.properties is not None else None
     except LoadError:
@@ -170,6 +169,21 @@ def _read_xlsx(file: Path, source: str, only: str | None) -> RawWorkbook:
     finally:
         workbook.close()
     return RawWorkbook(source, "xlsx", sheets, names, modified=modified)
+
+
+def _rows(found: Iterable[Sequence[CellValue]]) -> list[tuple[CellValue, ...]]:
+    """Rows up to the last one holding a value; templates format empty rows down to row 1,048,576."""
+    rows: list[tuple[CellValue, ...]] = []
+    pending = 0
+    for row in found:
+        if row and any(v is not None and v != "" for v in row):
+            if pending:
+                rows.extend([()] * pending)
+                pending = 0
+            rows.append(tuple(row))
+        else:
+            pending += 1
+    return rows
 
 
 def _merges_by_sheet(file: Path, source: str) -> dict[str, list[Merge]]:

@@ -125,6 +125,7 @@ class SheetReader:
         self.result = SheetResult(sheet.name, header_row, layout or detect_layout(headers), [])
         self.columns = self._columns(headers)
         self.result.columns = self.columns
+        self.milestone_columns = any(c.field and c.field.startswith("milestone_") for c in self.columns)
         self.current: LegacyItem | None = None
 
     # -- columns -------------------------------------------------------------------------------------------
@@ -317,8 +318,10 @@ class SheetReader:
             return
 
         identifying = any(FIELDS_BY_NAME[f].identifying for f in item_values)
+        # Sheets with milestone columns may repeat the item's ID on each milestone row (eMASS exports do).
         continues = (
             self.current is not None
+            and self.milestone_columns
             and bool(item_values.get("poam_id"))
             and item_values.get("poam_id") == self.current.poam_id
         )
