@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from collections.abc import Callable
@@ -79,9 +80,9 @@ def complete_schema() -> Callable[[Any], list[str]]:
     return errors
 
 
-@pytest.fixture(scope="session")
-def xsd() -> Callable[[bytes], list[str]]:
-    """Validate OSCAL XML bytes against NIST's OSCAL 1.2.1 complete XSD; returns the errors."""
+@functools.cache
+def xsd_validator() -> Callable[[bytes], list[str]]:
+    """Validate OSCAL XML bytes against NIST's OSCAL 1.2.1 complete XSD; returns the errors. Built once."""
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "xml" / "oscal_complete_schema.xsd")))
 
     def errors(data: bytes) -> list[str]:
@@ -91,6 +92,11 @@ def xsd() -> Callable[[bytes], list[str]]:
         return [f"line {e.line}: {e.message}" for e in schema.error_log]
 
     return errors
+
+
+@pytest.fixture(scope="session")
+def xsd() -> Callable[[bytes], list[str]]:
+    return xsd_validator()
 
 
 def copy_example(name: str, target: Path) -> Path:
