@@ -1,0 +1,71 @@
+"""The HTML report: one self-contained page rendered from ReportData with Jinja2 (autoescaped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import TYPE_CHECKING
+
+from oscal_poam import __version__
+from oscal_poam.diagnostics import Severity
+from oscal_poam.report.geometry import clock, family_bar, gauge, timeline
+from oscal_poam.report.model import ReportData, ScoreView
+
+if TYPE_CHECKING:
+    import jinja2
+
+SEVERITY_NAMES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
+
+
+def score_text(score: ScoreView) -> str:
+    """`88 of 110`, or why there is none."""
+    if score.given:
+        return f"{score.value} of {score.maximum}"
+    return "score not given"
+
+
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value is not None else "not given"
+
+
+def _count_or_dash(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The template environment: autoescape on, undefined names an error, templates from the package."""
+    import jinja2
+
+    from oscal_poam.render.text import place
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("oscal_poam", "report/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["day"] = _day
+    env.filters["count_or_dash"] = _count_or_dash
+    env.filters["place"] = place
+    return env
+
+
+def render_html(data: ReportData) -> str:
+    """The report as one HTML page: inline CSS and SVG, no scripts, nothing fetched."""
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        data=data,
+        version=__version__,
+        gauge=gauge(data.score),
+        timeline=timeline(data),
+        clock=clock(data),
+        bars=[family_bar(row) for row in data.families],
+        score_text=score_text(data.score),
+        errors=data.count(Severity.ERROR),
+        warnings=data.count(Severity.WARNING),
+        infos=data.count(Severity.INFO),
+        severity_names=SEVERITY_NAMES,
+    )

@@ -1,0 +1,103 @@
+"""The Markdown report: a short summary for pull requests and issues (verdict, score, counts, what matters)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.report.html import score_text
+from oscal_poam.report.model import Item, ReportData
+
+if TYPE_CHECKING:
+    import jinja2
+
+TOP_DIAGNOSTICS = 10
+"""How many diagnostics the summary lists, worst first."""
+
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+"""An ampersand that would start a character reference; other ampersands show as they are."""
+_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def escape(value: object) -> str:
+    """Text shown literally by CommonMark and GitHub: markup characters escaped, HTML as entities, one line."""
+    if value is None:
+        return ""
+    found = str(value)
+    found = _ENTITY.sub("&amp;", found).replace("<", "&lt;").replace(">", "&gt;")
+    found = _SPECIAL.sub(r"\\\1", found)
+    return re.sub(r"\s+", " ", found)
+
+
+def most_important(data: ReportData, limit: int = TOP_DIAGNOSTICS) -> list[Diagnostic]:
+    """Errors, then warnings, then notes, each in document order; at most `limit`."""
+    ordered = [d for group in data.diagnostics for d in group.diagnostics]
+    return ordered[:limit]
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """Every `{{ ... }}` is escaped for Markdown by `finalize`; templates come from the package."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("oscal_poam", "report/templates"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        finalize=escape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render_markdown(data: ReportData) -> str:
+    template = environment().get_template("report.md.j2")
+    shown = most_important(data)
+    total = sum(len(g.diagnostics) for g in data.diagnostics)
+    return template.render(
+        data=data,
+        headline=headline(data),
+        score_text=score_text(data.score),
+        status_date=_status_date(data),
+        counts=", ".join(_count(data.count(s), name) for s, name in _NAMES),
+        next_milestone=_next_milestone,
+        shown=shown,
+        hidden=total - len(shown),
+    )
+
+
+_NAMES = ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "note"))
+
+
+def _count(n: int, name: str) -> str:
+    return f"{n} {name}{'' if n == 1 else 's'}"
+
+
+def headline(data: ReportData) -> str:
+    """`Conditional, 45 days left`, `Final`, `Expired`, `Not eligible`, `Not given`."""
+    left = data.days_left
+    if data.verdict.kind == "conditional" and left is not None and left >= 0:
+        return f"{data.verdict.headline}, {_count(left, 'day')} left"
+    return data.verdict.headline
+
+
+def _status_date(data: ReportData) -> str:
+    if data.status_date is None:
+        return "not given"
+    found = data.status_date.isoformat()
+    if data.deadline is not None:
+        found += f"; deadline {data.deadline.isoformat()}"
+    if data.day is not None:
+        found += f"; day {data.day} of 180"
+    return found
+
+
+def _next_milestone(item: Item) -> str:
+    found = item.next_milestone
+    if found is None or found.date is None:
+        return "done" if item.closed else "none"
+    return f"{found.title}, {found.date.isoformat()}" + (" (overdue)" if found.overdue else "")
