@@ -8,6 +8,7 @@ becomes a LoadError naming the file and the place.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -111,8 +112,27 @@ def parse(
     if len(data) > limit:
         raise LoadError.single(f"input is {len(data):,} bytes, over the limit of {limit:,} bytes", source)
     fmt, raw, lines = decode(data, source, max_bytes=limit)
-    kind, model = validate(raw, source, expect)
+    try:
+        kind, model = validate(raw, source, expect)
+    except LoadError as exc:
+        raise _with_lines(exc, lines) from None
     return Document(kind=kind, model=model, format=fmt, source=source, path=path, lines=lines)
+
+
+def _with_lines(exc: LoadError, lines: Mapping[str, int]) -> LoadError:
+    """The same error, each problem located by the line of its pointer (or its nearest ancestor's) where known."""
+    if not lines:
+        return exc
+    located = []
+    for problem in exc.problems:
+        line = problem.line
+        probe = problem.pointer
+        while line is None and probe is not None:
+            if probe in lines:
+                line = lines[probe]
+            probe = probe.rsplit("/", 1)[0] if probe else None
+        located.append(dataclasses.replace(problem, line=line))
+    return type(exc)(located)
 
 
 def decode(data: bytes, source: str = "<input>", max_bytes: int | None = None) -> tuple[Format, Any, Mapping[str, int]]:
@@ -247,8 +267,8 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
     if expect is not None:
         wanted = [kind_named(expect)] if isinstance(expect, str) else [kind_named(e) for e in expect]
         if kind not in wanted:
-            names = " or ".join(w.title for w in wanted)
-            raise LoadError.single(f"expected a {names}, but this is a {kind.title}", source, pointer="")
+            names = " or ".join(_with_article(w.title) for w in wanted)
+            raise LoadError.single(f"expected {names}, but this is {_with_article(kind.title)}", source, pointer="")
     from pydantic import ValidationError
 
     if not isinstance(content, dict):
@@ -266,6 +286,10 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
     except (ValueError, TypeError) as exc:
         raise LoadError.single(f"invalid {kind.title}: {exc}", source, pointer="") from None
     return kind, model
+
+
+def _with_article(title: str) -> str:
+    return ("an " if title[:1] in "aeiou" else "a ") + title
 
 
 def validation_problems(

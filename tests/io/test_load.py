@@ -131,7 +131,7 @@ def test_wrong_model(tmp_path: Path) -> None:
     path = OSCAL_CONTENT / "ssp" / "json" / "ssp-example.json"
     with pytest.raises(LoadError) as exc:
         load(path, expect="assessment-results")
-    assert _problem(exc) == f"{path}#/: expected a assessment results, but this is a system security plan"
+    assert _problem(exc) == f"{path}#/: expected an assessment results, but this is a system security plan"
 
 
 def test_schema_invalid_document_names_every_place_in_oscal_terms(tmp_path: Path) -> None:
