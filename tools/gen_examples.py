@@ -1276,9 +1276,11 @@ class Writer:
         self.out = out
         self.check = check
         self.stale: list[Path] = []
+        self.produced: set[Path] = set()
 
     def put(self, relative: str, data: bytes) -> None:
         path = self.out / relative
+        self.produced.add(path)
         if self.check:
             if not path.exists() or path.read_bytes() != data:
                 self.stale.append(path)
@@ -1344,6 +1346,9 @@ def generate(out: Path, check: bool) -> list[Path]:
                 for w in (writer, staging) if check else (writer,):
                     w.put(f"{folder}/poam-maintained.json", dumps(doc.model, "json"))
                     w.put(f"{folder}/poam-maintained.xml", dumps(doc.model, "xml"))
+    if check and out.is_dir():  # a file the generator no longer makes is stale too
+        kept = {out / "README.md"}
+        writer.stale.extend(p for p in sorted(out.rglob("*")) if p.is_file() and p not in writer.produced | kept)
     return writer.stale
 
 
