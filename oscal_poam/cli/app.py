@@ -12,9 +12,11 @@ from oscal_poam import __version__
 from oscal_poam.cli import catalog as catalog_cmd
 from oscal_poam.cli import check as check_cmd
 from oscal_poam.cli import closeout as closeout_cmd
+from oscal_poam.cli import convert as convert_cmd
 from oscal_poam.cli import derive as derive_cmd
 from oscal_poam.cli import info as info_cmd
 from oscal_poam.cli import legacy as legacy_cmd
+from oscal_poam.cli import report as report_cmd
 from oscal_poam.cli import score as score_cmd
 from oscal_poam.cli import validate as validate_cmd
 from oscal_poam.cli.common import ExitCode, err
@@ -52,8 +54,10 @@ app.command("score")(score_cmd.score)
 app.command("closeout")(closeout_cmd.closeout)
 app.command("derive")(derive_cmd.derive)
 app.command("validate")(validate_cmd.validate)
+app.command("report")(report_cmd.report)
 app.command("import")(legacy_cmd.import_command)
 app.command("export")(legacy_cmd.export_command)
+app.command("convert")(convert_cmd.convert)
 
 
 def main() -> None:

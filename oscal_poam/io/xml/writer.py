@@ -41,19 +41,9 @@ class DataError(Exception):
         self.path: list[str | int] = []
 
 
-class _Indent:
-    def __init__(self) -> None:
-        self._cache: list[str] = []
-
-    def __getitem__(self, depth: int) -> str:
-        while len(self._cache) <= depth:
-            self._cache.append("\n" + "  " * len(self._cache))
-        return self._cache[depth]
-
-
-_IND = _Indent()
-for _depth in range(64):
-    _IND[_depth]
+_IND = ["\n" + "  " * depth for depth in range(256)]
+"""Line break and indentation by depth; deeper elements (recursive parts, say) stay at the last level."""
+_MAX_DEPTH = len(_IND) - 1
 
 
 def scalar_text(value: Any) -> str:
@@ -81,7 +71,7 @@ def _set_text(element: etree._Element, text: str) -> None:
 
 def _indent_blocks(element: etree._Element, depth: int) -> None:
     """Indent the blocks of multiline markup at `depth`, where whitespace between them is insignificant."""
-    if len(element) == 0 or (element.text and not element.text.isspace()):
+    if depth >= _MAX_DEPTH or len(element) == 0 or (element.text and not element.text.isspace()):
         return
     for child in element:
         if child.tag not in _BLOCKS or (child.tail and not child.tail.isspace()):
@@ -94,7 +84,12 @@ def _indent_blocks(element: etree._Element, depth: int) -> None:
 
 
 def _indent_inside(element: etree._Element, depth: int) -> None:
-    if element.tag not in _INDENTABLE or len(element) == 0 or (element.text and not element.text.isspace()):
+    if (
+        depth >= _MAX_DEPTH
+        or element.tag not in _INDENTABLE
+        or len(element) == 0
+        or (element.text and not element.text.isspace())
+    ):
         return
     for child in element:
         if child.tail and not child.tail.isspace():
@@ -154,6 +149,8 @@ class _Compiler:
         steps: list[tuple[str, Emit]] = []
 
         def fill(element: etree._Element, value: Any, depth: int) -> None:
+            if depth >= _MAX_DEPTH - 2:
+                raise DataError(f"nested more than {_MAX_DEPTH - 2} levels deep, more than XML readers accept")
             if not known.issuperset(value):
                 extra = next(k for k in value if k not in known)
                 exc = DataError(f"{extra!r} is not a property OSCAL allows here")

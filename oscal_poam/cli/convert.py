@@ -1,0 +1,29 @@
+"""`oscal-poam convert IN OUT [--to json|yaml|xml]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from oscal_poam.cli.common import out
+
+
+def convert(
+    source: Annotated[Path, typer.Argument(metavar="IN", help="An OSCAL document (JSON, YAML or XML).")],
+    target: Annotated[Path, typer.Argument(metavar="OUT", help="The file to write.")],
+    to: Annotated[
+        Literal["json", "yaml", "xml"] | None,
+        typer.Option("--to", help="Output format; by default OUT's suffix (.json, .yaml, .yml, .xml) decides."),
+    ] = None,
+) -> None:
+    """Convert an OSCAL document between JSON, YAML and XML.
+
+    The document is validated, and the output is read back and must give the same document before it is
+    written; on any failure nothing is written. Exit code 3 when IN cannot be loaded.
+    """
+    from oscal_poam.io.convert import convert as run
+
+    done = run(source, target, to)
+    out.print(f"wrote {done.target} ({done.source.kind.title}, {done.format.upper()}, {done.size:,} bytes)")

@@ -1,0 +1,95 @@
+"""Converting an OSCAL document between JSON, YAML and XML, verified before anything is written.
+
+The document is loaded and validated into its model, serialized, and the
+serialized bytes are read back: only when they give an equal model is the
+output written (atomically). A failure leaves the output path as it was.
+
+XML carries markup as elements, not as Markdown, so Markdown comes back from
+XML in its canonical spelling; for XML output, a markup value counts as equal
+when it is the canonical spelling of the original (see
+`oscal_poam.io.xml.equivalence`). Everything else must come back exactly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from oscal_poam.errors import LoadError, UsageError, WriteError
+from oscal_poam.io.load import Document, load, parse
+from oscal_poam.io.write import OutputFormat, atomic_write_bytes, dumps, format_for
+
+FORMATS: tuple[OutputFormat, ...] = ("json", "yaml", "xml")
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """What a conversion read and wrote."""
+
+    source: Document
+    target: Path
+    format: OutputFormat
+    size: int
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def output_format(target: Path, to: str | None) -> OutputFormat:
+    if to is not None:
+        if to not in FORMATS:
+            raise UsageError(f"unknown output format {to!r}; use json, yaml or xml")
+        return to
+    try:
+        return format_for(target)
+    except WriteError as exc:
+        raise UsageError(f"{exc} (or give --to)") from None
+
+
+def convert_bytes(document: Document, fmt: OutputFormat, target: str) -> bytes:
+    """The bytes of `document` in `fmt`, after checking that they read back to an equal model."""
+    data = dumps(document.model, fmt)
+    try:
+        again = parse(data, f"{target} (as written)", expect=document.kind.root_key, max_bytes=max(len(data), 1))
+    except LoadError as exc:
+        first = exc.problems[0]
+        raise WriteError(f"{target}: the {fmt.upper()} written does not read back: {first}") from None
+    if again.model == document.model:
+        return data
+    changed: list[str] = []
+    if fmt == "xml":
+        from oscal_poam.io.write import to_data
+        from oscal_poam.io.xml.equivalence import differences
+
+        changed = list(differences(to_data(document.model), to_data(again.model)))
+        if not changed:
+            return data
+    where = f" at {', '.join(p or '/' for p in changed[:3])}" if changed else ""
+    raise WriteError(f"{target}: the {fmt.upper()} written reads back as a different document{where}; nothing written")
+
+
+def convert(
+    source: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    to: str | None = None,
+    max_bytes: int | None = None,
+) -> Conversion:
+    """Convert the OSCAL document at `source` into `target`, in `to` or the format of target's suffix.
+
+    Raises LoadError when the input cannot be loaded, UsageError for an
+    unusable request and WriteError when the output cannot be written
+    faithfully; in every failure nothing is written.
+    """
+    out = Path(target)
+    fmt = output_format(out, to)
+    if _same_file(Path(source), out):
+        raise UsageError(f"{target}: the output would overwrite the input; choose another file")
+    document = load(source, max_bytes=max_bytes)
+    data = convert_bytes(document, fmt, str(target))
+    atomic_write_bytes(out, data)
+    return Conversion(document, out, fmt, len(data))
