@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from oscal_poam.cmmc import vocab
 from oscal_poam.io.models import text
 from oscal_poam.legacy.layouts import HOMELESS_PROPS
+from oscal_poam.legacy.markup import to_plain
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone
 from oscal_poam.rules.items import task_date
 
@@ -53,7 +54,7 @@ class LegacyDocument:
 def prop_text(prop: Any) -> str:
     """A prop's full text: its remarks hold it when the value had to be shortened."""
     if prop.remarks:
-        return str(prop.remarks)
+        return to_plain(str(prop.remarks))
     return text(prop.value)
 
 
@@ -121,9 +122,9 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
         poam_id=_first(poam_item.props, HOMELESS_PROPS["poam_id"]),
         controls=_controls(poam_item),
         weakness_name=_first(poam_item.props, HOMELESS_PROPS["weakness_name"])
-        or ("" if imported else text(poam_item.title)),
-        description=str(poam_item.description or ""),
-        comments=str(poam_item.remarks or ""),
+        or ("" if imported else to_plain(text(poam_item.title))),
+        description=to_plain(str(poam_item.description or "")),
+        comments=to_plain(str(poam_item.remarks or "")),
         status=_first(poam_item.props, vocab.LEGACY_STATUS),
         root_cause=_first(poam_item.props, vocab.ROOT_CAUSE),
         sheet=_first(poam_item.props, vocab.LEGACY_SHEET),
@@ -138,17 +139,17 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
     planned = next((r for r in risk.remediations or [] if text(r.lifecycle) == "planned"), None)
     if planned is None:
         return item
-    item.remediation_plan = str(planned.description or "")
-    item.resources = "\n".join(str(a.description) for a in planned.required_assets or [] if a.description)
+    item.remediation_plan = to_plain(str(planned.description or ""))
+    item.resources = "\n".join(to_plain(str(a.description)) for a in planned.required_assets or [] if a.description)
     for task in _walk(planned.tasks or []):
         kind = text(task.type)
         if kind == "milestone":
             item.milestones.append(_milestone(task, imported))
         elif kind == "action" and _first(task.props, vocab.TASK_PURPOSE) == "verification":
             if task.description and not item.verification:
-                item.verification = str(task.description)
+                item.verification = to_plain(str(task.description))
             evidence = [
-                str(link.text) if link.text else unquote(str(link.href))
+                to_plain(str(link.text)) if link.text else unquote(str(link.href))
                 for link in task.links or []
                 if text(link.rel) == vocab.EVIDENCE_REL
             ]
@@ -172,7 +173,7 @@ def _owner(task: Task, parties: dict[str, Any]) -> str:
         for uuid in role.party_uuids or []:
             party = parties.get(str(uuid))
             if party is not None:
-                return str(party.remarks) if party.remarks else text(party.name)
+                return to_plain(str(party.remarks)) if party.remarks else text(party.name)
     return ""
 
 
@@ -206,12 +207,12 @@ def _milestone(task: Task, imported: bool) -> LegacyMilestone:
     completed_flag = _first(task.props, vocab.MILESTONE_STATUS) == "completed"
     completed_on = _day(_first(task.props, vocab.COMPLETED_ON) or None)
     milestone = LegacyMilestone(
-        description=str(task.description) if task.description else ("" if imported else text(task.title)),
+        description=to_plain(str(task.description) if task.description else ("" if imported else text(task.title))),
         scheduled=task_date(task),
         completed_on=completed_on,
         status=written,
         milestone_id=_first(task.props, vocab.LEGACY_MILESTONE_ID),
-        comments=str(task.remarks or ""),
+        comments=to_plain(str(task.remarks or "")),
     )
     if milestone.is_completed != completed_flag:
         # The task's own status wins over words written before it changed.

@@ -22,6 +22,7 @@ from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.ids import stable_uuid
 from oscal_poam.io.write import format_datetime
 from oscal_poam.legacy.layouts import HOMELESS_PROPS
+from oscal_poam.legacy.markup import to_markdown as md
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location
 from oscal_poam.legacy.status import item_status, sheet_status
 from oscal_poam.rules import legacy as rules
@@ -86,7 +87,7 @@ def prop(name: str, text: str) -> Data | None:
         value = value[: PROP_VALUE_MAX - 1].rstrip() + "…"
     data: Data = {"name": name, "ns": vocab.NS, "value": value}
     if value != text:
-        data["remarks"] = text
+        data["remarks"] = md(text)
     return data
 
 
@@ -131,7 +132,7 @@ def evidence_links(text: str) -> list[Data]:
         href = quote(entry, safe="/:._-~#?&=%+@,;()!$'*[]")
         link: Data = {"href": href, "rel": vocab.EVIDENCE_REL}
         if href != entry:
-            link["text"] = " ".join(entry.split())
+            link["text"] = md(" ".join(entry.split()))
         links.append(link)
     return links
 
@@ -189,7 +190,7 @@ class Builder:
             meta["roles"] = [{"id": vocab.OWNER_ROLE, "title": OWNER_ROLE_TITLE}]
             meta["parties"] = sorted(self.parties.values(), key=lambda p: (p["name"], p["uuid"]))
         if self.context.banners:
-            meta["remarks"] = "\n\n".join(self.context.banners)
+            meta["remarks"] = "\n\n".join(md(b) for b in self.context.banners)
         return meta
 
     def party(self, owner: str) -> str:
@@ -197,7 +198,7 @@ class Builder:
         if name not in self.parties:
             party: Data = {"uuid": stable_uuid("legacy-party", name), "type": party_type(name), "name": name}
             if name != owner:
-                party["remarks"] = owner
+                party["remarks"] = md(owner)
             self.parties[name] = party
         return str(self.parties[name]["uuid"])
 
@@ -241,15 +242,15 @@ class Builder:
         self.risks.append(risk)
         data: Data = {
             "uuid": uuid,
-            "title": title,
-            "description": item.description,
+            "title": md(title),
+            "description": md(item.description),
             "props": props(pairs),
             "related-risks": [{"risk-uuid": risk["uuid"]}],
         }
         if not data["props"]:
             del data["props"]
         if item.comments:
-            data["remarks"] = item.comments
+            data["remarks"] = md(item.comments)
         return data
 
     @staticmethod
@@ -295,9 +296,9 @@ class Builder:
         status = self.risk_status(item)
         risk: Data = {
             "uuid": stable_uuid(item_uuid, "risk"),
-            "title": title,
-            "description": item.description,
-            "statement": item.description,
+            "title": md(title),
+            "description": md(item.description),
+            "statement": md(item.description),
             "status": status,
         }
         if item.scheduled is not None:
@@ -363,7 +364,7 @@ class Builder:
                 "props": [{"name": vocab.TASK_PURPOSE, "ns": vocab.NS, "value": "verification"}],
             }
             if item.verification:
-                task["description"] = item.verification
+                task["description"] = md(item.verification)
             links = evidence_links(item.evidence)
             if links:
                 task["links"] = links
@@ -383,10 +384,10 @@ class Builder:
             "uuid": stable_uuid(item_uuid, "remediation"),
             "lifecycle": "planned",
             "title": "Remediation plan",
-            "description": item.remediation_plan,
+            "description": md(item.remediation_plan),
         }
         if item.resources:
-            data["required-assets"] = [{"uuid": stable_uuid(item_uuid, "resources"), "description": item.resources}]
+            data["required-assets"] = [{"uuid": stable_uuid(item_uuid, "resources"), "description": md(item.resources)}]
         if tasks:
             data["tasks"] = tasks
         return data
@@ -405,17 +406,17 @@ class Builder:
         task: Data = {
             "uuid": stable_uuid(item_uuid, "milestone", number),
             "type": "milestone",
-            "title": title,
+            "title": md(title),
             "props": props(pairs),
         }
         if milestone.description:
-            task["description"] = milestone.description
+            task["description"] = md(milestone.description)
         if milestone.scheduled is not None:
             task["timing"] = {"on-date": {"date": as_datetime(milestone.scheduled)}}
         if owner_roles:
             task["responsible-roles"] = owner_roles
         if milestone.comments:
-            task["remarks"] = milestone.comments
+            task["remarks"] = md(milestone.comments)
         return task
 
 

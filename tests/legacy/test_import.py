@@ -115,7 +115,8 @@ def test_placeholders_and_long_text_are_kept(fedramp: ImportResult) -> None:
     props = {p["name"]: p for p in third["props"]}
     assert props["legacy-scheduled-completion-date"]["value"] == "TBD"
     changes = props["legacy-milestone-changes"]
-    assert changes["remarks"] == "Vendor selection slipped\nbecause the budget was approved late."
+    # Markdown, with a hard line break where the cell had a line break.
+    assert changes["remarks"] == "Vendor selection slipped\\\nbecause the budget was approved late."
     assert "\n" not in changes["value"]
     notes = [d for d in fedramp.diagnostics if d.rule_id == "legacy-date-placeholder"]
     assert [d.pointer for d in notes] == ["'Open POA&M Items'!L8"]
