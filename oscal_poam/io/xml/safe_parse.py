@@ -17,6 +17,7 @@ from oscal_poam.errors import LoadError
 
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_LOCATION_SUFFIX = re.compile(r", line \d+, column \d+$")
 
 
 def _parser() -> etree.XMLParser:
@@ -69,7 +70,7 @@ def parse_xml(data: bytes, source: str, max_bytes: int) -> etree._Element:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (None, None)
-        message = (exc.msg or str(exc)).strip()
+        message = _LOCATION_SUFFIX.sub("", (exc.msg or str(exc)).strip())  # the location is the Problem's
         raise LoadError.single(f"invalid XML: {message}", source, line=line, column=column) from None
     if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]
         # only reachable if the prolog scan missed a DOCTYPE (an unusual encoding, say)
