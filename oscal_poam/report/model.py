@@ -287,7 +287,7 @@ def build(
         families=_families(checked, items, level),
         items=items,
         diagnostics=groups,
-        documents=documents or (poam_document,),
+        documents=tuple(name for name in documents or (poam_document,) if name),
     )
 
 
