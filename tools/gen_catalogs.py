@@ -44,7 +44,7 @@ CONTENT_VERSION = "1.0.0"
 PUBLISHED = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
 """`published` and `last-modified` of every generated document; change it with the content."""
 
-FORMATS: tuple[OutputFormat, ...] = ("json",)
+FORMATS: tuple[OutputFormat, ...] = ("json", "xml")
 """Each document is written once per format, `<name>.<format>`; each profile imports the catalog in its own format."""
 
 LEVELS = (1, 2, 3)

@@ -42,8 +42,9 @@ def profile_validator() -> Any:
     return jsonschema_rs.validator_for(json.loads((SCHEMAS / "json" / "oscal_profile_schema.json").read_text()))
 
 
-def test_generates_the_six_documents(generated: dict[str, bytes]) -> None:
-    assert sorted(generated) == sorted(str(p.relative_to(ROOT)) for p in CATALOGS + PROFILES)
+def test_generates_the_six_documents_in_json_and_xml(generated: dict[str, bytes]) -> None:
+    expected = [p.with_suffix(suffix) for p in CATALOGS + PROFILES for suffix in (".json", ".xml")]
+    assert sorted(generated) == sorted(str(p.relative_to(ROOT)) for p in expected)
 
 
 def test_committed_files_are_up_to_date() -> None:
