@@ -192,43 +192,56 @@ class Index:
 def index(data: Any) -> Index:
     """Walk plain OSCAL data once, collecting definitions and references with their JSON pointers."""
     found = Index()
-    # (node, pointer, name of the array holding it or of its key)
+    uuids, groups, ids = found.uuids, found.groups, found.ids
+    # (node, pointer, name of the array holding it or of its key); children are pushed in reverse so that
+    # they pop in document order: the first use of a uuid is the first found
     stack: list[tuple[Any, str, str]] = [(data, "", "")]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, pointer, holder = stack.pop()
-        if isinstance(node, dict):
-            _visit_object(node, pointer, holder, found)
-            # pushed in reverse so that they pop in document order: the first use of a uuid is the first found
-            for key, value in reversed(node.items()):
-                if isinstance(value, dict | list):
-                    token = key if "~" not in key and "/" not in key else pointers.escape(key)
-                    stack.append((value, f"{pointer}/{token}", key))
-        elif isinstance(node, list):
+        node, pointer, holder = pop()
+        if isinstance(node, list):
             for position in range(len(node) - 1, -1, -1):
                 item = node[position]
                 if isinstance(item, dict | list):
-                    stack.append((item, f"{pointer}/{position}", holder))
+                    push((item, f"{pointer}/{position}", holder))
+            continue
+        if not isinstance(node, dict):
+            continue
+        uuid = node.get("uuid")
+        if isinstance(uuid, str):
+            uuids.setdefault(uuid, []).append(pointer + "/uuid")
+            members = groups.get(holder)
+            if members is None:
+                members = groups[holder] = set()
+            members.add(uuid)
+        ident = node.get("id")
+        if isinstance(ident, str):
+            ids.add(ident)
+            if holder == "roles":
+                found.role_ids.add(ident)
+        if holder in _SPECIAL_HOLDERS:
+            _special(node, pointer, holder, uuid, found)
+        if not _REFERENCE_KEYS.isdisjoint(node):
+            _references(node, pointer, holder, found)
+        for key, value in reversed(node.items()):
+            if isinstance(value, dict | list):
+                token = key if "~" not in key and "/" not in key else pointers.escape(key)
+                push((value, f"{pointer}/{token}", key))
     return found
 
 
-def _visit_object(node: dict[str, Any], pointer: str, holder: str, found: Index) -> None:
-    refs = found.refs
-    uuid = node.get("uuid")
-    if isinstance(uuid, str):
-        found.uuids.setdefault(uuid, []).append(pointer + "/uuid")
-        found.groups.setdefault(holder, set()).add(uuid)
-    ident = node.get("id")
-    if isinstance(ident, str):
-        found.ids.add(ident)
-        if holder == "roles":
-            found.role_ids.add(ident)
+def _special(node: dict[str, Any], pointer: str, holder: str, uuid: Any, found: Index) -> None:
+    """Back-matter resources (their rlinks) and import objects (their href)."""
     if holder == "resources" and isinstance(uuid, str) and isinstance(node.get("rlinks"), list):
         found.rlinks[uuid] = [
             r["href"] for r in node["rlinks"] if isinstance(r, dict) and isinstance(r.get("href"), str)
         ]
     if holder in _IMPORTS and isinstance(node.get("href"), str):
         found.imports[holder] = (node["href"], pointer + "/href")
-    # most objects hold no reference: look only at the keys that can be one
+
+
+def _references(node: dict[str, Any], pointer: str, holder: str, found: Index) -> None:
+    refs = found.refs
     for key in _REFERENCE_KEYS.intersection(node):
         value = node[key]
         here = pointer + "/" + key
@@ -266,6 +279,8 @@ _LIST_REFS: Mapping[str, str] = {
     "role-ids": "role",
     "location-uuids": "location",
 }
+_SPECIAL_HOLDERS = frozenset({"resources", *_IMPORTS})
+# most objects hold no reference: the walk looks further only at objects with one of these keys
 _REFERENCE_KEYS = frozenset(
     {
         "observation-uuid",
@@ -485,3 +500,8 @@ def _imported_index(path: str, mtime_ns: int, size: int, root_key: str, depth: i
         else:
             combined.complete = False
     return combined
+
+
+def forget_imports() -> None:
+    """Drop the imported documents kept between calls (a new run may see files that changed since)."""
+    _imported_index.cache_clear()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -174,11 +173,7 @@ def _load_relative(href: str, base_dir: Path, source: str, root_key: str) -> tup
         return None
     relative = unquote(parts.path)
     path = Path(os.path.normpath(base_dir / relative))
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    loaded = _load_cached(str(path), stat.st_mtime_ns, stat.st_size, root_key)
+    loaded = _load_cached(str(path), root_key)
     if loaded is None:
         return None  # integrity reports an import that cannot be read
     shown = Path(os.path.normpath(Path(source).parent / relative)).as_posix()
@@ -186,12 +181,14 @@ def _load_relative(href: str, base_dir: Path, source: str, root_key: str) -> tup
     return Document(loaded.kind, loaded.model, loaded.format, shown, None, loaded.lines), path
 
 
-@lru_cache(maxsize=64)
-def _load_cached(path: str, mtime_ns: int, size: int, root_key: str) -> Document | None:
-    """Imported documents are shared by many files of a repository: load each version once per process."""
-    from oscal_poam.io.load import load
+def _load_cached(path: str, root_key: str) -> Document | None:
+    """Imported documents are shared by many files of a repository: each version is loaded once per process."""
+    from oscal_poam.validate.loaded import load_path
 
     try:
-        return load(path, expect=root_key)
-    except LoadError:
+        loaded = load_path(Path(path), path)
+    except (LoadError, OSError):
         return None
+    if loaded.kind.root_key != root_key:
+        return None
+    return Document(loaded.kind, loaded.model, loaded.format, path, Path(path), loaded.lines)

@@ -9,7 +9,6 @@ files without diagnostics pay nothing.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import json
 import re
@@ -18,7 +17,6 @@ from collections.abc import Iterable
 _SPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _DECODER = json.JSONDecoder()
-_NEWLINE = re.compile("\n")
 
 Trie = dict[str, "Trie"]
 
@@ -50,13 +48,16 @@ def json_lines(text: str, wanted: Iterable[str]) -> dict[str, int]:
     A member is placed at its key, an array item where it starts. Pointers that do not exist are left out
     (their nearest existing ancestor is in the result). `text` must be well-formed JSON.
     """
-    newlines = [m.start() for m in _NEWLINE.finditer(text)]
     found: dict[str, int] = {}
     need_all, remaining = _trie(wanted)
+    # the descent places pointers in document order: count newlines from the last place on
+    last_offset, last_line = 0, 1
 
     def place(pointer: str, offset: int) -> None:
-        nonlocal remaining
-        found[pointer] = bisect.bisect_left(newlines, offset) + 1
+        nonlocal remaining, last_offset, last_line
+        last_line += text.count("\n", last_offset, offset)
+        last_offset = offset
+        found[pointer] = last_line
         remaining -= 1
         if remaining == 0:
             raise _Done
@@ -121,7 +122,7 @@ def json_lines(text: str, wanted: Iterable[str]) -> dict[str, int]:
             position += 1
 
     start = skip_space(0)
-    found[""] = bisect.bisect_left(newlines, start) + 1
+    found[""] = text.count("\n", 0, start) + 1
     if remaining:
         with contextlib.suppress(_Done):
             value(start, "", need_all)

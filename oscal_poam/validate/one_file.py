@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from oscal_poam.errors import LoadError, Problem
 from oscal_poam.io.load import Document, NotOscalError, decode, max_bytes_default, validate
 from oscal_poam.rules.integrity import integrity
 from oscal_poam.rules.registry import rule
+from oscal_poam.validate.loaded import Loaded, cached, remember
 
 NOT_OSCAL = rule(
     "validate-not-oscal",
@@ -67,10 +68,13 @@ def validate_file(path: Path, *, as_of: dt.date | None = None) -> FileResult:
         if size > limit:
             message = f"file is {size:,} bytes, over the limit of {limit:,} bytes (OSCAL_POAM_MAX_BYTES)"
             return FileResult(shown, None, None, (MODEL.diag(message, "", shown),))
-        data = path.read_bytes()
+        known = cached(path)
+        data = b"" if known is not None else path.read_bytes()
     except OSError as exc:
         return FileResult(shown, None, None, (MODEL.diag(f"cannot read file: {exc.strerror or exc}", "", shown),))
     try:
+        if known is not None:  # already loaded here as the import of another file
+            return _check(known, shown, path, as_of, lambda: path.read_bytes())
         return validate_bytes(data, shown, path=path, as_of=as_of)
     except Exception as exc:  # one defective check must not hide the results of every other file
         if os.environ.get("OSCAL_POAM_DEBUG"):
@@ -94,16 +98,27 @@ def validate_bytes(data: bytes, shown: str, *, path: Path | None = None, as_of: 
         if fmt == "json":
             lines = _json_lines(data, [p.pointer for p in exc.problems if p.pointer and p.line is None])
         return FileResult(shown, _root_key(raw), fmt, tuple(_problems(exc.problems, shown, lines)))
-    doc = Document(kind=kind, model=model, format=fmt, source=shown, path=path, lines=lines)
+    loaded = Loaded(fmt, raw, lines, kind, model)
+    if path is not None:
+        remember(path, loaded)
+    return _check(loaded, shown, path, as_of, lambda: data)
+
+
+def _check(
+    loaded: Loaded, shown: str, path: Path | None, as_of: dt.date | None, data: Callable[[], bytes]
+) -> FileResult:
+    """Integrity and the CMMC rules over a document that is valid for its model."""
+    doc = Document(loaded.kind, loaded.model, loaded.format, shown, path, loaded.lines)
     base_dir = path.parent if path is not None else Path.cwd()
-    found = integrity(doc, base_dir=base_dir, data=raw)
+    found = integrity(doc, base_dir=base_dir, data=loaded.raw)
     from oscal_poam.validate.cmmc import cmmc_diagnostics
 
-    found.extend(cmmc_diagnostics(doc, raw, base_dir=base_dir, as_of=as_of or dt.date.today()))
-    if fmt == "json":
+    found.extend(cmmc_diagnostics(doc, loaded.raw, base_dir=base_dir, as_of=as_of or dt.date.today()))
+    if loaded.format == "json":
         wanted = [d.pointer for d in found if d.line is None and d.document in ("", shown)]
-        doc = dataclasses.replace(doc, lines=_json_lines(data, wanted))
-    return FileResult(shown, kind.root_key, fmt, tuple(_located(found, doc)))
+        if wanted:
+            doc = dataclasses.replace(doc, lines=_json_lines(data(), wanted))
+    return FileResult(shown, loaded.kind.root_key, loaded.format, tuple(_located(found, doc)))
 
 
 def _json_lines(data: bytes, wanted: list[str]) -> dict[str, int]:

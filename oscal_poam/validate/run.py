@@ -72,6 +72,9 @@ def validate_files(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
 ) -> ValidationReport:
+    from oscal_poam.validate.loaded import forget
+
+    forget()
     day = as_of or dt.date.today()
     workers = max(1, min(jobs or default_jobs(), len(files)))
     results: list[FileResult] = []
