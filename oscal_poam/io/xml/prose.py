@@ -7,6 +7,7 @@ the binding's calls typed.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from functools import cache
 from typing import Protocol, cast
 
@@ -22,6 +23,16 @@ class _Markup(Protocol):
 @cache
 def _markup() -> _Markup:
     return cast(_Markup, importlib.import_module("oscal_poam.io.xml.markup"))
+
+
+ToXml = Callable[[etree._Element, str, bool], None]
+ToMarkdown = Callable[[etree._Element, bool], str]
+
+
+def converters() -> tuple[ToXml, ToMarkdown]:
+    """The two conversions themselves, for callers that bind them once (the compiled binding)."""
+    module = _markup()
+    return module.markdown_to_xml, module.xml_to_markdown
 
 
 def to_xml(parent: etree._Element, markdown: str, multiline: bool) -> None:

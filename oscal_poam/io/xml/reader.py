@@ -236,7 +236,7 @@ class _Compiler:
         convert = _converter(definition.type)
         multiline = definition.type == "markup-multiline"
         markup = definition.type == "markup-line" or multiline
-        to_markdown = prose.to_markdown
+        to_markdown = prose.converters()[1]
 
         def value_of(element: etree._Element) -> Any:
             if markup:

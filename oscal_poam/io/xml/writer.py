@@ -228,7 +228,7 @@ class _Compiler:
 
     @staticmethod
     def _markup(multiline: bool) -> Emit:
-        to_xml = prose.to_xml
+        to_xml = prose.converters()[0]
 
         def markup(element: etree._Element, value: Any, depth: int) -> None:
             if type(value) is not str:
@@ -244,7 +244,7 @@ class _Compiler:
 
     @staticmethod
     def _unwrapped() -> Emit:
-        to_xml = prose.to_xml
+        to_xml = prose.converters()[0]
 
         def emit(parent: etree._Element, value: Any, depth: int) -> None:
             if type(value) is not str:
