@@ -99,5 +99,9 @@ def _status_date(data: ReportData) -> str:
 def _next_milestone(item: Item) -> str:
     found = item.next_milestone
     if found is None or found.date is None:
-        return "done" if item.closed else "none"
+        if item.closed:
+            return "done"
+        if item.milestones and all(m.completed for m in item.milestones):
+            return "all completed"
+        return "none"
     return f"{found.title}, {found.date.isoformat()}" + (" (overdue)" if found.overdue else "")

@@ -193,6 +193,8 @@ class ReportData:
 
     title: str
     system: str
+    """The SSP's system name where the SSP is given, else the POA&M's title."""
+    system_id: str
     level: int | None
     assessment_type: str | None
     status_date: dt.date | None
@@ -276,7 +278,8 @@ def build(
     groups = tuple(DiagnosticGroup(s, tuple(d for d in checked.diagnostics if d.severity is s)) for s in SEVERITIES)
     return ReportData(
         title=text(poam.metadata.title),
-        system=system_name or _system_id(poam) or text(poam.metadata.title),
+        system=system_name or text(poam.metadata.title),
+        system_id=_system_id(poam),
         level=level,
         assessment_type=assessment_type,
         status_date=status_date,
@@ -482,8 +485,14 @@ def _verdict(
     if checked.closeout is not None:
         closed = checked.closeout
         kind: VerdictKind = closed.verdict
+        ended = closed.closeout_date
+        when = ""
+        if ended is not None:
+            when = f", which ended {ended.isoformat()}"
+            if status_date is not None:
+                when += f" (day {(ended - status_date).days})"
         if kind == "final":
-            detail = "the closeout assessment found every POA&M requirement MET"
+            detail = f"the POA&M closeout assessment{when} found every POA&M requirement MET"
         elif kind == "expired":
             detail = "the POA&M was not closed out within 180 days of the Conditional CMMC Status Date"
         else:
