@@ -26,6 +26,9 @@ from pydantic.fields import FieldInfo
 from oscal_poam.ids import stable_uuid
 
 MARKUP_MULTILINE = "A paragraph with *emphasis*, **strong** text and `code`.\n\n* first point\n* second point"
+PLAIN_MULTILINE = "A plain paragraph."
+RICH_EVERY = 4
+"""One free-text value in four carries Markdown; the others are plain (converting Markdown is the slow part)."""
 MARKUP_LINE = "A line with *emphasis* and `code`"
 
 _CANDIDATES = (
@@ -53,6 +56,7 @@ class _Builder:
     def __init__(self, variant: int) -> None:
         self.variant = variant
         self.counter = itertools.count()
+        self.texts = itertools.count(variant)
         self.rotation: dict[int, int] = {}
 
     def uuid(self) -> str:
@@ -96,7 +100,7 @@ class _Builder:
             (item,) = args
             if isinstance(item, type) and issubclass(item, BaseModel) and stack.count(item) >= 1:
                 return None  # recursive lists nest one level
-            count = 2 if len(stack) <= 2 else 1
+            count = 2 if len(stack) <= 1 else 1
             values = [self.value(item, name, None, stack) for _ in range(count)]
             values = [v for v in values if v is not None]
             return values or None
@@ -131,7 +135,7 @@ class _Builder:
         if "Email" in text:
             return "someone@example.com"
         if pattern is None:
-            return MARKUP_MULTILINE
+            return MARKUP_MULTILINE if next(self.texts) % RICH_EVERY == 0 else PLAIN_MULTILINE
         regex = re.compile(pattern)
         if name.endswith("uuid") or name == "uuid" or "uuid" in name:
             candidate = self.uuid()
