@@ -19,8 +19,11 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _HARD_BREAK = re.compile(r"\\\n")
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\`*_\[\]<>|\n]|&#?[A-Za-z0-9]+;|^\s*(?:[#+\-=~]|\d{1,9}[.)])")
+
+
 def to_markdown(text: str) -> str:
-    if not text:
+    if not text or not _NEEDS_ESCAPE.search(text):
         return text
     lines = []
     for line in text.split("\n"):
@@ -39,7 +42,7 @@ def to_markdown(text: str) -> str:
 
 
 def to_plain(markdown: str) -> str:
-    if not markdown:
+    if "\\" not in markdown:
         return markdown
     text = _HARD_BREAK.sub("\n", markdown)
     return _ESCAPED.sub(r"\1", text)

@@ -125,6 +125,7 @@ class SheetReader:
         self.result = SheetResult(sheet.name, header_row, layout or detect_layout(headers), [])
         self.columns = self._columns(headers)
         self.result.columns = self.columns
+        self.headers = {c.index: c.header.strip().casefold() for c in self.columns}
         self.milestone_columns = any(c.field and c.field.startswith("milestone_") for c in self.columns)
         self.current: LegacyItem | None = None
 
@@ -354,10 +355,7 @@ class SheetReader:
                 self.current.extra[f"{name}-row-{row}"] = text
 
     def _repeats_header(self, values: dict[int, CellValue]) -> bool:
-        by_index = {c.index: c for c in self.columns}
-        same = sum(
-            1 for i, v in values.items() if normalize_header(cell_text(v)) == normalize_header(by_index[i].header)
-        )
+        same = sum(1 for i, v in values.items() if isinstance(v, str) and v.strip().casefold() == self.headers.get(i))
         return same >= 2 and same * 2 >= len(values)
 
     def _no_item_reason(self, values: dict[int, CellValue]) -> str:

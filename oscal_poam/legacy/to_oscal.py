@@ -80,7 +80,8 @@ def as_datetime(day: dt.date) -> str:
 
 def prop(name: str, text: str) -> Data | None:
     """A prop in the project's namespace; text a prop cannot hold in full goes whole into its remarks."""
-    value = " ".join(text.split())
+    plain = text and "\n" not in text and "  " not in text and "\t" not in text and not text[0].isspace()
+    value = text if plain and not text[-1].isspace() else " ".join(text.split())
     if not value:
         return None
     if len(value) > PROP_VALUE_MAX:
