@@ -56,7 +56,7 @@ def fedramp_sheet(path: Path, rows: int) -> Path:
             "POAM ID": f"V-{n:05d}",
             "Controls": LABELS[n % len(LABELS)],
             "Weakness Name": f"Weakness {n} on host {n % 97}",
-            "Weakness Description": f"Host srv{n % 97:02d} is missing the configuration the requirement asks for ({n}).",
+            "Weakness Description": f"Host srv{n % 97:02d} lacks the configuration the requirement asks for ({n}).",
             "Weakness Detector Source": "Self-assessment",
             "Asset Identifier": f"srv{n % 97:02d}.corp.example",
             "Point of Contact": ["Jane Smith", "John Doe", "Maria Lopez"][n % 3],
