@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -13,7 +14,7 @@ from oscal_poam.report import render_html, report
 from oscal_poam.report.model import ReportData
 from tests.report import hostile
 from tests.rules import poam_data
-from tools.gen_report_screenshots import EXAMPLES, Example
+from tools.gen_report_screenshots import EXAMPLES, EXAMPLES_DIR, Example
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +74,22 @@ def test_example_page_holds_verdict_score_and_items(example: Example) -> None:
     for group in data.diagnostics:
         for d in group.diagnostics:
             assert d.citation in tree.get_element_by_id("diagnostics").text_content()
+
+
+def test_every_example_folder_has_a_report() -> None:
+    folders = {p.name for p in EXAMPLES_DIR.iterdir() if p.is_dir()}
+    assert folders == {e.name for e in EXAMPLES}
+
+
+@pytest.mark.parametrize("poam", sorted(EXAMPLES_DIR.glob("*/poam*.xml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_xml_and_json_poams_give_the_same_report(poam: Path) -> None:
+    (example,) = [e for e in EXAMPLES if e.name == poam.parent.name]
+    _, results, ssp = example.paths()
+    from_xml = report(poam, results=results, ssp=ssp, as_of=example.as_of)
+    from_json = report(poam.with_suffix(".json"), results=results, ssp=ssp, as_of=example.as_of)
+    assert (from_xml.verdict, from_xml.score, from_xml.families) == (
+        from_json.verdict,
+        from_json.score,
+        from_json.families,
+    )
+    assert from_xml.items == from_json.items
