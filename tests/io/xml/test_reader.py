@@ -214,3 +214,10 @@ def test_the_line_map_resolves_parts_in_a_catalog() -> None:
     part = "/catalog/groups/0/groups/0/controls/0/parts/2/parts/1"
     assert 'id="s1.1.1_gdn.2"' in text[doc.line_of(part) - 1]  # type: ignore[operator]
     assert "/catalog/groups/0/groups/0/controls/0/parts/9" not in doc.lines
+
+
+def test_a_schema_location_on_the_root_is_accepted_and_not_data() -> None:
+    xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:x oscal.xsd"'
+    data, _ = read_xml(catalog("", f'uuid="74c8ba1e-5cd4-4ad1-bbfd-d888e2f6c724" {xsi}'), "doc.xml", LIMIT)
+    assert data["catalog"]["uuid"] == "74c8ba1e-5cd4-4ad1-bbfd-d888e2f6c724"
+    assert len(data["catalog"]) == 2

@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from oscal_poam.io.load import load
+from oscal_poam.io.xml import dump_xml, read_xml
 from tests.conftest import ROOT
 
 SHIPPED_XML = sorted([*(ROOT / "catalogs").glob("*.xml"), *(ROOT / "profiles").glob("*.xml")])
@@ -37,3 +38,9 @@ def test_shipped_xml_is_the_same_document_as_the_json(path: Path) -> None:
         assert json_doc.model.imports[0].href.endswith(".json")  # type: ignore[attr-defined]
         xml_doc.model.imports[0].href = json_doc.model.imports[0].href  # type: ignore[attr-defined]
     assert xml_doc.model == json_doc.model
+
+
+@pytest.mark.parametrize("path", SHIPPED_XML, ids=lambda p: p.name)
+def test_shipped_xml_read_and_written_again_is_byte_for_byte_the_same(path: Path) -> None:
+    data, _ = read_xml(path.read_bytes(), path.name, 1 << 30)
+    assert dump_xml(data) == path.read_bytes()
