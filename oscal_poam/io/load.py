@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,7 +155,7 @@ def decode(data: bytes, source: str = "<input>", max_bytes: int | None = None) -
 def detect_format(data: bytes, source: str = "<input>") -> Format:
     text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
-        raise LoadError.single("file is empty", source)
+        raise LoadError.single("file is empty", source, line=1)
     first = text[:1]
     if first == b"<":
         return "xml"
@@ -174,11 +175,45 @@ def _text(data: bytes, source: str) -> str:
 def _decode_json(data: bytes, source: str) -> Any:
     text = _text(data, source)
     try:
-        return json.loads(text)
+        raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LoadError.single(f"invalid JSON: {exc.msg}", source, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
         raise LoadError.single("invalid JSON: nested too deeply", source) from None
+    if _SURROGATE_ESCAPE.search(text):
+        _refuse_lone_surrogates(raw, source)
+    return raw
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A \\uD800-\\uDFFF escape: half of a pair (fine) or a lone surrogate, which is not text and cannot be written."""
+
+
+def _refuse_lone_surrogates(raw: Any, source: str) -> None:
+    stack: list[tuple[str, Any]] = [("", raw)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                child = pointer + "/" + pointers.escape(key)
+                if _lone_surrogate(key):
+                    raise LoadError.single(
+                        "invalid JSON: a key holds a lone surrogate (\\uD800-\\uDFFF)", source, child
+                    )
+                stack.append((child, value))
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{index}", value) for index, value in enumerate(node))
+        elif isinstance(node, str) and _lone_surrogate(node):
+            message = "invalid JSON: the text holds a lone surrogate (\\uD800-\\uDFFF), which is not a character"
+            raise LoadError.single(message, source, pointer)
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class _OscalYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -205,12 +240,26 @@ def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         raise LoadError.single(f"invalid YAML: {exc.problem}", source, line=line, column=column) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, located by offset, not by mark
+        line, column = _offset_position(text, exc.position, in_utf8=exc.encoding != "unicode")
+        raise LoadError.single(
+            f"invalid YAML: the character U+{exc.character:04X} is not allowed", source, line=line, column=column
+        ) from None
     except yaml.YAMLError as exc:
         raise LoadError.single(f"invalid YAML: {exc}", source) from None
     except RecursionError:
         raise LoadError.single("invalid YAML: nested too deeply", source) from None
     finally:
         loader.dispose()
+
+
+def _offset_position(text: str, offset: int, in_utf8: bool) -> tuple[int, int]:
+    """1-based line and column of `offset`, counted in characters or (LibYAML's) UTF-8 bytes."""
+    if in_utf8:
+        text = text.encode("utf-8", errors="surrogatepass")[:offset].decode("utf-8", errors="replace")
+        offset = len(text)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def _yaml_lines(root: yaml.Node) -> dict[str, int]:
@@ -270,6 +319,7 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
             names = " or ".join(_with_article(w.title) for w in wanted)
             raise LoadError.single(f"expected {names}, but this is {_with_article(kind.title)}", source, pointer="")
     from pydantic import ValidationError
+    from trestle.core.trestle_base_model import TrestleBaseModel
 
     if not isinstance(content, dict):
         raise LoadError.single(
@@ -278,7 +328,9 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
             pointer=pointers.join(kind.root_key),
         )
     try:
-        model = kind.cls.model_validate(content)
+        # pydantic's own validation: trestle's override turns a bad oscal-version into a bare TrestleError that
+        # names no place and drops every other problem
+        model = super(TrestleBaseModel, kind.cls).model_validate(content)
     except ValidationError as exc:
         raise LoadError(validation_problems(exc, content, source, prefix=(kind.root_key,))) from None
     except RecursionError:

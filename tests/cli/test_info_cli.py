@@ -49,7 +49,7 @@ def test_info_text_shows_the_title() -> None:
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("empty.json", b"", "empty.json: file is empty"),
+        ("empty.json", b"", "empty.json:1: file is empty"),
         ("broken.json", b'{"catalog": ', "broken.json:1:13: invalid JSON"),
         ("broken.yaml", b"a: [b\n", "broken.yaml:2:1: invalid YAML"),
         ("other.json", b'{"name": "x"}', "other.json#/: not an OSCAL document"),

@@ -79,7 +79,7 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     with pytest.raises(LoadError) as exc:
         load(path)
-    assert _problem(exc) == f"{path}: file is empty"
+    assert _problem(exc) == f"{path}:1: file is empty"
 
 
 def test_invalid_json_names_line_and_column(tmp_path: Path) -> None:
