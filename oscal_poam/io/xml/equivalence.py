@@ -17,7 +17,7 @@ from lxml import etree
 from oscal_poam.io import pointers
 from oscal_poam.io.xml import prose
 from oscal_poam.io.xml.binding_table import DEFINITIONS, ROOTS
-from oscal_poam.io.xml.definitions import OSCAL_NAMESPACE, Assembly
+from oscal_poam.io.xml.definitions import OSCAL_NAMESPACE, Assembly, Child
 
 
 def canonical_markdown(markdown: str, multiline: bool) -> str:
@@ -55,10 +55,15 @@ def _compare(a: Any, b: Any, key: str, path: tuple[str | int, ...]) -> Iterator[
                 return
         yield pointers.join(*path)
         return
-    if not isinstance(a, dict) or not isinstance(b, dict) or set(a) != set(b):
+    if not isinstance(a, dict) or not isinstance(b, dict):
         yield pointers.join(*path)
         return
     children = {child.json: child for child in definition.model}
+    # an unwrapped markup value without blocks (a part's prose of "") has no XML at all
+    a = {k: v for k, v in a.items() if not _blank_unwrapped(children.get(k), v, b)}
+    if set(a) != set(b):
+        yield pointers.join(*path)
+        return
     for name, value in a.items():
         child = children.get(name)
         if child is None or not child.many:
@@ -73,6 +78,15 @@ def _compare(a: Any, b: Any, key: str, path: tuple[str | int, ...]) -> Iterator[
             continue
         for index, (x, y) in enumerate(zip(value, other, strict=True)):
             yield from _compare(x, y, child.definition, (*path, name, index))
+
+
+def _blank_unwrapped(child: Child | None, value: Any, other: dict[str, Any]) -> bool:
+    if child is None or child.xml is not None or child.json in other or not isinstance(value, str):
+        return False
+    try:
+        return canonical_markdown(value, True) == ""
+    except ValueError:
+        return False
 
 
 def _same_markup(a: Any, b: Any, multiline: bool) -> bool:

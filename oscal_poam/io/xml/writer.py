@@ -42,7 +42,7 @@ class DataError(Exception):
 
 
 _IND = ["\n" + "  " * depth for depth in range(256)]
-"""Line break and indentation by depth; deeper elements (recursive parts, say) stay at the last level."""
+"""Line break and indentation by depth. libxml2 reads no deeper than 256 levels, so neither is written."""
 _MAX_DEPTH = len(_IND) - 1
 
 
@@ -57,8 +57,7 @@ def scalar_text(value: Any) -> str:
     if type(value) is int:
         return str(value)
     if type(value) is float:
-        text = format(Decimal(repr(value)), "f")
-        return text
+        return format(Decimal(repr(value)), "f")  # xs:decimal has no exponent
     raise DataError(f"must be a string, number or boolean, not {type(value).__name__}")
 
 
