@@ -468,7 +468,7 @@ def _follow(href: str, base_dir: Path, name: str, local: Index) -> tuple[Index |
     return imported, None
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)
 def _imported_index(path: str, mtime_ns: int, size: int, root_key: str, depth: int) -> Index | str:
     """The definitions of an imported document and of what it imports in turn; cached per file version.
 
