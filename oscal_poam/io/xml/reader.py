@@ -235,6 +235,10 @@ class _Compiler:
     def _field(self, definition: Field) -> Read:
         value_of = self._value(definition)
         if not definition.flags:
+            if definition.type in ("markup-line", "markup-multiline"):
+                return self._plain_markup(definition.type == "markup-multiline")
+            if definition.type == "string":
+                return self._plain_string()
 
             def read(element: etree._Element) -> Any:
                 if len(element.keys()):
@@ -253,6 +257,34 @@ class _Compiler:
             return out
 
         return read_with_flags
+
+    @staticmethod
+    def _plain_markup(multiline: bool) -> Read:
+        """A markup field without flags, the commonest element of all: one call, no layers."""
+        to_markdown = prose.converters()[1]
+
+        def read(element: etree._Element) -> str:
+            if len(element.keys()):
+                _no_attributes(element)
+            try:
+                return to_markdown(element, multiline)
+            except ValueError as exc:
+                raise _markup_error(exc, element) from None
+
+        return read
+
+    @staticmethod
+    def _plain_string() -> Read:
+        def read(element: etree._Element) -> str:
+            if len(element.keys()):
+                _no_attributes(element)
+            if len(element):
+                raise XmlDataError(
+                    f"{_name(element.tag)} holds a value, not elements such as {_name(element[0].tag)}", element[0]
+                )
+            return element.text or ""
+
+        return read
 
     @staticmethod
     def _value(definition: Field) -> Read:
