@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,10 @@ from oscal_poam.validate.walk import candidate_files
 
 PARALLEL_THRESHOLD = 8
 """Below this many files, starting worker processes costs more than it saves."""
+
+GC_THRESHOLD = (50_000, 20, 100)
+"""Collector thresholds while files are checked. Validation allocates many short-lived objects (decoded data,
+models) that form no cycles; at the default thresholds the collector takes about a quarter of the time."""
 
 Progress = Callable[[int, int], None]
 """Called with (files done, files in all) as results arrive."""
@@ -78,10 +83,15 @@ def validate_files(
     day = as_of or dt.date.today()
     workers = max(1, min(jobs or default_jobs(), len(files)))
     results: list[FileResult] = []
-    for result in _results(files, workers, day):
-        results.append(result)
-        if progress is not None:
-            progress(len(results), len(files))
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        for result in _results(files, workers, day):
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(files))
+    finally:
+        gc.set_threshold(*before)
     return ValidationReport(tuple(results))
 
 
@@ -95,8 +105,14 @@ def _results(files: Sequence[Path], workers: int, as_of: dt.date) -> Iterator[Fi
     _warm_up()
     # Chunks amortize pickling; several chunks per worker keep the workers evenly loaded when sizes vary.
     chunk = max(1, min(32, len(files) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_started) as pool:
         yield from pool.map(_validate_one, files, [as_of] * len(files), chunksize=chunk)
+
+
+def _worker_started() -> None:
+    # what the worker inherited (modules, models' schemas) lives as long as it does: the collector skips it
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 def _validate_one(path: Path, as_of: dt.date) -> FileResult:
