@@ -54,6 +54,13 @@ class DeriveResult:
         return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
 
     @property
+    def cmmc_status(self) -> str | None:
+        """The status as 48 CFR 204.7501 names it (`Conditional Level 2 (C3PAO)`); None for a generic POA&M."""
+        if self.closeout is not None:
+            return self.closeout.cmmc_status
+        return self.verdict.cmmc_status if self.verdict is not None else None
+
+    @property
     def ok(self) -> bool:
         """No error-level diagnostic stands: the POA&M may be written."""
         return not self.errors
@@ -97,9 +104,8 @@ def derive(
     generic: bool = False,
     poam_path: str | os.PathLike[str] | None = None,
     ssp_href: str | None = None,
-    result_index: int = -1,
 ) -> DeriveResult:
-    """Derive the POA&M of `results` (the last result unless `result_index` says) for the system of `ssp`.
+    """Derive the POA&M of the last result of `results` for the system of `ssp`.
 
     `ssp`, `results` and `existing` are compliance-trestle models, loaded Documents or paths. `existing` is the
     POA&M to re-derive onto (people's edits are kept, items now MET are closed). `as_of` is the completion date
@@ -121,13 +127,13 @@ def derive(
 
     ssp_data = to_data(ssp_in.model)["system-security-plan"]
     results_data = to_data(results_in.model)["assessment-results"]
-    result = _result(results_data, result_index, results_in.source)
+    result = _last_result(results_data, results_in.source)
     existing_data = to_data(existing_in.model)["plan-of-action-and-milestones"] if existing_in else None
 
     if generic:
         from oscal_poam.derive.generic import derive_generic
 
-        return derive_generic(ssp_data, results_data, result, href, existing_data, as_of, target, ssp_in)
+        return derive_generic(ssp_data, results_data, result, href, existing_data, as_of, target)
 
     if not is_cmmc(result):
         raise NotCmmcError(
@@ -139,7 +145,7 @@ def derive(
     from oscal_poam.derive.build import Inputs, build, result_end
     from oscal_poam.derive.merge import MergeContext, merge
 
-    assessment = read_assessment(results_in.model, level=level, document=results_in.source, result_index=result_index)
+    assessment = read_assessment(results_in.model, level=level, document=results_in.source)
     status_date = assessment.status_date
     if assessment.kind == "closeout":
         if existing_data is None:
@@ -244,12 +250,12 @@ def model_of(data: Data) -> PlanOfActionAndMilestones:
     return PlanOfActionAndMilestones.model_validate(data)
 
 
-def _result(results: Data, index: int, source: str) -> Data:
+def _last_result(results: Data, source: str) -> Data:
+    """The result derive reads, as `check` does: the last one."""
     found = results.get("results") or []
-    position = index + len(found) if index < 0 else index
-    if not 0 <= position < len(found):
-        raise UsageError(f"{source} has no result number {index} ({len(found)} held)")
-    result: Data = found[position]
+    if not found:  # the schema requires one; a guard for hand-built data
+        raise UsageError(f"{source} holds no result")
+    result: Data = found[-1]
     return result
 
 

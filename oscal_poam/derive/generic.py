@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from oscal_poam.derive.build import Copier
 from oscal_poam.derive.data import Data, format_datetime, related, unique
@@ -118,7 +118,6 @@ def derive_generic(
     existing: Data | None,
     as_of: dt.date | None,
     target: Path | None,
-    ssp_input: Any,
 ) -> DeriveResult:
     from oscal_poam.derive.api import DeriveResult, check_integrity, model_of
 
