@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+from oscal_poam.cli.common import ExitCode, out, parse_as_of
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -19,7 +19,10 @@ def derive(
     ssp: Annotated[Path, typer.Option("--ssp", help="The system security plan (JSON, YAML or XML).")],
     results: Annotated[Path, typer.Option("--results", help="The assessment results (JSON, YAML or XML).")],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the POA&M (JSON); re-derived onto it if it exists.")
+        Path,
+        typer.Option(
+            "--output", "-o", help="Where to write the POA&M (.json, .yaml or .xml); re-derived onto it if it exists."
+        ),
     ],
     level: Annotated[
         str,
@@ -29,19 +32,23 @@ def derive(
         Path | None, typer.Option("--poam", help="An existing POA&M to re-derive onto (default: the output file).")
     ] = None,
     xml: Annotated[Path | None, typer.Option("--xml", help="Also write the POA&M as OSCAL XML here.")] = None,
-    as_of: AsOf = None,
-    force: Annotated[bool, typer.Option("--force", help="Write even when error diagnostics stand.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Completion date of items closed now and the day the rules judge (default: the day the results "
+            "ended); the days left count from it (default: today).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write even when error diagnostics stand (the exit code is still 1).")
+    ] = False,
     generic: Annotated[
         bool,
         typer.Option("--generic", help="A plain POA&M from the not-satisfied findings of any results; no CMMC rules."),
     ] = False,
 ) -> None:
-    """Derive the POA&M of an assessment: one item per NOT MET requirement, checked by every rule.
-
-    Writes only when no error diagnostic stands (unless --force) and always prints the verdict. Items closed
-    now get the completion date --as-of, else the day the results ended; the days left to the deadline are
-    counted from --as-of, else from today.
-    """
+    """Derive the POA&M of an assessment (one item per NOT MET requirement), check it, write it, print the verdict."""
     from oscal_poam.derive.api import derive as run
     from oscal_poam.errors import UsageError
     from oscal_poam.io.write import atomic_write_bytes, dumps, format_for
