@@ -319,6 +319,7 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
             names = " or ".join(_with_article(w.title) for w in wanted)
             raise LoadError.single(f"expected {names}, but this is {_with_article(kind.title)}", source, pointer="")
     from pydantic import ValidationError
+    from trestle.core.trestle_base_model import TrestleBaseModel
 
     if not isinstance(content, dict):
         raise LoadError.single(
@@ -329,7 +330,7 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
     try:
         # pydantic's own validation: trestle's override turns a bad oscal-version into a bare TrestleError that
         # names no place and drops every other problem
-        model = _validated(kind.cls, content)
+        model = super(TrestleBaseModel, kind.cls).model_validate(content)
     except ValidationError as exc:
         raise LoadError(validation_problems(exc, content, source, prefix=(kind.root_key,))) from None
     except RecursionError:
@@ -337,33 +338,6 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
     except (ValueError, TypeError) as exc:
         raise LoadError.single(f"invalid {kind.title}: {exc}", source, pointer="") from None
     return kind, model
-
-
-def _validated(cls: type[OscalBaseModel], content: dict[str, Any]) -> OscalBaseModel:
-    """pydantic's own validation of `content` into `cls`, by way of JSON text.
-
-    pydantic validates JSON text in about half the time it needs for the same data as Python objects (trestle's
-    models are full of unions of strings and enums, which the JSON path matches without calling into Python),
-    giving equal models and the same errors. Data that JSON text cannot hold (a lone surrogate, nesting deeper
-    than the JSON encoder or parser goes) is validated as Python objects.
-    """
-    import orjson
-    from pydantic import ValidationError
-
-    validator = cls.__pydantic_validator__
-    try:
-        text = orjson.dumps(content)
-    except (orjson.JSONEncodeError, TypeError):
-        model: OscalBaseModel = validator.validate_python(content)
-        return model
-    try:
-        model = validator.validate_json(text)
-    except ValidationError as exc:
-        if any(error["type"] == "json_invalid" for error in exc.errors(include_url=False)):
-            model = validator.validate_python(content)
-            return model
-        raise
-    return model
 
 
 def _with_article(title: str) -> str:
