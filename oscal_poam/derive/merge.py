@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from oscal_poam.cmmc import vocab
 from oscal_poam.derive import describe
-from oscal_poam.derive.build import merge_by_key, merge_responsible
+from oscal_poam.derive.build import CONDITIONAL_DAYS, merge_by_key, merge_responsible
 from oscal_poam.derive.data import (
     Data,
     by_uuid,
@@ -100,12 +100,13 @@ def merge(existing: Data, fresh: Data, ctx: MergeContext) -> Data:
     pool = _Pool(merged, fresh)
     fresh_items = {cid: item for item in fresh["poam-items"] if (cid := requirement_of(item, level)) is not None}
 
+    moved = _moved_deadline(existing, fresh, ctx)
     items: list[Data] = []
     seen: set[str] = set()
     for item in merged.get("poam-items") or []:
         cid = requirement_of(item, level)
         if cid is not None and cid in fresh_items and cid not in seen:
-            _refresh(item, fresh_items[cid], pool, ctx, cid)
+            _refresh(item, fresh_items[cid], pool, ctx, cid, moved)
         elif cid is not None and cid not in seen:
             rr = ctx.assessment.requirements.get(cid)
             if rr is not None and rr.status in MET_STATES:
@@ -219,7 +220,9 @@ def _append_refs(item: Data, field: str, key: str, uuids: Iterable[str]) -> None
         item.setdefault(field, []).extend({key: u} for u in extra)
 
 
-def _refresh(item: Data, fresh_item: Data, pool: _Pool, ctx: MergeContext, cid: str) -> None:
+def _refresh(
+    item: Data, fresh_item: Data, pool: _Pool, ctx: MergeContext, cid: str, moved: tuple[dt.date, str] | None
+) -> None:
     """An existing item whose requirement is still NOT MET: people's fields stay, the assessment's are updated."""
     for name in (vocab.REQUIREMENT, *DERIVED_ITEM_PROPS):
         value = prop_value(fresh_item, name)
@@ -236,9 +239,34 @@ def _refresh(item: Data, fresh_item: Data, pool: _Pool, ctx: MergeContext, cid: 
     pool.adopt_references(fresh_item)
     for uuid in related(item, "related-risks", "risk-uuid"):
         risk = pool.get("risks", uuid)
-        if risk is not None and str(risk.get("status")) == CLOSED:
+        if risk is None:
+            continue
+        if str(risk.get("status")) == CLOSED:
             _log(risk, ctx, cid, "reopened", "open", "Reopened", _reopened_text(ctx, cid))
             risk["status"] = "open"
+        if moved is not None and "deadline" in risk and parse_datetime(str(risk["deadline"])).date() == moved[0]:
+            # Only a deadline derive set from the old status date moves; one a person or assessor chose stays.
+            risk["deadline"] = moved[1]
+
+
+def _moved_deadline(existing: Data, fresh: Data, ctx: MergeContext) -> tuple[dt.date, str] | None:
+    """For a new initial assessment with another status date: (the old derived deadline, the new deadline)."""
+    if ctx.assessment.kind == "closeout":
+        return None
+    old = _date(prop_value(existing.get("metadata") or {}, vocab.STATUS_DATE))
+    new = _date(prop_value(fresh.get("metadata") or {}, vocab.STATUS_DATE))
+    if old is None or new is None or old == new or ctx.assessment.level not in (2, 3):
+        return None
+    from oscal_poam.derive.build import deadline_of
+
+    return old + dt.timedelta(days=CONDITIONAL_DAYS), format_datetime(deadline_of(new, _end(ctx.result).tzinfo))
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def _close(item: Data, pool: _Pool, ctx: MergeContext, cid: str, finding_uuids: Iterable[str]) -> None:

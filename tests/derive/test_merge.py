@@ -63,6 +63,7 @@ def hand_edit(poam_path: Path) -> dict[str, Any]:
             {"uuid": "7a1e2d3c-4b5a-4697-8877-665544332211" if label == "AC.L2-3.1.10" else
              "7a1e2d3c-4b5a-4697-8877-665544332212", "description": "Production Engineering Lead: 6 hours."}
         ]  # fmt: skip
+    risk_for(poam, "AU.L2-3.3.4")["deadline"] = "2027-03-01T17:00:00-05:00"  # a person chose an earlier one
     item = item_for(poam, "AC.L2-3.1.10")
     item["description"] = "The three shop-floor programming workstations lock after 60 minutes, not 15."
     item["remarks"] = "Production agreed to the 15-minute lock on 30 October."
@@ -118,6 +119,7 @@ def test_hand_edited_milestone_owner_and_words_survive(merged: tuple[dict[str, A
     assert planned(after_risk)["required-assets"] == planned(before_risk)["required-assets"]
     assert after_risk["status"] == "remediating"
     assert after_risk["risk-log"] == before_risk["risk-log"]
+    assert after_risk["deadline"] == "2027-07-19T23:59:59-05:00"  # derived from the status date, which moved
     item = item_for(after, "AC.L2-3.1.10")
     assert item["description"] == "The three shop-floor programming workstations lock after 60 minutes, not 15."
     assert item["remarks"] == "Production agreed to the 15-minute lock on 30 October."
@@ -163,10 +165,18 @@ def test_now_met_item_is_closed_not_removed(merged: tuple[dict[str, Any], ...]) 
     assert len(states) == 3  # a, b, c of the reassessment (c was also the first one's not-satisfied finding: same uuid)
 
 
-def test_untouched_items_keep_everything(merged: tuple[dict[str, Any], ...]) -> None:
+def test_untouched_items_keep_everything_but_a_derived_deadline(merged: tuple[dict[str, Any], ...]) -> None:
+    """The reassessment is a new initial assessment (status date 2027-01-20): a deadline derive set from the old
+    status date moves to the new one; a deadline a person chose stays."""
     edited, after, _, _ = merged
     assert item_for(after, "AU.L2-3.3.4") == item_for(edited, "AU.L2-3.3.4")
-    assert risk_for(after, "SC.L2-3.13.11") == risk_for(edited, "SC.L2-3.13.11")
+    assert risk_for(after, "AU.L2-3.3.4") == risk_for(edited, "AU.L2-3.3.4")
+    assert risk_for(after, "AU.L2-3.3.4")["deadline"] == "2027-03-01T17:00:00-05:00"
+    before, moved = risk_for(edited, "SC.L2-3.13.11"), risk_for(after, "SC.L2-3.13.11")
+    assert (before["deadline"], moved["deadline"]) == ("2027-04-14T23:59:59-04:00", "2027-07-19T23:59:59-05:00")
+    assert {k: v for k, v in moved.items() if k != "deadline"} == {k: v for k, v in before.items() if k != "deadline"}
+    meta = after["plan-of-action-and-milestones"]["metadata"]
+    assert {"name": vocab.STATUS_DATE, "ns": vocab.NS, "value": "2027-01-20"} in meta["props"]
 
 
 def test_merged_poam_is_valid(merged: tuple[dict[str, Any], ...], poam_schema: Callable[[Any], list[str]]) -> None:
