@@ -168,3 +168,16 @@ def test_no_integrity_problem_in_any_derived_poam(derived: dict[str, Derived]) -
     for name, found in derived.items():
         broken = [d.message for d in found.result.diagnostics if d.rule_id.startswith("integrity")]
         assert broken == [], name
+
+
+def test_the_maintained_poam_is_credible() -> None:
+    """The POA&M as the company kept it (milestones, owners, resources, evidence) draws no warning before closeout."""
+    folder = EXAMPLES / "l2-conditional"
+    checked = check(
+        folder / "poam-maintained.json",
+        ssp=folder / "ssp.json",
+        results=folder / "assessment-results.json",
+        as_of=dt.date(2027, 2, 10),
+    )
+    assert [d.message for d in checked.diagnostics if d.severity is not Severity.INFO] == []
+    assert checked.cmmc_status == "Conditional Level 2 (C3PAO)"
