@@ -165,11 +165,20 @@ def _line_of(lines: Mapping[str, int], pointer: str) -> int | None:
 
 
 def _located(found: Iterable[Diagnostic], doc: Document) -> list[Diagnostic]:
-    """Every diagnostic names this file and, where the format has lines, the line of its pointer."""
+    """Every diagnostic names its file and, where known, the line of its pointer.
+
+    Most name this file. Some name a document it imports (an SSP reconciled with its POA&M); those keep that
+    document's name, and get their lines from it where it is a JSON file, so that they are the very diagnostics
+    the imported file gives when it is checked on its own.
+    """
     located = []
+    elsewhere: dict[str, list[Diagnostic]] = {}
     for d in found:
         if d.document not in ("", doc.source):
-            located.append(d)  # about an imported document: its own name, its own places
+            if d.line is None and d.document.endswith(".json"):
+                elsewhere.setdefault(d.document, []).append(d)
+            else:
+                located.append(d)
             continue
         changes: dict[str, Any] = {}
         if d.document != doc.source:
@@ -179,4 +188,20 @@ def _located(found: Iterable[Diagnostic], doc: Document) -> list[Diagnostic]:
             if line is not None:
                 changes["line"] = line
         located.append(dataclasses.replace(d, **changes) if changes else d)
+    for document, diagnostics in elsewhere.items():
+        located.extend(_located_in(document, diagnostics))
     return sorted(located, key=lambda d: d.sort_key)
+
+
+def _located_in(document: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics about another JSON file, with the lines of their pointers in it."""
+    try:
+        data = Path(document).read_bytes()
+    except OSError:
+        return diagnostics
+    lines = _json_lines(data, [d.pointer for d in diagnostics])
+    placed = []
+    for d in diagnostics:
+        line = _line_of(lines, d.pointer)
+        placed.append(dataclasses.replace(d, line=line) if line is not None else d)
+    return placed

@@ -76,6 +76,18 @@ def test_json_diagnostics_carry_the_line_of_the_broken_place(serial: ValidationR
         assert d.subject in text, (d.document, d.line, text)
 
 
+def test_what_a_document_finds_in_its_import_is_reported_once_on_the_import(
+    serial: ValidationReport, repo: Path
+) -> None:
+    by_name = {Path(f.path).relative_to(repo).as_posix(): f for f in serial.files}
+    for name, (_, imported) in tree.IMPORTING.items():
+        found = by_name[name].diagnostics
+        assert found, name
+        assert {Path(d.document).relative_to(repo).as_posix() for d in found} == {imported}
+        own = by_name[imported].diagnostics
+        assert set(found) <= set(own)  # the same diagnostics, lines included, so the report has each once
+
+
 def test_yaml_and_xml_diagnostics_carry_the_line_of_the_broken_place(serial: ValidationReport, repo: Path) -> None:
     located = {
         Path(d.document).relative_to(repo).as_posix(): d

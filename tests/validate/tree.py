@@ -167,6 +167,18 @@ BROKEN: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
     ),
 }
 
+
+def _poam_of_broken_ssp() -> dict[str, Any]:
+    data = credible_poam()
+    data["plan-of-action-and-milestones"]["import-ssp"] = {"href": "../broken-ssp-missing-requirement.json"}
+    return data
+
+
+IMPORTING: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
+    # right in themselves, importing a broken document: what check finds in the import is reported once, there
+    "cmmc/with-broken-ssp/poam.json": (_poam_of_broken_ssp, "cmmc/broken-ssp-missing-requirement.json"),
+}
+
 NOTED: dict[str, tuple[Callable[[], dict[str, Any]], str]] = {
     # documents that are right and still get one diagnostic: a Conditional status is worth knowing
     "cmmc/ar.json": (_cmmc_results, "eligibility-conditional"),
@@ -211,6 +223,7 @@ CANDIDATES = sorted(
         *COPIED,
         *BROKEN,
         *NOTED,
+        *IMPORTING,
         *INTACT_BUILT,
         *(n for n in RAW if not n.startswith((".", "node_modules")) and "txt" not in n),
     }
@@ -235,7 +248,7 @@ def build(root: Path) -> Path:
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(OSCAL_CONTENT / source, target)
-    for name, (make, _) in [*BROKEN.items(), *NOTED.items()]:
+    for name, (make, _) in [*BROKEN.items(), *NOTED.items(), *IMPORTING.items()]:
         write(root / name, make())
     for name, make_intact in INTACT_BUILT.items():
         write(root / name, make_intact())
