@@ -139,11 +139,10 @@ def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int 
 
 def _read_xlsx(file: Path, source: str, only: str | None) -> RawWorkbook:
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as exc:
+    except Exception as exc:  # InvalidFileException, BadZipFile, XML syntax errors, ...
         raise LoadError.single(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", source) from None
     try:
         names = list(workbook.sheetnames)
@@ -164,7 +163,7 @@ def _read_xlsx(file: Path, source: str, only: str | None) -> RawWorkbook:
         modified = workbook.properties.modified if workbook.properties is not None else None
     except LoadError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    except Exception as exc:  # a damaged package fails deep inside openpyxl or the XML parser, in many ways
         raise LoadError.single(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", source) from None
     finally:
         workbook.close()

@@ -74,12 +74,16 @@ class SheetResult:
     """What was kept in another place than its column says: placeholders in date columns, milestone-row values."""
 
 
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters an OSCAL document cannot hold in XML, so not in any of its forms."""
+
+
 def cell_text(value: CellValue) -> str:
     """A cell as text: numbers without a needless `.0`, dates as ISO, line ends as `\\n`, ends trimmed."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        return NOT_IN_XML.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -263,6 +267,17 @@ class SheetReader:
                     )
                 )
                 continue
+            if isinstance(raw, str) and NOT_IN_XML.search(raw):
+                where = Location(self.sheet.name, row, column.index)
+                count = len(NOT_IN_XML.findall(raw))
+                self.result.notes.append(
+                    rules.CONTROL_CHARACTERS.diag(
+                        f"{where.describe(column.header)} holds {count} control character(s) that OSCAL cannot hold; "
+                        "they were left out",
+                        where.ref,
+                        self.source,
+                    )
+                )
             values[column.index] = raw
         if not values:
             self.result.blank_rows += 1

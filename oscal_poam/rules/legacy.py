@@ -57,3 +57,11 @@ MILESTONE_ROW_VALUES = rule(
     "A milestone row repeats an item column with another value; that value is kept on the milestone.",
     FAMILY,
 )
+CONTROL_CHARACTERS = rule(
+    "legacy-control-characters",
+    Severity.INFO,
+    CONVENTIONS,
+    "A cell holds control characters (other than tab and line ends) that no OSCAL document can hold in XML; "
+    "they are left out of the text.",
+    FAMILY,
+)

@@ -135,3 +135,32 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert sorted(p for p, _ in problems(path)) == sorted(
         ["'Open POA&M Items'!K6", "'Open POA&M Items'!I7", "'Open POA&M Items'!C6"]
     )
+
+
+def test_a_damaged_package_member(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    good = sheets.emass_workbook(tmp_path / "good.xlsx").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, b"<" if name == "docProps/core.xml" else source.read(name))
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(out.getvalue())
+    ((_, message),) = problems(path)
+    assert message.startswith("not a readable .xlsx workbook (")
+
+
+def test_control_characters_are_left_out_and_reported(tmp_path: Path) -> None:
+    path = tmp_path / "ctl.csv"
+    path.write_text("ID,Control,Description\n1,3.1.1,Bell\x07 and form feed\x0c in the text\n", encoding="utf-8")
+    result = import_poam(path, as_of=AS_OF)
+    (item,) = result.items
+    assert item.description == "Bell and form feed in the text"
+    notes = [d for d in result.diagnostics if d.rule_id == "legacy-control-characters"]
+    assert [d.pointer for d in notes] == ["C2"]
+    from oscal_poam.io.write import dumps
+
+    assert result.poam is not None
+    assert dumps(result.poam, "xml").startswith(b"<?xml")
