@@ -143,3 +143,39 @@ def test_export_writes_formula_like_text_as_text(tmp_path: Path) -> None:
     item = by_id["=1+1"]
     assert item.description == '=HYPERLINK("http://evil.example","click")'
     assert (item.weakness_name, item.owner, item.comments) == ("@SUM(A1:A9)", "+15550100", "-2+3")
+
+
+def test_a_derived_poam_exports_and_imports_with_its_ssp_and_results(tmp_path: Path) -> None:
+    from oscal_poam.io.models import text
+    from tests.conftest import ROOT
+
+    example = ROOT / "examples" / "l2-conditional"
+    derived = load(example / "poam-maintained.json").model
+    summary = export_poam(derived, tmp_path / "fedramp.xlsx", layout="fedramp")
+    assert summary.items == len(derived.poam_items)  # type: ignore[attr-defined]
+    ws = openpyxl.load_workbook(tmp_path / "fedramp.xlsx")["Open POA&M Items"]
+    first = derived.poam_items[0]  # type: ignore[attr-defined]
+    assert ws["B6"].value == "AC.L2-3.1.10"
+    assert ws["C6"].value == text(first.title)  # no weakness name of its own: the title stands for it
+    assert ws["O6"].value == dt.datetime(2027, 2, 10)  # the latest risk-log entry: the status date
+    assert ws["M6"].value.startswith("1. ")
+
+    result = import_poam(
+        tmp_path / "fedramp.xlsx",
+        ssp=example / "ssp.json",
+        ssp_href="ssp.json",
+        results=example / "assessment-results.json",
+        as_of=dt.date(2026, 10, 20),
+        document="poam.json",
+    )
+    assert result.poam is not None
+    ssp = load(example / "ssp.json").model
+    assert result.poam.system_id is not None
+    assert result.poam.system_id.id == ssp.system_characteristics.system_ids[0].id  # type: ignore[attr-defined]
+    assert result.poam.import_ssp is not None and result.poam.import_ssp.href == "ssp.json"
+    rules = {d.rule_id for d in result.diagnostics}
+    assert any(r.startswith("eligibility-") for r in rules)  # results given: eligibility is checked
+    assert {d.document for d in result.diagnostics if d.rule_id.startswith("credibility-")} == {"poam.json"}
+    again = [(i.controls, i.description, [m.scheduled for m in i.milestones]) for i in result.items]
+    assert again[0][0] == "AC.L2-3.1.10"
+    assert again[0][2] == [dt.date(2026, 10, 30), dt.date(2026, 12, 4), dt.date(2027, 1, 15)]
