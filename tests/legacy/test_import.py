@@ -307,3 +307,45 @@ def test_the_same_sheet_gives_the_same_bytes(tmp_path: Path) -> None:
     second = import_poam(path, as_of=AS_OF)
     assert first.poam is not None and second.poam is not None
     assert dumps(first.poam) == dumps(second.poam)
+
+
+def test_an_older_emass_layout_with_milestones_in_one_cell(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = "POAM"
+    ws.append(["Weakness", "Security Control", "POC", "Resources Required", "Scheduled Completion Date",
+               "Milestone with Completion Dates", "Milestone Changes", "Source Identifying Weakness", "Status",
+               "Comments"])  # fmt: skip
+    ws.append(
+        [
+            "Audit records are not reviewed weekly",
+            "AU.L2-3.3.5",
+            "Sam Park",
+            "4 hours a week",
+            dt.datetime(2026, 3, 31),
+            "1. Write the review procedure 01/10/2026\n2. First weekly review 02/10/2026\n"
+            "3. Automate the correlation - completed 12/20/2025",
+            "None",
+            "Annual assessment",
+            "Ongoing",
+            "",
+        ]
+    )
+    workbook.save(tmp_path / "old.xlsx")
+    result = import_poam(tmp_path / "old.xlsx", as_of=AS_OF)
+    (item,) = result.items
+    assert [(m.scheduled, m.completed_on, m.is_completed) for m in item.milestones] == [
+        (dt.date(2026, 1, 10), None, False),
+        (dt.date(2026, 2, 10), None, False),
+        (None, dt.date(2025, 12, 20), True),
+    ]
+    assert item.extra["legacy-weakness-detector-source"] == "Annual assessment"
+    assert item.extra["legacy-milestone-changes"] == "None"
+    assert (item.weakness_name, item.owner, item.status) == (
+        "Audit records are not reviewed weekly",
+        "Sam Park",
+        "Ongoing",
+    )
