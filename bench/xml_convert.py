@@ -218,8 +218,11 @@ def main() -> int:
     xml_again = dump_xml(to_data(doc.model)) == xml_bytes
 
     trestle_best, trestle_cpu = rows[0][1], rows[0][3]
+    every = {0: "no observation", 1: "every observation"}.get(
+        args.markdown_every, f"1 observation in {args.markdown_every}"
+    )
     print(
-        f"POA&M: {args.items} items (Markdown in every {args.markdown_every}th observation), "
+        f"POA&M: {args.items} items, Markdown in {every}, "
         f"JSON {len(json_bytes) / 1e6:.2f} MB, XML {len(xml_bytes) / 1e6:.2f} MB"
     )
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
