@@ -11,19 +11,23 @@ a place in it (a JSON pointer or a line); any other exception fails the test.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from oscal_poam.errors import LoadError
+from oscal_poam.errors import LoadError, WriteError
 from oscal_poam.io.load import Document
 from oscal_poam.io.write import dumps
+
+if TYPE_CHECKING:
+    from trestle.core.base_model import OscalBaseModel
 
 T = TypeVar("T")
 
@@ -86,6 +90,16 @@ unusual_text = st.lists(
 
 valid_unusual_text = unusual_text.map(lambda s: "".join(c for c in s if not 0xD800 <= ord(c) <= 0xDFFF))
 """The same, without lone surrogates (text any Unicode encoder can write)."""
+
+
+def xml_compatible(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot carry at all (lxml refuses them)."""
+    return "".join(
+        c
+        for c in text
+        if c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or 0x10000 <= ord(c) <= 0x10FFFF
+    )
+
 
 scalars = st.one_of(
     st.none(),
@@ -256,5 +270,12 @@ def model_or_located_error(read: Callable[[], Document], source: str) -> Documen
         assert_located(exc, source)
         return None
     assert isinstance(doc.model, doc.kind.cls)
-    assert dumps(doc.model, "json")  # a model the reader returns is one the writer accepts
+    assert_writable(doc.model)
     return doc
+
+
+def assert_writable(model: OscalBaseModel) -> None:
+    """A model a reader returns can be written as JSON; as XML, or else a WriteError (XML cannot carry every text)."""
+    assert dumps(model, "json")
+    with contextlib.suppress(WriteError):
+        dumps(model, "xml")

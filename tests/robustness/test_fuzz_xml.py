@@ -7,17 +7,30 @@ works on the parsed tree of NIST's examples and ours; byte-level damage on the f
 from __future__ import annotations
 
 import copy
+import json
 from functools import cache
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
+from oscal_poam.errors import WriteError
+from oscal_poam.io.convert import convert
 from oscal_poam.io.load import parse
+from oscal_poam.io.write import dumps
+from oscal_poam.io.xml import dump_xml
 from oscal_poam.io.xml.definitions import OSCAL_NAMESPACE
 from oscal_poam.validate.one_file import INTERNAL, validate_bytes
 from tests.conftest import OSCAL_CONTENT, ROOT
-from tests.robustness.mutations import damaged_bytes, examples, model_or_located_error, valid_unusual_text
+from tests.robustness.mutations import (
+    damaged_bytes,
+    examples,
+    model_or_located_error,
+    valid_unusual_text,
+    xml_compatible,
+)
 
 SEEDS = (
     OSCAL_CONTENT / "ar" / "xml" / "ifa_assessment-results-example.xml",
@@ -34,15 +47,6 @@ OTHER_NAMES = ("title", "prop", "uuid", "remarks", "p", "link", "metadata", "ite
 @cache
 def _bytes(name: str) -> bytes:
     return next(p for p in SEEDS if p.name == name).read_bytes()
-
-
-def _xml_text(text: str) -> str:
-    """`text` without the characters XML 1.0 cannot carry at all (lxml refuses them)."""
-    return "".join(
-        c
-        for c in text
-        if c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or 0x10000 <= ord(c) <= 0x10FFFF
-    )
 
 
 @st.composite
@@ -68,13 +72,13 @@ def damaged_tree(draw: st.DrawFn, name: str) -> bytes:
             draw(st.sampled_from(outside)).append(element)
         elif operation == "attribute":
             key = draw(st.sampled_from([*element.attrib.keys(), "uuid", "name", "href", "ns", "{urn:other}x"]))
-            element.set(key, _xml_text(draw(valid_unusual_text)))
+            element.set(key, xml_compatible(draw(valid_unusual_text)))
         elif operation == "drop-attribute" and element.attrib:
             del element.attrib[draw(st.sampled_from([str(k) for k in element.attrib]))]
         elif operation == "text":
-            element.text = _xml_text(draw(valid_unusual_text)) or None
+            element.text = xml_compatible(draw(valid_unusual_text)) or None
         elif operation == "tail":
-            element.tail = _xml_text(draw(valid_unusual_text)) or None
+            element.tail = xml_compatible(draw(valid_unusual_text)) or None
     return etree.tostring(root, xml_declaration=draw(st.booleans()), encoding="UTF-8")
 
 
@@ -105,3 +109,23 @@ def test_validate_turns_damage_into_located_diagnostics(data: st.DataObject, nam
     for diagnostic in found.diagnostics:
         assert diagnostic.rule_id != INTERNAL.id, diagnostic.message
         assert diagnostic.document, diagnostic
+
+
+# Cases the fuzzing found, kept as regular tests.
+
+
+def test_control_character_in_a_flag_is_a_write_error(tmp_path: Path) -> None:
+    """A control character is valid in OSCAL JSON text but XML cannot carry it; lxml raised ValueError."""
+    data = json.loads((OSCAL_CONTENT / "ar" / "json" / "ifa_assessment-results-example.json").read_bytes())
+    data["assessment-results"]["local-definitions"]["activities"][0]["props"][0]["value"] = "TEST\u0007"
+    source = tmp_path / "ar.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    model = parse(source.read_bytes(), "ar.json").model
+    with pytest.raises(WriteError, match="XML cannot carry"):
+        dumps(model, "xml")
+    with pytest.raises(WriteError):
+        convert(source, tmp_path / "ar.xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ar.json"]
+    data["assessment-results"]["uuid"] += "\u001b"
+    with pytest.raises(WriteError, match="XML cannot carry"):
+        dump_xml(data)

@@ -68,6 +68,13 @@ def _set_text(element: etree._Element, text: str) -> None:
         raise DataError("contains characters that XML cannot carry") from None
 
 
+def _flagged_element(parent: etree._Element, qtag: str, attributes: dict[str, str]) -> etree._Element:
+    try:
+        return _SubElement(parent, qtag, attributes)
+    except ValueError:  # lxml refuses control characters (and other non-XML characters) in attribute values
+        raise DataError("a flag contains characters that XML cannot carry") from None
+
+
 def _indent_blocks(element: etree._Element, depth: int) -> None:
     """Indent the blocks of multiline markup at `depth`, where whitespace between them is insignificant."""
     if depth >= _MAX_DEPTH or len(element) == 0 or (element.text and not element.text.isspace()):
@@ -178,7 +185,7 @@ class _Compiler:
         def emit(parent: etree._Element, value: Any, depth: int) -> None:
             if type(value) is not dict:
                 raise DataError(f"must be an object, not {type(value).__name__}")
-            element = _SubElement(parent, qtag, attributes(value))
+            element = _flagged_element(parent, qtag, attributes(value))
             element.tail = _IND[depth]
             fill(element, value, depth)
 
@@ -219,7 +226,7 @@ class _Compiler:
             content = value.get(value_key)
             if content is None:
                 raise DataError(f"{value_key!r} is missing")
-            element = _SubElement(parent, qtag, attributes(value))
+            element = _flagged_element(parent, qtag, attributes(value))
             element.tail = _IND[depth]
             text_of(element, content, depth)
 
@@ -319,7 +326,10 @@ def build(data: dict[str, Any]) -> etree._Element:
     try:
         if type(value) is not dict:
             raise DataError(f"must be an object, not {type(value).__name__}")
-        root = etree.Element(_NS + root_key, attributes(value), nsmap={None: OSCAL_NAMESPACE})  # type: ignore[dict-item]
+        try:
+            root = etree.Element(_NS + root_key, attributes(value), nsmap={None: OSCAL_NAMESPACE})  # type: ignore[dict-item]
+        except ValueError:
+            raise DataError("a flag contains characters that XML cannot carry") from None
         fill(root, value, 0)
     except DataError as exc:
         where = pointers.join(root_key, *reversed(exc.path))
