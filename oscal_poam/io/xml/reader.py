@@ -404,6 +404,10 @@ class XmlLines(Mapping[str, int]):
     def __bool__(self) -> bool:
         return True
 
+    def __reduce__(self) -> tuple[type[dict[str, int]], tuple[dict[str, int]]]:
+        # an element tree cannot be pickled (to another process, say): the lines travel as a plain dict
+        return dict, (self._everything(),)
+
     def _element(self, pointer: str) -> etree._Element | None:
         if pointer == "":
             return self._root

@@ -221,3 +221,12 @@ def test_a_schema_location_on_the_root_is_accepted_and_not_data() -> None:
     data, _ = read_xml(catalog("", f'uuid="74c8ba1e-5cd4-4ad1-bbfd-d888e2f6c724" {xsi}'), "doc.xml", LIMIT)
     assert data["catalog"]["uuid"] == "74c8ba1e-5cd4-4ad1-bbfd-d888e2f6c724"
     assert len(data["catalog"]) == 2
+
+
+def test_the_line_map_travels_to_other_processes_as_a_plain_dict() -> None:
+    import pickle
+
+    doc = load(CATALOG_XML)
+    copied = pickle.loads(pickle.dumps(doc.lines))
+    assert isinstance(copied, dict) and copied == dict(doc.lines)
+    assert pickle.loads(pickle.dumps(doc)).line_of("/catalog/groups/0") == doc.line_of("/catalog/groups/0")
