@@ -113,7 +113,6 @@ class Generator:
             for key in module.definitions:
                 counts[key] = counts.get(key, 0) + 1
         self._ambiguous = {key for key, n in counts.items() if n > 1}
-        self._keys: dict[int, str] = {}
 
     # --- name resolution -------------------------------------------------------------
 
