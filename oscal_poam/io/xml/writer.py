@@ -72,7 +72,20 @@ def _flagged_element(parent: etree._Element, qtag: str, attributes: dict[str, st
     try:
         return _SubElement(parent, qtag, attributes)
     except ValueError:  # lxml refuses control characters (and other non-XML characters) in attribute values
-        raise DataError("a flag contains characters that XML cannot carry") from None
+        raise _bad_flag(attributes) from None
+
+
+def _bad_flag(attributes: dict[str, str]) -> DataError:
+    """The error for the flag whose value XML cannot carry, named in the error's path."""
+    probe = etree.Element("probe")
+    for name, value in attributes.items():
+        try:
+            probe.set(name, value)
+        except ValueError:
+            exc = DataError("contains characters that XML cannot carry")
+            exc.path.append(name)
+            return exc
+    return DataError("a flag contains characters that XML cannot carry")
 
 
 def _indent_blocks(element: etree._Element, depth: int) -> None:
@@ -326,10 +339,11 @@ def build(data: dict[str, Any]) -> etree._Element:
     try:
         if type(value) is not dict:
             raise DataError(f"must be an object, not {type(value).__name__}")
+        root_attributes = attributes(value)
         try:
-            root = etree.Element(_NS + root_key, attributes(value), nsmap={None: OSCAL_NAMESPACE})  # type: ignore[dict-item]
+            root = etree.Element(_NS + root_key, root_attributes, nsmap={None: OSCAL_NAMESPACE})  # type: ignore[dict-item]
         except ValueError:
-            raise DataError("a flag contains characters that XML cannot carry") from None
+            raise _bad_flag(root_attributes) from None
         fill(root, value, 0)
     except DataError as exc:
         where = pointers.join(root_key, *reversed(exc.path))

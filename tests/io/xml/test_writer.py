@@ -91,6 +91,11 @@ def test_a_property_oscal_does_not_have_is_an_error_naming_its_place() -> None:
             lambda c: c["metadata"].__setitem__("version", "bell\x07"),
             "/catalog/metadata/version: contains characters that XML cannot carry",
         ),
+        (
+            lambda c: c["groups"][0]["props"][0].__setitem__("value", "bell\x07"),
+            "/catalog/groups/0/props/0/value: contains characters that XML cannot carry",
+        ),
+        (lambda c: c.__setitem__("uuid", "\x00"), "/catalog/uuid: contains characters that XML cannot carry"),
     ],
 )
 def test_data_that_does_not_fit_is_an_error_naming_its_place(edit: Any, message: str) -> None:
