@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
@@ -122,8 +123,9 @@ def _validate_one(path: Path, as_of: dt.date) -> FileResult:
 def _context() -> BaseContext:
     import multiprocessing
 
-    # fork shares the models imported once in the parent; elsewhere (or where fork is unavailable) the default.
-    if "fork" in multiprocessing.get_all_start_methods() and os.name == "posix":
+    # On Linux, fork shares the models imported once in the parent; elsewhere fork is unsafe (macOS) or absent
+    # (Windows), and the platform's default start method imports them in each worker.
+    if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
 
