@@ -24,7 +24,9 @@ _PROGRESS_AFTER = 0.5
 def validate(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files and folders to check; folders are walked for JSON, YAML and XML files."),
+        typer.Argument(
+            metavar="PATH", help="Files and folders to check; folders are walked for JSON, YAML and XML files."
+        ),
     ],
     format: Annotated[Literal["text", "json", "sarif"], typer.Option("--format", "-f", help="Output format.")] = "text",
     fail_on: Annotated[
