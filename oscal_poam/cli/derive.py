@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import ExitCode, out, parse_as_of
+from oscal_poam.cli.common import ExitCode, err, out, parse_as_of
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -51,43 +51,45 @@ def derive(
     """Derive the POA&M of an assessment (one item per NOT MET requirement), check it, write it, print the verdict."""
     from oscal_poam.derive.api import derive as run
     from oscal_poam.errors import UsageError
-    from oscal_poam.io.write import atomic_write_bytes, dumps, format_for
+    from oscal_poam.io.write import atomic_write_bytes, dumps, format_for, output_lock
     from oscal_poam.render.text import render_text
 
     chosen = _level(level)
     day = parse_as_of(as_of)
-    existing = poam if poam is not None else (output if output.exists() else None)
     if xml is not None and xml.resolve() == output.resolve():
         raise UsageError("--xml and --output name the same file")
-    result = run(
-        ssp,
-        results,
-        level=chosen,
-        existing=existing,
-        as_of=day,
-        generic=generic,
-        poam_path=output,
-    )
-    if result.diagnostics:
-        out.print(render_text(result.diagnostics), end="", markup=False)
-    _verdict(result, day)
-    if result.poam is None:
-        out.print("Nothing to put on a POA&M: every requirement is MET. Nothing written.")
-        raise typer.Exit(ExitCode.OK)
-    blocked = not result.ok
-    if blocked and not force:
-        out.print(
-            f"Not written: {len(result.errors)} error diagnostic{'s' if len(result.errors) != 1 else ''} stand "
-            "(--force writes anyway)."
+    # Another derive onto the same output waits here, so that it merges onto this one's POA&M, not the old one.
+    with output_lock(output, on_wait=lambda: err.print(f"waiting for another oscal-poam writing {output}")):
+        existing = poam if poam is not None else (output if output.exists() else None)
+        result = run(
+            ssp,
+            results,
+            level=chosen,
+            existing=existing,
+            as_of=day,
+            generic=generic,
+            poam_path=output,
         )
-        raise typer.Exit(ExitCode.DIAGNOSTICS)
-    data = dumps(result.poam, format_for(output))
-    xml_data = dumps(result.poam, "xml") if xml is not None else None
-    atomic_write_bytes(output, data)
-    written = [str(output)]
-    if xml is not None and xml_data is not None:
-        atomic_write_bytes(xml, xml_data)
-        written.append(str(xml))
+        if result.diagnostics:
+            out.print(render_text(result.diagnostics), end="", markup=False)
+        _verdict(result, day)
+        if result.poam is None:
+            out.print("Nothing to put on a POA&M: every requirement is MET. Nothing written.")
+            raise typer.Exit(ExitCode.OK)
+        blocked = not result.ok
+        if blocked and not force:
+            out.print(
+                f"Not written: {len(result.errors)} error diagnostic{'s' if len(result.errors) != 1 else ''} stand "
+                "(--force writes anyway)."
+            )
+            raise typer.Exit(ExitCode.DIAGNOSTICS)
+        data = dumps(result.poam, format_for(output))
+        xml_data = dumps(result.poam, "xml") if xml is not None else None
+        atomic_write_bytes(output, data)
+        written = [str(output)]
+        if xml is not None and xml_data is not None:
+            atomic_write_bytes(xml, xml_data)
+            written.append(str(xml))
     items = len(result.poam.poam_items)
     out.print(f"Wrote {' and '.join(written)}: {items} POA&M item{'s' if items != 1 else ''}.")
     if blocked:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -101,6 +103,37 @@ def write(model: OscalBaseModel, path: str | os.PathLike[str], fmt: OutputFormat
     target = Path(path)
     atomic_write_bytes(target, dumps(model, fmt or format_for(target)))
     return target
+
+
+@contextmanager
+def output_lock(path: str | os.PathLike[str], on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock for writing `path` (re-deriving reads it first, then replaces it).
+
+    Two processes merging onto the same output would otherwise both read the old file, and the second
+    replace would drop the first one's work. The lock is taken on the folder that holds `path` (an open
+    directory, so nothing is left behind) and released on exit; `on_wait` is called once when another
+    process holds it. Where the platform has no `fcntl` (Windows), only the atomic replace protects.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    folder = Path(path).parent if str(Path(path).parent) else Path(".")
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot open folder {folder}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -9,7 +9,9 @@ milestones.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ from oscal_poam.legacy.model import LegacyItem, LegacyMilestone
 from oscal_poam.legacy.status import item_word_for, milestone_word_for
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 EXCEL_CELL_MAX = 32_767
@@ -130,9 +133,7 @@ class Writer:
             self.summary.rows += written
             self.summary.sheets[name] += 1
             self.summary.items += 1
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return _save(workbook)
 
     def sheet_for(self, index: int, item: LegacyItem) -> str:
         if self.layout is not FEDRAMP:
@@ -252,6 +253,31 @@ def layout_named(name: str) -> Layout:
         from oscal_poam.errors import UsageError
 
         raise UsageError(f"unknown layout {name!r}; export writes {', '.join(sorted(KNOWN_LAYOUTS))}") from None
+
+
+def _save(workbook: Workbook) -> bytes:
+    """The .xlsx bytes; a WriteError when openpyxl cannot write the temporary file it spools each sheet to."""
+    from lxml.etree import SerialisationError
+
+    buffer = io.BytesIO()
+    hook = sys.unraisablehook
+    # A failed sheet's stream fails once more when it is collected; that second report is noise on stderr.
+    sys.unraisablehook = _ignore
+    try:
+        try:
+            workbook.save(buffer)
+        except (OSError, SerialisationError) as exc:
+            failure = str(exc)
+        else:
+            return buffer.getvalue()
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise WriteError(f"cannot write the workbook's temporary files ({failure}): is the disk full?")
+
+
+def _ignore(_: Any) -> None:
+    return None
 
 
 def workbook_bytes(document: LegacyDocument, layout: str) -> tuple[bytes, ExportSummary]:
