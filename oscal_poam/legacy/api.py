@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from oscal_poam.collector import collector_paused
 from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.errors import LoadError, Problem, UsageError
 from oscal_poam.legacy.dates import NotADate, parse_date
@@ -127,6 +128,7 @@ class ImportResult:
     items: tuple[LegacyItem, ...]
 
 
+@collector_paused()
 def import_poam(
     path: str | os.PathLike[str],
     *,

@@ -114,6 +114,7 @@ def check(
             as_of=day,
             document=the_poam.name,
             stale_days=DEFAULT_STALE_DAYS if stale_days is None else stale_days,
+            facts=facts,
         )
     )
 

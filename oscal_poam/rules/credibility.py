@@ -250,9 +250,14 @@ def credibility(
     as_of: dt.date,
     document: str = "",
     stale_days: int = DEFAULT_STALE_DAYS,
+    facts: PoamFacts | None = None,
 ) -> list[Diagnostic]:
-    """Every credibility finding on `poam`'s items, evaluated as of `as_of`, in document order."""
-    facts = read_poam(poam)
+    """Every credibility finding on `poam`'s items, evaluated as of `as_of`, in document order.
+
+    `facts`: what `read_poam(poam)` gives, when the caller has read it already.
+    """
+    if facts is None:
+        facts = read_poam(poam)
     found = list(_metadata(facts, document))
     parties = {str(p.uuid): (i, p) for i, p in enumerate(poam.metadata.parties or []) if p.uuid is not None}
     found.extend(_duplicates(facts, document))
