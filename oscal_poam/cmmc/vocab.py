@@ -6,6 +6,7 @@ so that derive, the rules and the spreadsheet importer agree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 NS = "urn:oscal-poam:cmmc"
@@ -64,25 +65,21 @@ LEGACY_MILESTONE_ID = "legacy-milestone-id"  # milestone-task prop
 LOG_EVENT = "cmmc-log-event"  # detected | status | completed
 
 
-def prop_value(props: Any, name: str, ns: str | None = NS) -> str | None:
-    """The value of the first prop called `name` in namespace `ns` (None: OSCAL's own)."""
+def _matching(props: Any, name: str, ns: str | None) -> Iterator[str]:
     for prop in props or []:
         prop_ns = str(prop.ns) if getattr(prop, "ns", None) is not None else None
         if prop.name == name and prop_ns == ns:
             value = prop.value
             while hasattr(value, "root"):
                 value = value.root
-            return str(value)
-    return None
+            yield str(value)
+
+
+def prop_value(props: Any, name: str, ns: str | None = NS) -> str | None:
+    """The value of the first prop called `name` in namespace `ns` (None: OSCAL's own)."""
+    return next(_matching(props, name, ns), None)
 
 
 def prop_values(props: Any, name: str, ns: str | None = NS) -> list[str]:
-    found = []
-    for prop in props or []:
-        prop_ns = str(prop.ns) if getattr(prop, "ns", None) is not None else None
-        if prop.name == name and prop_ns == ns:
-            value = prop.value
-            while hasattr(value, "root"):
-                value = value.root
-            found.append(str(value))
-    return found
+    """The values of every prop called `name` in namespace `ns`, in document order."""
+    return list(_matching(props, name, ns))
