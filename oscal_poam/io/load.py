@@ -179,10 +179,29 @@ def _decode_json(data: bytes, source: str) -> Any:
     except json.JSONDecodeError as exc:
         raise LoadError.single(f"invalid JSON: {exc.msg}", source, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
-        raise LoadError.single("invalid JSON: nested too deeply", source) from None
+        line, column = _json_too_deep_at(text)
+        raise LoadError.single("invalid JSON: nested too deeply", source, line=line, column=column) from None
     if _SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(raw, source)
     return raw
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+JSON_DEPTH_REPORTED = 500
+"""Where JSON too deep to decode is located: the first bracket this deep (OSCAL documents need a few dozen)."""
+
+
+def _json_too_deep_at(text: str) -> tuple[int, int]:
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        kind = token.group()
+        if kind in "[{":
+            depth += 1
+            if depth > JSON_DEPTH_REPORTED:
+                return _offset_position(text, token.start(), in_utf8=False)
+        elif kind in "]}":
+            depth -= 1
+    return 1, 1
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -226,14 +245,24 @@ _OscalYamlLoader.yaml_implicit_resolvers = {
 }
 
 
+MAX_YAML_DEPTH = 1000
+"""YAML nested deeper is refused before LibYAML composes it: its recursive composer overflows the C stack."""
+
+MAX_YAML_EXPANSION = 10
+"""Aliases may repeat what their anchors hold, but never grow the document more than this many times over."""
+
+
 def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
     text = _text(data, source)
+    _refuse_deep_yaml(text, source)
     loader = _OscalYamlLoader(text)  # a SafeLoader subclass
     try:
         # Composing the node tree first, then constructing from it, parses once and keeps every node's mark.
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        if _ANCHOR.search(text):
+            _refuse_alias_bombs(node, source)
         return loader.construct_document(node), _yaml_lines(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -251,6 +280,82 @@ def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
         raise LoadError.single("invalid YAML: nested too deeply", source) from None
     finally:
         loader.dispose()
+
+
+def _refuse_deep_yaml(text: str, source: str) -> None:
+    """A LoadError, located, for YAML nested more than MAX_YAML_DEPTH levels deep.
+
+    Each level of block nesting sits further right and each level of flow nesting opens a bracket, so the
+    longest line plus the brackets bound the depth: most documents need no closer look. The others are
+    measured on LibYAML's event stream, which (unlike its composer) does not recurse.
+    """
+    bound = text.count("[") + text.count("{") + max(map(len, text.splitlines()), default=0)
+    if bound <= MAX_YAML_DEPTH:
+        return
+    loader = _OscalYamlLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    mark = event.start_mark
+                    raise LoadError.single(
+                        f"invalid YAML: nested more than {MAX_YAML_DEPTH} levels deep",
+                        source,
+                        line=mark.line + 1 if mark is not None else 1,
+                        column=mark.column + 1 if mark is not None else None,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing the document reports it, located
+    finally:
+        loader.dispose()
+
+
+_ANCHOR = re.compile(r"(?:^|[\s\[\]{},])&[^\s\[\]{},]")
+"""An anchor (`&name`), which aliases need; `POA&M` is not one."""
+
+
+def _refuse_alias_bombs(root: yaml.Node, source: str) -> None:
+    """A LoadError when aliases expand the document far beyond what its text holds (the YAML 'billion laughs')."""
+    sizes: dict[int, int] = {}  # expanded node count under each distinct node
+    on_path: set[int] = set()
+    first_alias: yaml.Node | None = None
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _yaml_children(node)
+        if finished:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if key in sizes:
+            first_alias = first_alias or node
+            continue
+        if key in on_path:
+            raise LoadError.single("invalid YAML: an alias refers to itself", source, line=node.start_mark.line + 1)
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+    expanded, distinct = sizes[id(root)], len(sizes)
+    if first_alias is not None and expanded > MAX_YAML_EXPANSION * distinct + 10_000:
+        raise LoadError.single(
+            f"invalid YAML: aliases expand {distinct:,} nodes into {expanded:,}; refused as an expansion attack",
+            source,
+            line=first_alias.start_mark.line + 1,
+        )
+
+
+def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _offset_position(text: str, offset: int, in_utf8: bool) -> tuple[int, int]:
@@ -349,7 +454,10 @@ def validation_problems(
 ) -> list[Problem]:
     """One Problem per distinct place, in document order, with readable messages."""
     seen: dict[str, Problem] = {}
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # Too deep to validate: pydantic stops there, and what it says about the other union members is noise.
+    too_deep = [e for e in errors if e["type"] == "recursion_depth_exceeded"]
+    for error in too_deep or errors:
         pointer = pointers.from_loc(error["loc"], data, prefix)
         if pointer in seen:
             continue
@@ -366,6 +474,8 @@ def _human(error: Mapping[str, Any]) -> str:
     shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
     if len(shown) > 60:
         shown = shown[:57] + "..."
+    if etype == "recursion_depth_exceeded":
+        return "nested too deeply to validate"
     if etype == "missing":
         return f"required field {name!r} is missing"
     if etype == "extra_forbidden":

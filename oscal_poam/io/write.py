@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import orjson
 import yaml
 
+from oscal_poam.collector import collector_paused
 from oscal_poam.errors import WriteError
 from oscal_poam.io.models import kind_of
 
@@ -73,9 +74,13 @@ def _json_bytes(model: OscalBaseModel, indent: bool) -> bytes:
     option = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
     if indent:
         option |= orjson.OPT_INDENT_2
-    return orjson.dumps(wrapped, default=_default, option=option) + (b"\n" if indent else b"")
+    try:
+        return orjson.dumps(wrapped, default=_default, option=option) + (b"\n" if indent else b"")
+    except orjson.JSONEncodeError as exc:  # nested deeper than orjson writes (255 levels)
+        raise WriteError(f"cannot write the {kind_of(model).title}: nested too deeply ({exc})") from None
 
 
+@collector_paused()
 def dumps(model: OscalBaseModel, fmt: OutputFormat = "json") -> bytes:
     """The bytes of `model` in `fmt`: the same model always gives the same bytes."""
     if fmt == "json":

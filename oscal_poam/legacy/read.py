@@ -105,10 +105,17 @@ def file_kind(path: Path, head: bytes) -> Kind:
     return "csv"
 
 
-def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> RawWorkbook:
-    """Every sheet of the workbook (or only `sheet`), or the CSV file as one sheet."""
+def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int | None = None) -> RawWorkbook:
+    """Every sheet of the workbook (or only `sheet`), or the CSV file as one sheet.
+
+    `max_bytes` caps the file and, for a workbook, what its package unpacks to (default: OSCAL_POAM_MAX_BYTES,
+    else 256 MiB).
+    """
+    from oscal_poam.io.load import max_bytes_default
+
     file = Path(path)
     source = str(path)
+    max_bytes = max_bytes_default() if max_bytes is None else max_bytes
     try:
         if file.is_dir():
             raise LoadError.single("is a directory, not a spreadsheet", source)
@@ -131,10 +138,76 @@ def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int 
             source,
         )
     if file_kind(file, head) == "xlsx":
+        _check_package(file, source, max_bytes)
         return _read_xlsx(file, source, sheet)
     if sheet is not None:
         raise LoadError.single(f"--sheet {sheet!r} names a sheet, but a CSV file has none", source)
     return _read_csv(file.read_bytes(), source)
+
+
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+_PROLOG_HEAD = 65536
+
+
+def _check_package(file: Path, source: str, max_bytes: int) -> None:
+    """Refuse a package that unpacks past the size cap (a zip bomb) or whose XML declares a document type.
+
+    A spreadsheet needs no DTD; refusing every DOCTYPE before openpyxl parses a part closes entity
+    expansion and external entities whatever parser openpyxl uses.
+    """
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > max_bytes:
+                raise LoadError.single(
+                    f"the workbook unpacks to {unpacked:,} bytes, over the limit of {max_bytes:,} bytes "
+                    "(OSCAL_POAM_MAX_BYTES)",
+                    source,
+                )
+            for member in members:
+                with archive.open(member) as stream:
+                    head = stream.read(_PROLOG_HEAD)
+                    if _prolog_runs_past(head):
+                        head += stream.read()
+                if _declares_doctype(head):
+                    raise LoadError.single(
+                        f"refused: the part {member.filename} of the workbook has a DOCTYPE; a spreadsheet needs "
+                        "none, and DTDs and entities are not processed",
+                        source,
+                    )
+    except LoadError:
+        raise
+    except Exception as exc:  # a damaged package: the same message openpyxl's failures give
+        raise LoadError.single(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", source) from None
+
+
+def _utf8(data: bytes) -> bytes:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="ignore").encode("utf-8")
+    return data
+
+
+def _prolog_end(data: bytes) -> int:
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while (item := _PROLOG_ITEM.match(data, pos)) is not None:
+        pos = item.end()
+    return pos
+
+
+def _prolog_runs_past(head: bytes) -> bool:
+    """Comments or processing instructions fill the head: the DOCTYPE, if any, is further on."""
+    if len(head) < _PROLOG_HEAD:
+        return False
+    text = _utf8(head)
+    rest = text[_prolog_end(text) :]
+    return not rest or rest.startswith((b"<!--", b"<?"))
+
+
+def _declares_doctype(data: bytes) -> bool:
+    text = _utf8(data)
+    end = _prolog_end(text)
+    return text[end : end + 9].upper() == b"<!DOCTYPE"
 
 
 def _read_xlsx(file: Path, source: str, only: str | None) -> RawWorkbook:

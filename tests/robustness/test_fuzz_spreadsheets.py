@@ -47,6 +47,8 @@ WHOLE_FILE = (
     "not a CSV file",
     "cannot decode the file as text",
     "no header row found",
+    "refused: the part",
+    "the workbook unpacks to",
     "... and ",
 )
 """Problems about the file as a whole, which have no cell to name."""

@@ -189,11 +189,13 @@ def _new(parent: etree._Element, name: str) -> etree._Element:
 
 
 def _append_text(element: etree._Element, text: str) -> None:
-    if len(element):
+    # not len(element): lxml counts the children one by one, which made long paragraphs quadratic
+    try:
         last = element[-1]
-        last.tail = (last.tail or "") + text
-    else:
+    except IndexError:
         element.text = (element.text or "") + text
+        return
+    last.tail = (last.tail or "") + text
 
 
 def _plain(tokens: Sequence[Token]) -> str:
