@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from oscal_poam.cli.common import out
+from oscal_poam.cli.common import out, print_json
 
 if TYPE_CHECKING:
     from oscal_poam.cmmc.catalog import CmmcCatalog, Requirement
@@ -43,7 +42,7 @@ def catalog(
             )
         requirements = [r for r in requirements if r.family == code]
     if format == "json":
-        out.print_json(json.dumps([as_json(r) for r in requirements], ensure_ascii=False))
+        print_json([as_json(r) for r in requirements])
         return
     _print_table(cmmc, requirements, family)
 

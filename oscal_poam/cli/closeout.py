@@ -14,13 +14,12 @@ Exit status: 0 when the verdict is final, 1 otherwise, 3 when a file cannot be l
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of, print_json
 
 if TYPE_CHECKING:
     from oscal_poam.rules.closeout import CloseoutResult
@@ -48,7 +47,7 @@ def closeout(
         data = {"format": "oscal-poam-closeout", "version": 1, **checked.to_dict()}
         data["counts"] = count_by_severity(diagnostics)
         data["diagnostics"] = [d.to_dict() for d in diagnostics]
-        out.print_json(json.dumps(data))
+        print_json(data)
     else:
         _print_text(checked)
     if checked.verdict != "final":

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,6 +22,11 @@ class ExitCode(IntEnum):
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    """JSON for machines on standard output: plain text, no styling, quick even for large reports."""
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def parse_as_of(value: str | None) -> dt.date | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
 
-from oscal_poam.cli.common import out
+from oscal_poam.cli.common import out, print_json
 
 
 def info(
@@ -22,7 +21,7 @@ def info(
 
     summary = summarize(load(file))
     if format == "json":
-        out.print_json(json.dumps(summary.to_dict()))
+        print_json(summary.to_dict())
         return
     table = Table(title=str(file), show_header=False, title_justify="left")
     table.add_column(style="bold")

@@ -7,14 +7,13 @@ cannot be read as a POA&M (nothing is written).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of, print_json
 
 if TYPE_CHECKING:
     from oscal_poam.legacy.api import ImportResult
@@ -92,7 +91,7 @@ def import_command(
             "written": written,
             "diagnostics": [d.to_dict() for d in result.diagnostics],
         }
-        out.print_json(json.dumps(payload))
+        print_json(payload)
     else:
         _print_summary(result, written)
     if has_at_least(result.diagnostics, Severity(fail_on)):

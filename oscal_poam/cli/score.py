@@ -19,13 +19,12 @@ Exit status: 0 when no error diagnostic stands, 1 when one does, 3 when the file
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of, print_json
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -71,7 +70,7 @@ def score(
             "counts": count_by_severity(diagnostics),
             "diagnostics": [d.to_dict() for d in diagnostics],
         }
-        out.print_json(json.dumps(payload))
+        print_json(payload)
     else:
         _print_text(doc.source, scored, verdict, diagnostics, day)
     if any(d.severity is Severity.ERROR for d in diagnostics):
