@@ -3,42 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import builders
+from tests.cli_runner import Runner, runner
 from tests.rules import poam_data, ssp_data
 
 AS_OF = "2026-02-01"
 
 
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Runner:
     """`oscal-poam check ARGS` through the console entry point, in this process (exit codes included)."""
-    from oscal_poam.cli.app import main
-
-    def invoke(*args: str) -> Ran:
-        monkeypatch.setattr(sys, "argv", ["oscal-poam", "check", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        captured = capsys.readouterr()
-        return Ran(code, captured.out, captured.err)
-
-    return invoke
+    return runner(capsys, monkeypatch, "check")
 
 
 @pytest.fixture(scope="module")

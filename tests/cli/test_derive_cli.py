@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from oscal_poam.cli.app import main
 from tests import builders
+from tests.cli_runner import run_main as run
 from tests.conftest import OSCAL_CONTENT
 from tests.derive.conftest import EXAMPLES, xsd_validator
-
-
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    """The console entry point in-process: exit code, stdout, stderr."""
-    monkeypatch.setattr(sys, "argv", ["oscal-poam", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture

@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runner import Runner, runner
 from tools.gen_report_screenshots import EXAMPLES
 
 EXAMPLE = EXAMPLES[0]
 
 
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Runner:
     """`oscal-poam report ARGS` through the console entry point, in this process (exit codes included)."""
-    from oscal_poam.cli.app import main
-
-    def invoke(*args: str) -> Ran:
-        monkeypatch.setattr(sys, "argv", ["oscal-poam", "report", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        captured = capsys.readouterr()
-        return Ran(code, captured.out, captured.err)
-
-    return invoke
+    return runner(capsys, monkeypatch, "report")
 
 
 def example_args(as_of: str = EXAMPLE.as_of.isoformat()) -> list[str]:

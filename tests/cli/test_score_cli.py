@@ -12,10 +12,10 @@ import pytest
 from trestle.oscal.assessment_results import AssessmentResults
 from trestle.oscal.poam import PlanOfActionAndMilestones
 
-from oscal_poam.cli.app import main
 from oscal_poam.cli.common import ExitCode
 from oscal_poam.cmmc import vocab
 from tests import builders as b
+from tests.cli_runner import Ran, run_main
 
 ONE_POINT = b.requirements_worth(1)
 POAM_ITEMS = ONE_POINT[:3]
@@ -41,15 +41,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
-    """Run the console entry point in this process: exit code, stdout, stderr."""
-    monkeypatch.setattr(sys, "argv", ["oscal-poam", *args])
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> Ran:
+    """Run the console entry point in this process, 200 columns wide: exit code, stdout, stderr."""
     monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as exited:
-        main()
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), captured.out, captured.err
+    return run_main(capsys, monkeypatch, *args)
 
 
 Run = tuple[pytest.CaptureFixture[str], pytest.MonkeyPatch]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -14,32 +12,15 @@ import pytest
 from oscal_poam.diagnostics import Severity, has_at_least
 from oscal_poam.io.load import load
 from oscal_poam.legacy.api import import_poam
+from tests.cli_runner import Runner, runner
 from tests.legacy import sheets
 from tests.legacy.test_templates import FEDRAMP
 
 
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    from oscal_poam.cli.app import main
-
-    def invoke(*args: str) -> Ran:
-        monkeypatch.setattr(sys, "argv", ["oscal-poam", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        captured = capsys.readouterr()
-        return Ran(code, captured.out, captured.err)
-
-    return invoke
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Runner:
+    """`oscal-poam ARGS` through the console entry point, in this process (exit codes included)."""
+    return runner(capsys, monkeypatch)
 
 
 def test_import_writes_json_and_xml_and_prints_the_summary(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
