@@ -7,13 +7,13 @@ Diagnostics name the document each fact came from and, where its format has line
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from oscal_poam.diagnostics import Diagnostic
-from oscal_poam.io.load import Document, load
+from oscal_poam.io.inputs import document_of
+from oscal_poam.io.load import Document
 
 if TYPE_CHECKING:
     from trestle.oscal.assessment_results import AssessmentResults
@@ -26,19 +26,6 @@ if TYPE_CHECKING:
 
 Source = Any
 """A trestle model, a loaded `Document`, or a path (str or os.PathLike) to load."""
-
-
-def _document(source: Source, expect: str) -> Document:
-    if isinstance(source, Document):
-        return source
-    if isinstance(source, str | os.PathLike):
-        return load(source, expect=expect)
-    from oscal_poam.io.models import kind_named, kind_of
-
-    kind = kind_of(source)
-    if kind is not kind_named(expect):
-        raise TypeError(f"expected a {kind_named(expect).title}, not a {kind.title}")
-    return Document(kind=kind, model=source, format="json", source="")
 
 
 def _located(diagnostics: Iterable[Diagnostic], *documents: Document) -> tuple[Diagnostic, ...]:
@@ -57,7 +44,7 @@ def read_results(results: Source, level: int | None = None, result_index: int = 
     """The CMMC determinations of an assessment results document (see `cmmc.assessment.read_assessment`)."""
     from oscal_poam.cmmc.assessment import read_assessment
 
-    doc = _document(results, "assessment-results")
+    doc = document_of(results, "assessment-results")
     model: AssessmentResults = doc.model  # type: ignore[assignment]
     assessment = read_assessment(model, level=level, document=doc.source, result_index=result_index)
     return replace(assessment, diagnostics=_located(assessment.diagnostics, doc))
@@ -67,7 +54,7 @@ def score(results: Source, level: int | None = None) -> Score:
     """Score the last result of an assessment results document by 32 CFR 170.24."""
     from oscal_poam.rules.scoring import score as compute
 
-    doc = _document(results, "assessment-results")
+    doc = document_of(results, "assessment-results")
     scored = compute(read_results(doc, level))
     return replace(scored, diagnostics=_located(scored.diagnostics, doc))
 
@@ -76,7 +63,7 @@ def eligibility(results: Source, level: int | None = None, *, level2_final: bool
     """The CMMC status the last result earns under 32 CFR 170.21(a): Final, Conditional or none."""
     from oscal_poam.rules.eligibility import eligibility as decide
 
-    doc = _document(results, "assessment-results")
+    doc = document_of(results, "assessment-results")
     verdict = decide(read_results(doc, level), level2_final=level2_final)
     return replace(verdict, reasons=_located(verdict.reasons, doc))
 
@@ -85,7 +72,7 @@ def evaluate(results: Source, level: int | None = None, *, level2_final: bool | 
     """Both the score and the verdict of the last result, read once."""
     from oscal_poam.rules.eligibility import eligibility as decide
 
-    doc = _document(results, "assessment-results")
+    doc = document_of(results, "assessment-results")
     scored = score(doc, level)
     verdict = decide(scored.assessment, scored, level2_final=level2_final)
     return scored, replace(verdict, reasons=_located(verdict.reasons, doc))
@@ -95,8 +82,8 @@ def closeout(poam: Source, results: Source, as_of: dt.date | None = None) -> Clo
     """Check a POA&M closeout assessment against its POA&M (32 CFR 170.21(b)); `as_of` defaults to today."""
     from oscal_poam.rules.closeout import closeout as check
 
-    poam_doc = _document(poam, "plan-of-action-and-milestones")
-    results_doc = _document(results, "assessment-results")
+    poam_doc = document_of(poam, "plan-of-action-and-milestones")
+    results_doc = document_of(results, "assessment-results")
     poam_model: PlanOfActionAndMilestones = poam_doc.model  # type: ignore[assignment]
     results_model: AssessmentResults = results_doc.model  # type: ignore[assignment]
     checked = check(

@@ -66,3 +66,11 @@ class WriteError(OscalPoamError):
 
 class UsageError(OscalPoamError):
     """The caller asked for something that cannot be done with these inputs."""
+
+
+class WrongModelError(UsageError, TypeError):
+    """An input is not the OSCAL model the call takes, or no OSCAL model at all.
+
+    A UsageError, which the command line reports as such, and a TypeError, as Python reports an argument of
+    the wrong type.
+    """

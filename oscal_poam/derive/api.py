@@ -72,26 +72,15 @@ class _Input:
     source: str
     path: Path | None
     doc: Document | None
+    """The Document given or loaded; None for a model given alone."""
 
 
 def _input(value: Any, expect: str, name: str) -> _Input:
-    from trestle.core.base_model import OscalBaseModel
+    from oscal_poam.io.inputs import document_of
 
-    from oscal_poam.io.load import Document, load
-    from oscal_poam.io.models import kind_named, kind_of
-
-    if isinstance(value, Document):
-        if value.kind != kind_named(expect):
-            raise UsageError(f"{value.source}: expected a {kind_named(expect).title}, but this is a {value.kind.title}")
-        return _Input(value.model, value.source, value.path, value)
-    if isinstance(value, OscalBaseModel):
-        if kind_of(value) != kind_named(expect):
-            raise UsageError(f"{name}: expected a {kind_named(expect).title}, not a {kind_of(value).title}")
-        return _Input(value, name, None, None)
-    if isinstance(value, str | os.PathLike):
-        doc = load(value, expect=expect)
-        return _Input(doc.model, doc.source, doc.path, doc)
-    raise TypeError(f"{name}: expected an OSCAL model, a Document or a path, not {type(value).__name__}")
+    doc = document_of(value, expect, name=name)
+    # A model given alone goes on to check() as it came, so that check names it as it names any bare model.
+    return _Input(doc.model, doc.source, doc.path, None if doc.model is value else doc)
 
 
 def derive(

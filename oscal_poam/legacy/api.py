@@ -318,15 +318,9 @@ def _last_modified(
 def _ssp_model(ssp: Any) -> SystemSecurityPlan | None:
     if ssp is None:
         return None
-    from oscal_poam.io.load import Document, load
+    from oscal_poam.io.inputs import document_of
 
-    if isinstance(ssp, str | os.PathLike):
-        ssp = load(ssp, expect="system-security-plan")
-    if isinstance(ssp, Document):
-        if ssp.kind.root_key != "system-security-plan":
-            raise UsageError(f"{ssp.source}: expected a system security plan, but this is a {ssp.kind.title}")
-        ssp = ssp.model
-    return ssp  # type: ignore[no-any-return]
+    return document_of(ssp, "system-security-plan").model  # type: ignore[return-value]
 
 
 def _rules(
@@ -405,14 +399,9 @@ def export_bytes(
     poam: PlanOfActionAndMilestones | Document | str | os.PathLike[str],
     layout: Literal["fedramp", "emass"] = "fedramp",
 ) -> tuple[bytes, ExportSummary]:
-    from oscal_poam.io.load import Document, load
+    from oscal_poam.io.inputs import document_of
     from oscal_poam.legacy.export import workbook_bytes
     from oscal_poam.legacy.from_oscal import read_legacy
 
-    if isinstance(poam, str | os.PathLike):
-        poam = load(poam, expect="plan-of-action-and-milestones")
-    if isinstance(poam, Document):
-        if poam.kind.root_key != "plan-of-action-and-milestones":
-            raise UsageError(f"{poam.source}: expected a POA&M, but this is a {poam.kind.title}")
-        poam = poam.model  # type: ignore[assignment]
-    return workbook_bytes(read_legacy(poam), layout)  # type: ignore[arg-type]
+    document = document_of(poam, "plan-of-action-and-milestones")
+    return workbook_bytes(read_legacy(document.model), layout)  # type: ignore[arg-type]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
-from oscal_poam.errors import UsageError
-from oscal_poam.io.load import Document
+from oscal_poam.io.inputs import document_of
 from oscal_poam.report.html import render_html
 from oscal_poam.report.markdown import render_markdown
 from oscal_poam.report.model import ReportData, build
@@ -26,9 +24,9 @@ def report(poam: Any, *, results: Any = None, ssp: Any = None, as_of: dt.date) -
     from oscal_poam.io.models import text
     from oscal_poam.rules.check import check
 
-    poam_doc = _document(poam, "plan-of-action-and-milestones")
-    ssp_doc = _document(ssp, "system-security-plan") if ssp is not None else None
-    results_doc = _document(results, "assessment-results") if results is not None else None
+    poam_doc = document_of(poam, "plan-of-action-and-milestones")
+    ssp_doc = document_of(ssp, "system-security-plan") if ssp is not None else None
+    results_doc = document_of(results, "assessment-results") if results is not None else None
     checked = check(poam_doc, ssp=ssp_doc, results=results_doc, as_of=as_of)
     system_name = None
     if ssp_doc is not None:
@@ -41,23 +39,3 @@ def report(poam: Any, *, results: Any = None, ssp: Any = None, as_of: dt.date) -
         documents=names,
         system_name=system_name,
     )
-
-
-def _document(value: Any, root_key: str) -> Document:
-    from oscal_poam.io.load import load
-    from oscal_poam.io.models import BY_ROOT, kind_of
-
-    kind = BY_ROOT[root_key]
-    if isinstance(value, str | os.PathLike):
-        value = load(value, expect=root_key)
-    if isinstance(value, Document):
-        if value.kind is not kind:
-            raise UsageError(f"{value.source}: expected a {kind.title}, but this is a {value.kind.title}")
-        return value
-    try:
-        found = kind_of(value)
-    except ValueError:
-        raise UsageError(f"expected a {kind.title}, not {type(value).__name__}") from None
-    if found is not kind:
-        raise UsageError(f"expected a {kind.title}, but this is a {found.title}")
-    return Document(kind=kind, model=value, format="json", source="")

@@ -77,7 +77,7 @@ class CheckResult:
 class _Input:
     model: Any
     name: str
-    document: Document | None
+    document: Document
 
 
 def check(
@@ -157,7 +157,7 @@ def check(
             )
         )
     for given in (the_poam, the_ssp, the_results):
-        if given is not None and given.document is not None and given.document.path is not None:
+        if given is not None and given.document.path is not None:
             from oscal_poam.rules.integrity import integrity
 
             found.extend(integrity(given.document))
@@ -175,29 +175,15 @@ def check(
 
 def _coerce(value: Any, root_key: str) -> _Input:
     """A model, Document or path of the model named by `root_key`."""
-    from oscal_poam.errors import UsageError
-    from oscal_poam.io.load import Document, load
-    from oscal_poam.io.models import BY_ROOT, kind_of
+    from oscal_poam.io.inputs import document_of
 
-    kind = BY_ROOT[root_key]
-    if isinstance(value, str | os.PathLike):
-        value = load(value, expect=root_key)
-    if isinstance(value, Document):
-        if value.kind is not kind:
-            raise UsageError(f"{value.source}: expected a {kind.title}, but this is a {value.kind.title}")
-        return _Input(value.model, value.source, value)
-    try:
-        found = kind_of(value)
-    except ValueError:
-        raise UsageError(f"expected a {kind.title}, not {type(value).__name__}") from None
-    if found is not kind:
-        raise UsageError(f"expected a {kind.title}, but this is a {found.title}")
-    return _Input(value, "", None)
+    document = document_of(value, root_key)
+    return _Input(document.model, document.source, document)
 
 
 def _with_lines(diagnostics: Sequence[Diagnostic], inputs: Sequence[_Input]) -> list[Diagnostic]:
     """Fill in source lines for documents whose format has them (XML, YAML)."""
-    by_name = {i.name: i.document for i in inputs if i.document is not None and i.document.lines}
+    by_name = {i.name: i.document for i in inputs if i.document.lines}
     if not by_name:
         return list(diagnostics)
     located = []
