@@ -35,14 +35,12 @@ def parse_as_of(value: str | None) -> dt.date | None:
         return None
     if value == "today":
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(value).date()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date such as 2026-05-01") from None
+    from oscal_poam.dates import iso_day
+
+    day = iso_day(value)
+    if day is None:
+        raise typer.BadParameter(f"{value!r} is not a date such as 2026-05-01")
+    return day
 
 
 AsOf = Annotated[

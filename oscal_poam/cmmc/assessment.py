@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from oscal_poam.cmmc import vocab
 from oscal_poam.cmmc.catalog import Requirement, catalog
+from oscal_poam.dates import iso_day
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import UsageError
 from oscal_poam.io import pointers
@@ -310,7 +311,7 @@ class _ResultProps:
         self.status_date: dt.date | None = None
         raw_date = self._value(vocab.STATUS_DATE, None, "")
         if raw_date is not None:
-            self.status_date = _parse_day(raw_date)
+            self.status_date = iso_day(raw_date)
             if self.status_date is None:
                 self._invalid(vocab.STATUS_DATE, raw_date, "a date (YYYY-MM-DD)", "the result's end is used instead")
 
@@ -357,17 +358,6 @@ def _warn_unnamespaced(props: Any, names: Iterable[str], pointer: str, document:
                     document=document,
                 )
             )
-
-
-def _parse_day(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(value).date()
-    except ValueError:
-        return None
 
 
 def _choose_level(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.derive.data import Data, prop_value
+from oscal_poam.derive.data import Data, prop_value, status_date_of
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import UsageError
 
@@ -142,7 +142,7 @@ def derive(
                 f"{results_in.source} is a POA&M closeout assessment: give the POA&M it closes out (--poam), "
                 "whose metadata holds the Conditional CMMC Status Date"
             )
-        status_date = _status_date(existing_data) or status_date
+        status_date = status_date_of(existing_data) or status_date
     fresh = build(Inputs(ssp_data, results_data, result, assessment, href, status_date))
     end = result_end(result)
     when = as_of or end.date()
@@ -246,14 +246,6 @@ def _last_result(results: Data, source: str) -> Data:
         raise UsageError(f"{source} holds no result")
     result: Data = found[-1]
     return result
-
-
-def _status_date(poam: Data) -> dt.date | None:
-    value = prop_value(poam.get("metadata") or {}, vocab.STATUS_DATE)
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def is_cmmc(result: Data) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from oscal_poam.cmmc.vocab import NS
+from oscal_poam.cmmc.vocab import NS, STATUS_DATE
 
 Data = dict[str, Any]
 
@@ -48,6 +48,15 @@ def unique(values: Iterable[str]) -> list[str]:
 def related(obj: Data, field: str, key: str) -> list[str]:
     """The uuids of a list of references, for example related-risks/risk-uuid."""
     return [str(r[key]) for r in obj.get(field) or [] if key in r]
+
+
+def status_date_of(poam: Data) -> dt.date | None:
+    """The POA&M's Conditional CMMC Status Date, its metadata prop cmmc-status-date (YYYY-MM-DD); None if none."""
+    value = prop_value(poam.get("metadata") or {}, STATUS_DATE)
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def parse_datetime(value: str) -> dt.datetime:

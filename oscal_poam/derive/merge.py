@@ -32,6 +32,7 @@ from oscal_poam.derive.data import (
     prop_value,
     related,
     set_prop,
+    status_date_of,
     unique,
 )
 from oscal_poam.errors import UsageError
@@ -253,20 +254,13 @@ def _moved_deadline(existing: Data, fresh: Data, ctx: MergeContext) -> tuple[dt.
     """For a new initial assessment with another status date: (the old derived deadline, the new deadline)."""
     if ctx.assessment.kind == "closeout":
         return None
-    old = _date(prop_value(existing.get("metadata") or {}, vocab.STATUS_DATE))
-    new = _date(prop_value(fresh.get("metadata") or {}, vocab.STATUS_DATE))
+    old = status_date_of(existing)
+    new = status_date_of(fresh)
     if old is None or new is None or old == new or ctx.assessment.level not in (2, 3):
         return None
     from oscal_poam.derive.build import deadline_of
 
     return old + dt.timedelta(days=CONDITIONAL_DAYS), format_datetime(deadline_of(new, _end(ctx.result).tzinfo))
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _close(item: Data, pool: _Pool, ctx: MergeContext, cid: str, finding_uuids: Iterable[str]) -> None:

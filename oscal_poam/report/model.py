@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from oscal_poam.cmmc import vocab
+from oscal_poam.dates import leading_iso_day
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.io.models import text
 
@@ -354,7 +355,7 @@ def _item(
                 date=date,
                 day=(date - status_date).days if date is not None and status_date is not None else None,
                 completed=completed,
-                completed_on=_date(done_on),
+                completed_on=leading_iso_day(done_on),
                 overdue=date is not None and not completed and not closed and date < as_of,
             )
         )
@@ -377,13 +378,6 @@ def _item(
         milestones=tuple(milestones),
         flags=_flags(found),
     )
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip()[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def _points(view: PoamItemView, level: int | None) -> int | None:

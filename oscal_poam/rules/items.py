@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from oscal_poam.cmmc import vocab
+from oscal_poam.dates import leading_iso_day
 from oscal_poam.io import pointers
 from oscal_poam.io.models import text
 
@@ -129,19 +130,10 @@ def read_poam(poam: PlanOfActionAndMilestones) -> PoamFacts:
     level_text = vocab.prop_value(poam.metadata.props, vocab.LEVEL)
     level = int(level_text) if level_text in ("1", "2", "3") else None
     date_text = vocab.prop_value(poam.metadata.props, vocab.STATUS_DATE)
-    status_date = _parse_date(date_text)
+    status_date = leading_iso_day(date_text)
     risks = {str(r.uuid): Located(r, pointer("risks", i)) for i, r in enumerate(poam.risks or [])}
     items = tuple(_read_item(i, item, risks, level) for i, item in enumerate(poam.poam_items))
     return PoamFacts(level, level_text, status_date, date_text, items)
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
 
 
 def requirement_ids_in(value: str) -> list[str]:
