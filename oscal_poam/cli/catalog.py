@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from oscal_poam.cli.common import out, print_json
+from oscal_poam.cli.common import TextOrJson, out, print_json
 
 if TYPE_CHECKING:
     from oscal_poam.cmmc.catalog import CmmcCatalog, Requirement
@@ -17,7 +17,7 @@ NO_VALUE = "—"
 
 def catalog(
     level: Annotated[int, typer.Option("--level", "-l", min=1, max=3, help="CMMC level: 1, 2 or 3.")] = 2,
-    format: Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")] = "text",
+    format: TextOrJson = "text",
     family: Annotated[
         str | None, typer.Option("--family", help="Only the requirements of this family (domain), e.g. AC.")
     ] = None,

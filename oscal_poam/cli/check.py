@@ -12,19 +12,17 @@ from __future__ import annotations
 
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of
+from oscal_poam.cli.common import SEVERITY_STYLE, AsOf, ExitCode, FailOn, TextJsonOrSarif, out, parse_as_of
 
 if TYPE_CHECKING:
     from rich.text import Text
 
     from oscal_poam.diagnostics import Diagnostic
     from oscal_poam.rules.check import CheckResult
-
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def check(
@@ -35,11 +33,8 @@ def check(
         typer.Option("--results", help="Assessment results: scored and compared with the POA&M (or its closeout)."),
     ] = None,
     as_of: AsOf = None,
-    format: Annotated[Literal["text", "json", "sarif"], typer.Option("--format", "-f", help="Output format.")] = "text",
-    fail_on: Annotated[
-        Literal["warning", "error"],
-        typer.Option("--fail-on", help="Exit 1 when a diagnostic of this severity or worse stands."),
-    ] = "error",
+    format: TextJsonOrSarif = "text",
+    fail_on: FailOn = "error",
     level: Annotated[
         int | None,
         typer.Option("--level", min=1, max=3, help="CMMC level (default: the POA&M's cmmc-level, else the results')."),

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of, print_json
+from oscal_poam.cli.common import AsOf, ExitCode, TextOrJson, out, parse_as_of, print_json
 
 if TYPE_CHECKING:
     from oscal_poam.rules.closeout import CloseoutResult
@@ -31,7 +31,7 @@ def closeout(
     poam: Annotated[Path, typer.Option("--poam", help="The OSCAL POA&M being closed out.")],
     results: Annotated[Path, typer.Option("--results", help="The closeout assessment's OSCAL assessment results.")],
     as_of: AsOf = None,
-    format: Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")] = "text",
+    format: TextOrJson = "text",
 ) -> None:
     """Check a POA&M closeout assessment (32 CFR 170.21(b)): Final, still Conditional, or Expired."""
     from oscal_poam.assess import closeout as check

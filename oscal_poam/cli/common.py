@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from enum import IntEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
@@ -47,3 +47,14 @@ AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="Evaluate deadlines as of this date (YYYY-MM-DD) instead of today."),
 ]
+
+FailOn = Annotated[
+    Literal["warning", "error"],
+    typer.Option("--fail-on", help="Exit 1 when a diagnostic of this severity or worse stands."),
+]
+
+TextOrJson = Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")]
+TextJsonOrSarif = Annotated[Literal["text", "json", "sarif"], typer.Option("--format", "-f", help="Output format.")]
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+"""The rich style of each severity's name in text output."""

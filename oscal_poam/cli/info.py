@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from oscal_poam.cli.common import out, print_json
+from oscal_poam.cli.common import TextOrJson, out, print_json
 
 
 def info(
     file: Annotated[Path, typer.Argument(help="An OSCAL document (JSON, YAML or XML).")],
-    format: Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")] = "text",
+    format: TextOrJson = "text",
 ) -> None:
     """Show a document's model, OSCAL version, title, last-modified date and main counts."""
     from oscal_poam.io.load import load

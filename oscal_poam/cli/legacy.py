@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of, print_json
+from oscal_poam.cli.common import AsOf, ExitCode, FailOn, TextOrJson, out, parse_as_of, print_json
 
 if TYPE_CHECKING:
     from oscal_poam.legacy.api import ImportResult
@@ -38,11 +38,8 @@ def import_command(
         Path | None, typer.Option("--results", help="Assessment results: check POA&M eligibility too.")
     ] = None,
     as_of: AsOf = None,
-    fail_on: Annotated[
-        Literal["warning", "error"],
-        typer.Option("--fail-on", help="Exit 1 when a diagnostic of this severity or worse stands."),
-    ] = "error",
-    format: Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")] = "text",
+    fail_on: FailOn = "error",
+    format: TextOrJson = "text",
 ) -> None:
     """Convert a legacy POA&M spreadsheet (FedRAMP, eMASS or any sheet with recognisable headers) to OSCAL.
 

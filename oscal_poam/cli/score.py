@@ -20,11 +20,11 @@ Exit status: 0 when no error diagnostic stands, 1 when one does, 3 when the file
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, out, parse_as_of, print_json
+from oscal_poam.cli.common import AsOf, ExitCode, TextOrJson, out, parse_as_of, print_json
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -48,7 +48,7 @@ def score(
         ),
     ] = None,
     as_of: AsOf = None,
-    format: Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")] = "text",
+    format: TextOrJson = "text",
 ) -> None:
     """Score an assessment (32 CFR 170.24) and say which CMMC status it earns (32 CFR 170.21(a))."""
     from oscal_poam.assess import evaluate

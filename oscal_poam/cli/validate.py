@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, err, out, parse_as_of
+from oscal_poam.cli.common import SEVERITY_STYLE, AsOf, ExitCode, FailOn, TextJsonOrSarif, err, out, parse_as_of
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from oscal_poam.diagnostics import Diagnostic
     from oscal_poam.validate.run import ValidationReport
 
-_COLOURS = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _PROGRESS_AFTER = 0.5
 """Seconds a run must take before a progress bar is worth drawing."""
 
@@ -28,11 +27,8 @@ def validate(
             metavar="PATH", help="Files and folders to check; folders are walked for JSON, YAML and XML files."
         ),
     ],
-    format: Annotated[Literal["text", "json", "sarif"], typer.Option("--format", "-f", help="Output format.")] = "text",
-    fail_on: Annotated[
-        Literal["warning", "error"],
-        typer.Option("--fail-on", help="Exit 1 when a diagnostic of this severity or higher stands."),
-    ] = "error",
+    format: TextJsonOrSarif = "text",
+    fail_on: FailOn = "error",
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Processes to check files in; default: the number of cores."),
@@ -101,7 +97,7 @@ def _styled(d: Diagnostic) -> object:
     head = place(d) + ": "
     severity = d.severity.value
     rest = text[len(head) + len(severity) :]
-    return Text.assemble((head, "bold"), (severity, _COLOURS[severity]), rest)
+    return Text.assemble((head, "bold"), (severity, SEVERITY_STYLE[severity]), rest)
 
 
 class _LazyProgress:
