@@ -35,18 +35,10 @@ def _count_or_dash(value: int | None) -> str:
 @cache
 def environment() -> jinja2.Environment:
     """The template environment: autoescape on, undefined names an error, templates from the package."""
-    import jinja2
-
     from oscal_poam.render.text import place
+    from oscal_poam.report.jinja import template_environment
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("oscal_poam", "report/templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(autoescape=True)
     env.filters["day"] = _day
     env.filters["count_or_dash"] = _count_or_dash
     env.filters["place"] = place

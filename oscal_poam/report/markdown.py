@@ -40,18 +40,9 @@ def most_important(data: ReportData, limit: int = TOP_DIAGNOSTICS) -> list[Diagn
 @cache
 def environment() -> jinja2.Environment:
     """Every `{{ ... }}` is escaped for Markdown by `finalize`; templates come from the package."""
-    import jinja2
+    from oscal_poam.report.jinja import template_environment
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("oscal_poam", "report/templates"),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        finalize=escape,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env
+    return template_environment(autoescape=False, finalize=escape)
 
 
 def render_markdown(data: ReportData) -> str:
