@@ -8,6 +8,7 @@ cannot be read as a POA&M (nothing is written).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -97,7 +98,6 @@ def import_command(
 
 def _print_summary(result: ImportResult, written: list[str]) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     from oscal_poam.render.text import render_text
 
@@ -118,40 +118,29 @@ def _print_summary(result: ImportResult, written: list[str]) -> None:
     mapped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for column in summary.mapped:
         mapped[(column.header, column.field or "", column.place)].append(column.cell)
-    if mapped:
-        table = Table(title="Columns mapped", title_justify="left")
-        for heading in ("Column", "Header", "Field", "OSCAL place"):
-            table.add_column(heading)
-        for (header, field, place), cells in mapped.items():
-            table.add_row(escape(_cells(cells)), escape(header), field, escape(place))
-        out.print(table)
-
+    _print_table(
+        "Columns mapped",
+        ("Column", "Header", "Field", "OSCAL place"),
+        [(_cells(cells), header, field, place) for (header, field, place), cells in mapped.items()],
+    )
     kept: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for column in summary.kept:
         kept[(column.header, column.place, column.note)].append(column.cell)
-    if kept:
-        table = Table(title="Columns kept as props", title_justify="left")
-        for heading in ("Column", "Header", "Kept as", "Note"):
-            table.add_column(heading)
-        for (header, place, note), cells in kept.items():
-            table.add_row(escape(_cells(cells)), escape(header or "(no header)"), escape(place), escape(note))
-        out.print(table)
-
-    if summary.skipped_rows:
-        table = Table(title="Rows skipped", title_justify="left")
-        table.add_column("Row")
-        table.add_column("Reason")
-        for skipped in summary.skipped_rows:
-            table.add_row(escape(skipped.location.ref), escape(skipped.reason))
-        out.print(table)
-
-    if summary.unmapped_requirements:
-        table = Table(title="Controls that name no CMMC requirement (kept as written)", title_justify="left")
-        table.add_column("Cell")
-        table.add_column("Text")
-        for unmapped in summary.unmapped_requirements:
-            table.add_row(escape(unmapped.location.ref if unmapped.location else ""), escape(unmapped.text))
-        out.print(table)
+    _print_table(
+        "Columns kept as props",
+        ("Column", "Header", "Kept as", "Note"),
+        [(_cells(cells), header or "(no header)", place, note) for (header, place, note), cells in kept.items()],
+    )
+    _print_table(
+        "Rows skipped",
+        ("Row", "Reason"),
+        [(skipped.location.ref, skipped.reason) for skipped in summary.skipped_rows],
+    )
+    _print_table(
+        "Controls that name no CMMC requirement (kept as written)",
+        ("Cell", "Text"),
+        [(u.location.ref if u.location else "", u.text) for u in summary.unmapped_requirements],
+    )
 
     if result.diagnostics:
         out.print(render_text(result.diagnostics), end="", markup=False)
@@ -161,6 +150,21 @@ def _print_summary(result: ImportResult, written: list[str]) -> None:
         out.print(f"Wrote {escape(' and '.join(written))}: {items}, {milestones}.")
     else:
         out.print("No POA&M items in the spreadsheet: nothing written.")
+
+
+def _print_table(title: str, headings: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A titled table of plain text (markup shown as written); nothing when there are no rows."""
+    if not rows:
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for heading in headings:
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+    out.print(table)
 
 
 def _cells(cells: list[str]) -> str:
