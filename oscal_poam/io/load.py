@@ -51,13 +51,7 @@ class Document:
 
     def line_of(self, pointer: str) -> int | None:
         """The source line of the nearest located ancestor of `pointer`, where known."""
-        probe = pointer
-        while True:
-            if probe in self.lines:
-                return self.lines[probe]
-            if not probe:
-                return None
-            probe = probe.rsplit("/", 1)[0]
+        return pointers.nearest_line(self.lines, pointer)
 
 
 class NotOscalError(LoadError):
@@ -127,11 +121,8 @@ def _with_lines(exc: LoadError, lines: Mapping[str, int]) -> LoadError:
     located = []
     for problem in exc.problems:
         line = problem.line
-        probe = problem.pointer
-        while line is None and probe is not None:
-            if probe in lines:
-                line = lines[probe]
-            probe = probe.rsplit("/", 1)[0] if probe else None
+        if line is None and problem.pointer is not None:
+            line = pointers.nearest_line(lines, problem.pointer)
         located.append(dataclasses.replace(problem, line=line))
     return type(exc)(located)
 

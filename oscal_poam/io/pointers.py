@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 
@@ -12,6 +12,17 @@ def escape(token: str) -> str:
 
 def join(*tokens: str | int) -> str:
     return "".join("/" + escape(str(t)) for t in tokens)
+
+
+def nearest_line(lines: Mapping[str, int], pointer: str) -> int | None:
+    """The source line of `pointer`, else of its nearest ancestor in `lines`; None when none is there."""
+    probe = pointer
+    while True:
+        if probe in lines:
+            return lines[probe]
+        if not probe:
+            return None
+        probe = probe.rsplit("/", 1)[0]
 
 
 def from_loc(loc: Sequence[str | int], data: Any, prefix: Iterable[str | int] = ()) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import LoadError, Problem
 from oscal_poam.io.load import Document, NotOscalError, decode, max_bytes_default, validate
+from oscal_poam.io.pointers import nearest_line
 from oscal_poam.rules.integrity import integrity
 from oscal_poam.rules.registry import rule
 from oscal_poam.validate.loaded import Loaded, cached, remember
@@ -147,21 +148,11 @@ def _problems(problems: Iterable[Problem], shown: str, lines: Mapping[str, int])
         pointer = problem.pointer or ""
         line = problem.line
         if line is None and problem.pointer is not None:
-            line = _line_of(lines, pointer)
+            line = nearest_line(lines, pointer)
         message = problem.message
         if problem.line is not None and problem.column is not None and "column" not in message:
             message += f" (column {problem.column})"
         yield MODEL.diag(message, pointer, shown, line=line)
-
-
-def _line_of(lines: Mapping[str, int], pointer: str) -> int | None:
-    probe = pointer
-    while True:
-        if probe in lines:
-            return lines[probe]
-        if not probe:
-            return None
-        probe = probe.rsplit("/", 1)[0]
 
 
 def _located(found: Iterable[Diagnostic], doc: Document) -> list[Diagnostic]:
@@ -202,6 +193,6 @@ def _located_in(document: str, diagnostics: list[Diagnostic]) -> list[Diagnostic
     lines = _json_lines(data, [d.pointer for d in diagnostics])
     placed = []
     for d in diagnostics:
-        line = _line_of(lines, d.pointer)
+        line = nearest_line(lines, d.pointer)
         placed.append(dataclasses.replace(d, line=line) if line is not None else d)
     return placed
