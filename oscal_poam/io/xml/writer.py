@@ -90,22 +90,18 @@ def _bad_flag(attributes: dict[str, str]) -> DataError:
 
 def _indent_blocks(element: etree._Element, depth: int) -> None:
     """Indent the blocks of multiline markup at `depth`, where whitespace between them is insignificant."""
-    if depth >= _MAX_DEPTH or len(element) == 0 or (element.text and not element.text.isspace()):
-        return
-    for child in element:
-        if child.tag not in _BLOCKS or (child.tail and not child.tail.isspace()):
-            return
-    element.text = _IND[depth]
-    for child in element:
-        child.tail = _IND[depth]
-        _indent_inside(child, depth + 1)
-    element[-1].tail = _IND[depth - 1]
+    if all(child.tag in _BLOCKS for child in element):
+        _indent_inside(element, depth, any_tag=True)
 
 
-def _indent_inside(element: etree._Element, depth: int) -> None:
+def _indent_inside(element: etree._Element, depth: int, *, any_tag: bool = False) -> None:
+    """Each child on a line of its own at `depth`, where only whitespace stands between them.
+
+    `element` must be one whose children may be indented (`_INDENTABLE`), unless `any_tag`.
+    """
     if (
         depth >= _MAX_DEPTH
-        or element.tag not in _INDENTABLE
+        or not (any_tag or element.tag in _INDENTABLE)
         or len(element) == 0
         or (element.text and not element.text.isspace())
     ):
