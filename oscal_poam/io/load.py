@@ -80,15 +80,20 @@ def load(
                 f"file is {size:,} bytes, over the limit of {limit:,} bytes (OSCAL_POAM_MAX_BYTES)", source
             )
         data = file.read_bytes()
-    except FileNotFoundError:
-        raise LoadError.single("file not found", source) from None
-    except PermissionError:
-        raise LoadError.single("permission denied", source) from None
-    except IsADirectoryError:
-        raise LoadError.single("is a directory, not a file", source) from None
     except OSError as exc:
-        raise LoadError.single(f"cannot read file: {exc.strerror or exc}", source) from None
+        raise unreadable(exc, source) from None
     return parse(data, source, expect=expect, path=file, max_bytes=limit)
+
+
+def unreadable(exc: OSError, source: str) -> LoadError:
+    """The LoadError of a file the system would not read."""
+    if isinstance(exc, FileNotFoundError):
+        return LoadError.single("file not found", source)
+    if isinstance(exc, PermissionError):
+        return LoadError.single("permission denied", source)
+    if isinstance(exc, IsADirectoryError):
+        return LoadError.single("is a directory, not a file", source)
+    return LoadError.single(f"cannot read file: {exc.strerror or exc}", source)
 
 
 def load_model(path: str | os.PathLike[str], expect: str | Sequence[str] | None = None) -> OscalBaseModel:

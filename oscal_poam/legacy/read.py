@@ -111,7 +111,7 @@ def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int 
     `max_bytes` caps the file and, for a workbook, what its package unpacks to (default: OSCAL_POAM_MAX_BYTES,
     else 256 MiB).
     """
-    from oscal_poam.io.load import max_bytes_default
+    from oscal_poam.io.load import max_bytes_default, unreadable
 
     file = Path(path)
     source = str(path)
@@ -124,12 +124,8 @@ def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int 
             raise LoadError.single(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", source)
         with file.open("rb") as handle:
             head = handle.read(8)
-    except FileNotFoundError:
-        raise LoadError.single("file not found", source) from None
-    except PermissionError:
-        raise LoadError.single("permission denied", source) from None
     except OSError as exc:
-        raise LoadError.single(f"cannot read file: {exc.strerror or exc}", source) from None
+        raise unreadable(exc, source) from None
     if size == 0:
         raise LoadError.single("file is empty: no sheet, no header row, no items", source)
     if head.startswith(b"\xd0\xcf\x11\xe0"):

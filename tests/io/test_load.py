@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from oscal_poam.errors import LoadError
-from oscal_poam.io.load import NotOscalError, load, parse
+from oscal_poam.io.load import NotOscalError, load, parse, unreadable
 from oscal_poam.io.write import write
 from tests.conftest import OSCAL_CONTENT
 
@@ -71,6 +71,19 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="is a directory"):
         load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("exc", "message"),
+    [
+        (FileNotFoundError(2, "No such file or directory"), "file not found"),
+        (PermissionError(13, "Permission denied"), "permission denied"),
+        (IsADirectoryError(21, "Is a directory"), "is a directory, not a file"),
+        (OSError(5, "Input/output error"), "cannot read file: Input/output error"),
+    ],
+)
+def test_a_file_the_system_will_not_read_is_one_problem_naming_it(exc: OSError, message: str) -> None:
+    assert [str(p) for p in unreadable(exc, "poam.json").problems] == [f"poam.json: {message}"]
 
 
 @pytest.mark.parametrize("content", [b"", b"   \n\t\n", b"\xef\xbb\xbf"])
