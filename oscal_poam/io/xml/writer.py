@@ -116,6 +116,14 @@ def _indent_inside(element: etree._Element, depth: int, *, any_tag: bool = False
     element[-1].tail = _IND[depth - 1]
 
 
+def _unknown_property(value: dict[str, Any], known: frozenset[str]) -> DataError:
+    """The error for the first key of `value` that is not among the `known` properties, located at it."""
+    extra = next(k for k in value if k not in known)
+    exc = DataError(f"{extra!r} is not a property OSCAL allows here")
+    exc.path.append(extra)
+    return exc
+
+
 def _flag_attributes(flags: tuple[Flag, ...]) -> Callable[[dict[str, Any]], dict[str, str]]:
     names = tuple(flag.name for flag in flags)
 
@@ -167,10 +175,7 @@ class _Compiler:
             if depth >= _MAX_DEPTH - 2:
                 raise DataError(f"nested more than {_MAX_DEPTH - 2} levels deep, more than XML readers accept")
             if not known.issuperset(value):
-                extra = next(k for k in value if k not in known)
-                exc = DataError(f"{extra!r} is not a property OSCAL allows here")
-                exc.path.append(extra)
-                raise exc
+                raise _unknown_property(value, known)
             for json_key, emit in steps:
                 item = value.get(json_key)
                 if item is not None:
@@ -228,10 +233,7 @@ class _Compiler:
             if type(value) is not dict:
                 raise DataError(f"must be an object, not {type(value).__name__}")
             if not known.issuperset(value):
-                extra = next(k for k in value if k not in known)
-                exc = DataError(f"{extra!r} is not a property OSCAL allows here")
-                exc.path.append(extra)
-                raise exc
+                raise _unknown_property(value, known)
             content = value.get(value_key)
             if content is None:
                 raise DataError(f"{value_key!r} is missing")

@@ -80,6 +80,18 @@ def test_a_property_oscal_does_not_have_is_an_error_naming_its_place() -> None:
     )
 
 
+def test_a_property_a_field_with_flags_does_not_have_is_an_error_naming_its_place() -> None:
+    data = catalog()
+    data["catalog"]["metadata"]["document-ids"] = [
+        {"scheme": "http://example.com/ids", "identifier": "x", "hue": "red"}
+    ]
+    with pytest.raises(WriteError) as caught:
+        dump_xml(data)
+    assert str(caught.value) == (
+        "cannot write XML: /catalog/metadata/document-ids/0/hue: 'hue' is not a property OSCAL allows here"
+    )
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
