@@ -195,11 +195,9 @@ def check_poam(
     """
     from dataclasses import replace
 
-    from oscal_poam.io.load import Document
-    from oscal_poam.io.models import kind_of
     from oscal_poam.rules.check import check
 
-    doc = Document(kind=kind_of(poam), model=poam, format="json", source=_shown(target), path=target)
+    doc = _as_written(poam, target)
     checked = check(
         doc,
         ssp=ssp.doc if ssp.doc is not None else ssp.model,
@@ -216,11 +214,9 @@ def check_poam(
 
 def check_integrity(poam: PlanOfActionAndMilestones, target: Path | None) -> list[Diagnostic]:
     """Unique UUIDs and resolving references, following import-ssp from where the POA&M will be written."""
-    from oscal_poam.io.load import Document
-    from oscal_poam.io.models import kind_of
     from oscal_poam.rules.integrity import integrity
 
-    doc = Document(kind=kind_of(poam), model=poam, format="json", source=_shown(target), path=target)
+    doc = _as_written(poam, target)
     base = target.parent if target is not None else Path.cwd()
     return list(integrity(doc, base_dir=base))
 
@@ -229,8 +225,13 @@ def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(sorted(set(diagnostics), key=lambda d: d.sort_key))
 
 
-def _shown(target: Path | None) -> str:
-    return target.as_posix() if target is not None else "<derived POA&M>"
+def _as_written(poam: PlanOfActionAndMilestones, target: Path | None) -> Document:
+    """The derived POA&M as the document it will be once written to `target`."""
+    from oscal_poam.io.load import Document
+    from oscal_poam.io.models import kind_of
+
+    shown = target.as_posix() if target is not None else "<derived POA&M>"
+    return Document(kind=kind_of(poam), model=poam, format="json", source=shown, path=target)
 
 
 def model_of(data: Data) -> PlanOfActionAndMilestones:
