@@ -65,7 +65,7 @@ def test_seeds_load() -> None:
         assert doc is not None, path
 
 
-@examples(120)
+@examples(200)
 @given(st.data(), st.sampled_from(SEED_NAMES), st.booleans())
 def test_json_with_damaged_fields(data: st.DataObject, name: str, ascii_only: bool) -> None:
     damaged = data.draw(mutated_data(_data(name)))
@@ -73,7 +73,7 @@ def test_json_with_damaged_fields(data: st.DataObject, name: str, ascii_only: bo
     model_or_located_error(lambda: parse(raw, name), name)
 
 
-@examples(60)
+@examples(100)
 @given(st.data(), st.sampled_from(SEED_NAMES))
 def test_yaml_with_damaged_fields(data: st.DataObject, name: str) -> None:
     damaged = data.draw(mutated_data(_data(name), surrogates=False))
@@ -82,14 +82,14 @@ def test_yaml_with_damaged_fields(data: st.DataObject, name: str) -> None:
     model_or_located_error(lambda: parse(raw, source), source)
 
 
-@examples(120)
+@examples(200)
 @given(st.data(), st.sampled_from(SEED_NAMES + tuple(p.name for p in YAML_SEEDS)))
 def test_damaged_bytes(data: st.DataObject, name: str) -> None:
     raw = data.draw(damaged_bytes(_bytes(name)))
     model_or_located_error(lambda: parse(raw, name), name)
 
 
-@examples(40)
+@examples(60)
 @given(st.data(), st.sampled_from(SEED_NAMES), st.booleans())
 def test_validate_turns_damage_into_located_diagnostics(data: st.DataObject, name: str, fields: bool) -> None:
     damaged = mutated_data(_data(name)).map(lambda d: encode(to_json(d))) if fields else damaged_bytes(_bytes(name))

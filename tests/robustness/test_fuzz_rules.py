@@ -112,7 +112,7 @@ def _diagnostics_are_well_formed(found: tuple[Diagnostic, ...]) -> None:
         assert diagnostic.message.strip(), diagnostic
 
 
-@examples(60)
+@examples(100)
 @given(random_results())
 def test_score_and_eligibility_give_a_verdict(generated: tuple[int, ar.AssessmentResults]) -> None:
     _, results = generated
@@ -130,7 +130,7 @@ def test_score_and_eligibility_give_a_verdict(generated: tuple[int, ar.Assessmen
     _diagnostics_are_well_formed(verdict.reasons)
 
 
-@examples(40)
+@examples(60)
 @given(st.data(), random_results(), AS_OF)
 def test_check_and_closeout_give_a_verdict_or_diagnostics(
     data: st.DataObject, generated: tuple[int, ar.AssessmentResults], as_of: dt.date
@@ -145,7 +145,7 @@ def test_check_and_closeout_give_a_verdict_or_diagnostics(
     _diagnostics_are_well_formed(closed.diagnostics)
 
 
-@examples(25)
+@examples(40)
 @given(st.data(), random_results(), AS_OF)
 def test_derive_gives_a_checked_poam_or_a_clear_refusal(
     data: st.DataObject, generated: tuple[int, ar.AssessmentResults], as_of: dt.date

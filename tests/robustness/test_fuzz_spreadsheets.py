@@ -196,13 +196,13 @@ def imported_or_located(data: bytes, suffix: str) -> None:
         assert_writable(result.poam)
 
 
-@examples(60)
+@examples(100)
 @given(st.data(), st.sampled_from(["fedramp", "emass", "csv"]), st.sampled_from(SHEET_NAMES))
 def test_damaged_workbook(data: st.DataObject, seed: str, sheet: str) -> None:
     imported_or_located(write_xlsx(data.draw(damaged_grid(seed)), sheet), ".xlsx")
 
 
-@examples(60)
+@examples(100)
 @given(
     st.data(),
     st.sampled_from(["fedramp", "emass", "csv"]),
@@ -213,13 +213,13 @@ def test_damaged_csv(data: st.DataObject, seed: str, delimiter: str, encoding: s
     imported_or_located(write_csv(data.draw(damaged_grid(seed)), delimiter, encoding), ".csv")
 
 
-@examples(40)
+@examples(60)
 @given(st.data(), st.sampled_from(["fedramp", "emass"]))
 def test_damaged_package_member(data: st.DataObject, seed: str) -> None:
     imported_or_located(data.draw(damaged_member(seed_package(seed))), ".xlsx")
 
 
-@examples(40)
+@examples(60)
 @given(st.data(), st.sampled_from(["fedramp", "csv"]), st.booleans())
 def test_damaged_bytes(data: st.DataObject, seed: str, xlsx: bool) -> None:
     raw = seed_package(seed) if xlsx else write_csv(SEEDS[seed], ",", "utf-8")

@@ -87,21 +87,21 @@ def test_seeds_load() -> None:
         assert model_or_located_error(lambda n=name: parse(_bytes(n), n), name) is not None  # type: ignore[misc]
 
 
-@examples(150)
+@examples(200)
 @given(st.data(), st.sampled_from(NAMES))
 def test_damaged_elements(data: st.DataObject, name: str) -> None:
     raw = data.draw(damaged_tree(name))
     model_or_located_error(lambda: parse(raw, name), name)
 
 
-@examples(120)
+@examples(200)
 @given(st.data(), st.sampled_from(NAMES))
 def test_damaged_bytes(data: st.DataObject, name: str) -> None:
     raw = data.draw(damaged_bytes(_bytes(name)))
     model_or_located_error(lambda: parse(raw, name), name)
 
 
-@examples(30)
+@examples(50)
 @given(st.data(), st.sampled_from(NAMES), st.booleans())
 def test_validate_turns_damage_into_located_diagnostics(data: st.DataObject, name: str, tree: bool) -> None:
     raw = data.draw(damaged_tree(name) if tree else damaged_bytes(_bytes(name)))
