@@ -383,7 +383,8 @@ def _mb(path: Path) -> str:
 def measure(kind: str, inputs: Path, repeat: int, python: Path | None = None) -> Row:
     row = Row("", kind)
     command = [str(python or sys.executable), str(Path(__file__).resolve()), "--worker", kind, str(inputs), str(repeat)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    # In the inputs folder: the `oscal` package writes a cache database into its working directory.
+    done = subprocess.run(command, capture_output=True, text=True, cwd=inputs)
     if done.returncode != 0:
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
         row.unavailable = f"failed: {(lines or ['no message'])[-1][:160]}"
