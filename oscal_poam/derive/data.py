@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from oscal_poam.cmmc.vocab import NS, STATUS_DATE
+from oscal_poam.dates import leading_iso_day
 
 Data = dict[str, Any]
 
@@ -51,12 +52,11 @@ def related(obj: Data, field: str, key: str) -> list[str]:
 
 
 def status_date_of(poam: Data) -> dt.date | None:
-    """The POA&M's Conditional CMMC Status Date, its metadata prop cmmc-status-date (YYYY-MM-DD); None if none."""
-    value = prop_value(poam.get("metadata") or {}, STATUS_DATE)
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """The POA&M's Conditional CMMC Status Date, its metadata prop cmmc-status-date; None if none.
+
+    Read as check and report read it: a date, or the day of a date-time.
+    """
+    return leading_iso_day(prop_value(poam.get("metadata") or {}, STATUS_DATE))
 
 
 def parse_datetime(value: str) -> dt.datetime:

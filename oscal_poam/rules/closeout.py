@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from oscal_poam.cmmc import vocab
 from oscal_poam.cmmc.assessment import ASSESSMENT_TYPES, Assessment, Status, read_assessment, requirement_name
 from oscal_poam.cmmc.catalog import Requirement, normalize_requirement_id
+from oscal_poam.dates import leading_iso_day
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.io import pointers
 from oscal_poam.rules.eligibility import CONDITIONAL_DAYS, status_name
@@ -245,12 +246,9 @@ def read_poam_scope(poam: PlanOfActionAndMilestones, document: str = "") -> Poam
     if raw_type is not None and assessment_type is None:
         problem(POAM_METADATA, f"metadata prop {vocab.ASSESSMENT_TYPE} is {raw_type!r}, not self, c3pao or dibcac")
     raw_date = vocab.prop_value(meta_props, vocab.STATUS_DATE)
-    status_date = None
-    if raw_date is not None:
-        try:
-            status_date = dt.date.fromisoformat(raw_date)
-        except ValueError:
-            problem(POAM_METADATA, f"metadata prop {vocab.STATUS_DATE} is {raw_date!r}, not a date (YYYY-MM-DD)")
+    status_date = leading_iso_day(raw_date)
+    if raw_date is not None and status_date is None:
+        problem(POAM_METADATA, f"metadata prop {vocab.STATUS_DATE} is {raw_date!r}, not a date (YYYY-MM-DD)")
 
     named: list[tuple[int, str, str, Requirement | None]] = []
     for i, item in enumerate(poam.poam_items):

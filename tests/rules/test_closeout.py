@@ -230,3 +230,14 @@ def test_to_dict() -> None:
         "poam-items": [b.poam(ITEMS).poam_items[1].uuid],
     }
     assert data["diagnostics"][0]["rule_id"] == "closeout-missing-requirement"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("2026-03-06", STATUS_DATE), ("2026-03-06T17:00:00-05:00", STATUS_DATE), ("6 March 2026", None)],
+)
+def test_the_status_date_is_read_as_check_and_report_read_it(written: str, expected: dt.date | None) -> None:
+    """A date-time in cmmc-status-date gives its day, as in check and the report; other text is an error."""
+    scope = read_poam_scope(b.poam(ITEMS, status_date=written))
+    assert scope.status_date == expected
+    assert [d.rule_id for d in scope.diagnostics] == ([] if expected else ["closeout-poam-metadata"])
