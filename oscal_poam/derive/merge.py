@@ -336,19 +336,20 @@ def _metadata(existing: Data, fresh: Data, kind: str) -> Data:
 
 def _reorder(poam: Data) -> Data:
     """Keys in the order OSCAL defines them (the model orders them too; this keeps plain data readable)."""
-    keys = (
-        "uuid",
-        "metadata",
-        "import-ssp",
-        "system-id",
-        "local-definitions",
-        "observations",
-        "risks",
-        "findings",
-        "poam-items",
-        "back-matter",
-    )
-    return {k: poam[k] for k in keys if k in poam}
+    return {k: poam[k] for k in _POAM_KEYS if k in poam}
+
+
+def _poam_keys() -> tuple[str, ...]:
+    """The POA&M's own keys in the metaschema's order: its flags, then its model."""
+    from oscal_poam.io.xml.binding_table import DEFINITIONS
+    from oscal_poam.io.xml.definitions import Assembly
+
+    poam = DEFINITIONS["plan-of-action-and-milestones"]
+    assert isinstance(poam, Assembly)
+    return tuple(f.name for f in poam.flags) + tuple(c.json for c in poam.model)
+
+
+_POAM_KEYS = _poam_keys()
 
 
 def _catalog(level: int) -> CmmcCatalog:
