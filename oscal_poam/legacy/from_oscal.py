@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from oscal_poam.cmmc import vocab
+from oscal_poam.dates import leading_iso_day
 from oscal_poam.io.models import text
 from oscal_poam.legacy.layouts import HOMELESS_PROPS
 from oscal_poam.legacy.markup import to_plain
@@ -82,10 +83,8 @@ def _day(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
+    # Prop values hold no blanks at their ends (OSCAL's string pattern), so stripping changes nothing here.
+    return leading_iso_day(str(value))
 
 
 def read_legacy(poam: PlanOfActionAndMilestones) -> LegacyDocument:
