@@ -8,7 +8,7 @@ Generates a repository in a temporary folder (or DIR):
   from them with `oscal_poam.derive` (importing the SSP). Systems differ in size: Level 1 (15 requirements)
   to Level 2 (110) with one finding per requirement or one per SP 800-171A objective (320), and 1 to 24
   requirements NOT MET;
-- NIST's own SSP and assessment-results examples (from ../shared), of 4 to 60 KB;
+- NIST's own SSP and assessment-results examples (from reference/examples/oscal-content), of 4 to 60 KB;
 
 in JSON, and one system in five in YAML (compliance-trestle reads both; it reads no XML). Then, in the same
 run and over the same files, it times:
@@ -51,7 +51,7 @@ from oscal_poam.io.models import BY_ROOT
 from oscal_poam.io.write import to_data
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT.parent / "shared" / "examples" / "oscal-content"
+EXAMPLES = ROOT / "reference" / "examples" / "oscal-content"
 NIST_FILES = [
     "ssp/json/ssp-example.json",
     "ssp/json/ifa_ssp-example.json",

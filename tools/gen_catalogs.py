@@ -3,9 +3,9 @@
     python tools/gen_catalogs.py [--source DIR] [--out DIR] [--check]
 
 `--source` is the folder holding `l1_requirements.csv`, `l2_requirements.csv`,
-`l3_requirements.csv` and `l2_assessment_objectives_171a.csv` (default
-`../shared/reference/cmmc` beside the project root); `--out` is the project
-root whose `catalogs/` and `profiles/` are written (default this project).
+`l3_requirements.csv` and `l2_assessment_objectives_171a.csv` (default the
+project's `reference/cmmc`); `--out` is the project root whose `catalogs/` and
+`profiles/` are written (default this project).
 `--check` writes nothing and exits 1 when a committed file differs from what
 would be generated.
 
@@ -36,7 +36,7 @@ from oscal_poam.cmmc import vocab  # noqa: E402
 from oscal_poam.ids import stable_uuid  # noqa: E402
 from oscal_poam.io.write import OutputFormat, atomic_write_bytes, dumps  # noqa: E402
 
-DEFAULT_SOURCE = ROOT.parent / "shared" / "reference" / "cmmc"
+DEFAULT_SOURCE = ROOT / "reference" / "cmmc"
 
 CONTENT_VERSION = "1.0.0"
 """The catalogs' `metadata.version`; bump it when the content changes."""

@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_METASCHEMA = ROOT.parent / "shared" / "reference" / "oscal-schemas" / "1.2.1" / "metaschema"
+DEFAULT_METASCHEMA = ROOT / "reference" / "oscal-schemas" / "1.2.1" / "metaschema"
 ENTRY_MODULE = "oscal_complete_metaschema.xml"
 TARGET = ROOT / "oscal_poam" / "io" / "xml" / "binding_table.py"
 

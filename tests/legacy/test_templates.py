@@ -10,11 +10,10 @@ from oscal_poam.cmmc import vocab
 from oscal_poam.diagnostics import Severity
 from oscal_poam.io.models import text
 from oscal_poam.legacy.api import ImportResult, import_poam
-from tests.conftest import SHARED
+from tests.conftest import LEGACY_EXAMPLES
 
-LEGACY = SHARED / "examples" / "legacy"
-FEDRAMP = LEGACY / "FedRAMP-POAM-Template.xlsx"
-EMASS = LEGACY / "NAVY_eMASS_TEMPLATE.xlsx"
+FEDRAMP = LEGACY_EXAMPLES / "FedRAMP-POAM-Template.xlsx"
+EMASS = LEGACY_EXAMPLES / "NAVY_eMASS_TEMPLATE.xlsx"
 AS_OF = dt.date(2025, 11, 10)
 
 
