@@ -241,8 +241,11 @@ _OscalYamlLoader.yaml_implicit_resolvers = {
 }
 
 
-MAX_YAML_DEPTH = 1000
-"""YAML nested deeper is refused before LibYAML composes it: its recursive composer overflows the C stack."""
+MAX_YAML_DEPTH = 500
+"""YAML nested deeper is refused before LibYAML composes it: its recursive composer overflows the C stack.
+
+Below the YAML library's own limit (1,000 levels since PyYAML 6.0.4, none before), so that the refusal, its
+words and its place are ours whichever release is installed; OSCAL documents need a few dozen levels."""
 
 MAX_YAML_EXPANSION = 10
 """Aliases may repeat what their anchors hold, but never grow the document more than this many times over."""

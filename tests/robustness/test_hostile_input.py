@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oscal_poam.errors import LoadError, WriteError
-from oscal_poam.io.load import load, parse
+from oscal_poam.io.load import MAX_YAML_DEPTH, load, parse
 from oscal_poam.io.write import dumps
 from oscal_poam.legacy.api import export_poam, import_poam
 from oscal_poam.validate.one_file import MODEL, validate_bytes, validate_file
@@ -134,26 +134,67 @@ DEEP_YAML = {
     "mixed": b"catalog:\n  a:\n" + b"    - " + b"{b: " * 60_000 + b"1" + b"}" * 60_000 + b"\n",
 }
 
+_LOAD_IN_A_CHILD = (
+    "import sys\n"
+    "from oscal_poam.errors import LoadError\n"
+    "from oscal_poam.io.load import load\n"
+    "try:\n"
+    "    load(sys.argv[1])\n"
+    "except LoadError as exc:\n"
+    "    (problem,) = exc.problems\n"
+    "    print(problem.file, problem.line, problem.column, problem.message, sep='\\t')\n"
+)
+
+
+def _load_in_a_child(path: Path) -> tuple[str, int, int | None, str]:
+    """Load in another interpreter, so that a crash of the YAML library fails the test rather than ending it."""
+    done = subprocess.run([sys.executable, "-c", _LOAD_IN_A_CHILD, str(path)], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout, "the document was not refused"
+    file, line, column, message = done.stdout.rstrip("\n").split("\t")
+    return file, int(line), None if column == "None" else int(column), message
+
 
 @pytest.mark.parametrize("name", DEEP_YAML)
 def test_deeply_nested_yaml_is_refused_before_libyaml_composes_it(name: str, tmp_path: Path) -> None:
     """LibYAML's composer recursed until the process died (a segmentation fault, not an exception)."""
     path = tmp_path / "deep.yaml"
     path.write_bytes(DEEP_YAML[name])
-    program = (
-        "import sys\n"
-        "from oscal_poam.errors import LoadError\n"
-        "from oscal_poam.io.load import load\n"
-        "try:\n"
-        "    load(sys.argv[1])\n"
-        "except LoadError as exc:\n"
-        "    print(exc.problems[0].line, exc.problems[0].message)\n"
+    file, line, column, message = _load_in_a_child(path)
+    assert (file, line >= 1, column is not None) == (str(path), True, True)
+    assert message.startswith("invalid YAML: ")
+
+
+def test_yaml_one_level_past_the_limit_is_refused_where_it_gets_there(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    brackets = MAX_YAML_DEPTH  # inside the document's mapping, the first level
+    path.write_bytes(b"catalog: " + b"[" * brackets + b"]" * brackets)
+    message = f"invalid YAML: nested more than {MAX_YAML_DEPTH} levels deep"
+    assert _load_in_a_child(path) == (str(path), 1, len("catalog: ") + brackets, message)  # the last bracket
+
+
+def test_yaml_at_the_limit_is_not_refused_for_its_depth(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    brackets = MAX_YAML_DEPTH - 1
+    path.write_bytes(b"catalog: " + b"[" * brackets + b"]" * brackets)
+    assert _load_in_a_child(path)[3] == "catalog must be an object, not list"  # read, then judged as a catalog
+
+
+def test_deeply_nested_yaml_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_bytes(DEEP_YAML["flow"])
+    done = subprocess.run(
+        [sys.executable, "-m", "oscal_poam.cli.app", "info", str(path)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "COLUMNS": "400"},
+        check=False,
     )
-    done = subprocess.run([sys.executable, "-c", program, str(path)], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    line, message = done.stdout.strip().split(" ", 1)
-    assert int(line) >= 1
-    assert message == "invalid YAML: nested more than 1000 levels deep"
+    assert done.returncode == 3, done.stderr
+    assert str(path) in done.stderr
+    assert "invalid YAML" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def _nested_parts(depth: int) -> bytes:
