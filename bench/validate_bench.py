@@ -193,7 +193,7 @@ def _variants() -> list[tuple[int, int, bool]]:
 
 
 def _not_met(level: int, count: int, seed: int) -> set[str]:
-    from oscal_poam.cmmc.assessment import L2_POAM_EXCLUDED
+    from oscal_poam.cmmc.regulation import L2_POAM_EXCLUDED
 
     eligible = [r.label for r in catalog(level).requirements if r.label not in L2_POAM_EXCLUDED and r.points == 1]
     eligible += [r.label for r in catalog(level).requirements if r.label not in L2_POAM_EXCLUDED and r.points == 3]

@@ -36,8 +36,8 @@ from trestle.oscal import common
 from trestle.oscal import poam as poam_model
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.cmmc.assessment import L2_POAM_EXCLUDED
 from oscal_poam.cmmc.catalog import Requirement, catalog, normalize_requirement_id
+from oscal_poam.cmmc.regulation import L2_POAM_EXCLUDED
 from oscal_poam.ids import stable_uuid
 from oscal_poam.io.write import write
 

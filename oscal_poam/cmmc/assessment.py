@@ -11,10 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from oscal_poam.cmmc import vocab
 from oscal_poam.cmmc.catalog import Requirement, catalog
+from oscal_poam.cmmc.regulation import (
+    ASSESSMENT_KINDS,
+    ASSESSMENT_TYPES,
+    MET_BASES,
+    PARTIAL_CREDIT,
+    Determination,
+    full_points,
+    poam_eligible,
+)
 from oscal_poam.dates import iso_day
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import UsageError
@@ -25,46 +34,9 @@ if TYPE_CHECKING:
     from trestle.oscal.assessment_results import AssessmentResults, Result
     from trestle.oscal.common import Finding
 
-Status = Literal["met", "not-met", "not-applicable", "not-assessed"]
-AssessmentType = Literal["self", "c3pao", "dibcac"]
+Status = Determination
 
-ASSESSMENT_TYPES: tuple[str, ...] = ("self", "c3pao", "dibcac")
-ASSESSMENT_KINDS: tuple[str, ...] = ("initial", "closeout")
-MET_BASES: tuple[str, ...] = ("enduring-exception", "temporary-deficiency", "dod-cio-adjudication")
 NOT_APPLICABLE = "not-applicable"
-
-PARTIAL_CREDIT: dict[str, str] = {
-    "IA.L2-3.5.3": vocab.PARTIAL_MFA,
-    "SC.L2-3.13.11": vocab.PARTIAL_ENCRYPTION,
-}
-"""The only partial states 32 CFR 170.24(c)(2)(i)(B)(4) gives a value: requirement -> cmmc-partial value."""
-
-L2_POAM_EXCLUDED: tuple[str, ...] = (
-    "AC.L2-3.1.20",
-    "AC.L2-3.1.22",
-    "CA.L2-3.12.4",
-    "PE.L2-3.10.3",
-    "PE.L2-3.10.4",
-    "PE.L2-3.10.5",
-)
-"""32 CFR 170.21(a)(2)(iii): never on a Level 2 POA&M."""
-
-L3_POAM_EXCLUDED: tuple[str, ...] = (
-    "IR.L3-3.6.1e",
-    "IR.L3-3.6.2e",
-    "RA.L3-3.11.1e",
-    "RA.L3-3.11.6e",
-    "RA.L3-3.11.7e",
-    "RA.L3-3.11.4e",
-    "SI.L3-3.14.3e",
-)
-"""32 CFR 170.21(a)(3)(ii): never on a Level 3 POA&M."""
-
-L2_POAM_EXCEPTION = "SC.L2-3.13.11"
-"""32 CFR 170.21(a)(2)(ii): the one requirement allowed on a POA&M at 3 points (encryption not FIPS-validated)."""
-
-SSP_REQUIREMENT = "CA.L2-3.12.4"
-"""32 CFR 170.24(c)(2)(i)(B)(5): without it the assessment cannot be completed."""
 
 
 @dataclass(frozen=True)
@@ -136,26 +108,6 @@ class Assessment:
 
 def requirement_name(requirement: Requirement) -> str:
     return f"{requirement.label} {requirement.title}".strip()
-
-
-def full_points(requirement: Requirement) -> int:
-    """Points a NOT MET deducts at full value: the catalog's points at Level 2, a count of 1 at Levels 1 and 3."""
-    if requirement.level == 2:
-        return requirement.points or 0
-    return requirement.points if requirement.level == 3 and requirement.points is not None else 1
-
-
-def poam_eligible(requirement: Requirement, points_deducted: int, partial: str | None) -> bool:
-    """Could this requirement, NOT MET with these points, sit on a POA&M (32 CFR 170.21(a))."""
-    if requirement.level == 1:
-        return False
-    if requirement.level == 3:
-        return requirement.label not in L3_POAM_EXCLUDED
-    if requirement.label in L2_POAM_EXCLUDED:
-        return False
-    if points_deducted == 1:
-        return True
-    return requirement.label == L2_POAM_EXCEPTION and partial == vocab.PARTIAL_ENCRYPTION
 
 
 @dataclass

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc.regulation import LEVELS, MAXIMUM_SCORE
 from oscal_poam.errors import LoadError
 from oscal_poam.resources import shipped_file
-
-LEVELS = (1, 2, 3)
 
 STATEMENT_SUFFIX = "_smt"
 OBJECTIVE_INFIX = "_obj."
@@ -108,8 +107,8 @@ class CmmcCatalog:
 
     @property
     def max_score(self) -> int:
-        """The number of requirements: the score when all are MET (32 CFR 170.24(c)(2), (c)(3))."""
-        return len(self.requirements)
+        """The score when all are MET (`regulation.MAXIMUM_SCORE`), which the shipped catalogs are checked against."""
+        return MAXIMUM_SCORE[self.level]
 
 
 def catalog_file_name(level: int) -> str:
@@ -129,7 +128,14 @@ def catalog(level: int) -> CmmcCatalog:
         raise LoadError.single("the shipped catalog is missing", name) from None
     except ValueError as exc:
         raise LoadError.single(f"the shipped catalog is not valid JSON: {exc}", name) from None
-    return read_catalog(data, level, name)
+    found = read_catalog(data, level, name)
+    if len(found.requirements) != MAXIMUM_SCORE[level]:
+        raise LoadError.single(
+            f"the shipped catalog holds {len(found.requirements)} requirements; Level {level} has "
+            f"{MAXIMUM_SCORE[level]}",
+            name,
+        )
+    return found
 
 
 def read_catalog(data: Any, level: int, source: str = "<catalog>") -> CmmcCatalog:

@@ -251,7 +251,8 @@ def _last_result(results: Data, source: str) -> Data:
 
 def is_cmmc(result: Data) -> bool:
     """Does this result speak CMMC: a cmmc-level prop, or a finding on a requirement of a CMMC catalog?"""
-    from oscal_poam.cmmc.catalog import LEVELS, catalog
+    from oscal_poam.cmmc.catalog import catalog
+    from oscal_poam.cmmc.regulation import LEVELS
 
     if prop_value(result, vocab.LEVEL) is not None:
         return True

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.derive import describe
 from oscal_poam.derive.data import (
     Data,
@@ -31,9 +31,6 @@ from oscal_poam.ids import stable_uuid
 
 if TYPE_CHECKING:
     from oscal_poam.cmmc.assessment import Assessment, RequirementResult
-
-CONDITIONAL_DAYS = 180
-"""A Conditional CMMC Status lasts 180 days from its status date (32 CFR 170.21(b))."""
 
 OSCAL_VERSION = "1.2.1"
 ASSESSOR_ROLE = "assessor"
@@ -63,12 +60,6 @@ def system_id(ssp: Data) -> Data:
 
 def result_end(result: Data) -> dt.datetime:
     return parse_datetime(str(result.get("end") or result["start"]))
-
-
-def deadline_of(status_date: dt.date, zone: dt.tzinfo | None) -> dt.datetime:
-    """The last second of the 180th day after the status date, in the results' own time zone."""
-    day = status_date + dt.timedelta(days=CONDITIONAL_DAYS)
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=zone or dt.UTC)
 
 
 @dataclass
@@ -205,8 +196,8 @@ class _Builder(Copier):
         self.assessment = inputs.assessment
         self.status_date = inputs.status_date or self.assessment.status_date
         self.deadline = (
-            deadline_of(self.status_date, self.end.tzinfo)
-            if self.status_date is not None and self.assessment.level in (2, 3)
+            regulation.deadline_instant(self.status_date, self.end.tzinfo)
+            if self.status_date is not None and regulation.conditional_allowed(self.assessment.level)
             else None
         )
         self.components = _component_titles(inputs.ssp)

@@ -10,39 +10,22 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.derive.data import Data
 
 if TYPE_CHECKING:
     from oscal_poam.cmmc.assessment import Assessment, RequirementResult
     from oscal_poam.cmmc.catalog import Requirement
 
-TYPE_NAMES = {"self": "Self", "c3pao": "C3PAO", "dibcac": "DIBCAC"}
-
 PARTIAL_TEXT = {
     vocab.PARTIAL_MFA: "multi-factor authentication is implemented for remote and privileged users only",
     vocab.PARTIAL_ENCRYPTION: "encryption is employed but is not FIPS-validated",
 }
 
-PARTIAL_CITATION = {
-    vocab.PARTIAL_MFA: "32 CFR 170.24(c)(2)(i)(B)(4)(i)",
-    vocab.PARTIAL_ENCRYPTION: "32 CFR 170.24(c)(2)(i)(B)(4)(ii)",
-}
-
-# Who performs the POA&M closeout assessment, 32 CFR 170.21(b)(1)-(3).
-VERIFIERS = {
-    "self": (
-        "the OSA's POA&M closeout self-assessment, performed in the same manner as the initial self-assessment",
-        "32 CFR 170.21(b)(1)",
-    ),
-    "c3pao": ("a POA&M closeout assessment by an authorized or accredited C3PAO", "32 CFR 170.21(b)(2)"),
-    "dibcac": ("the POA&M closeout certification assessment by DCMA DIBCAC", "32 CFR 170.21(b)(3)"),
-}
-
 
 def status_name(level: int, assessment_type: str | None) -> str:
     """`CMMC Level 2 (C3PAO)`."""
-    kind = TYPE_NAMES.get(assessment_type or "")
+    kind = regulation.TYPE_NAMES.get(assessment_type or "")
     return f"CMMC Level {level}" + (f" ({kind})" if kind else "")
 
 
@@ -108,7 +91,7 @@ def weakness(
         points = rr.points_deducted
         paragraphs.append(
             f"Partial credit: {PARTIAL_TEXT.get(rr.partial, rr.partial)}, so {points} points are deducted instead of "
-            f"{requirement.points} ({PARTIAL_CITATION.get(rr.partial, '32 CFR 170.24(c)(2)(i)(B)(4)')})."
+            f"{requirement.points} ({regulation.PARTIAL_CITATION.get(rr.partial, regulation.PARTIAL_CREDIT_CITATION)})."
         )
     if components:
         paragraphs.append(f"Where: {', '.join(components)}.")
@@ -149,11 +132,14 @@ def remediation_description(rr: RequirementResult, objectives: Sequence[tuple[st
 
 def verification(requirement: Requirement, assessment_type: str | None) -> tuple[str, str]:
     """The verification task's title and description."""
-    who, citation = VERIFIERS.get(assessment_type or "", ("a POA&M closeout assessment", "32 CFR 170.21(b)"))
+    party = regulation.CLOSEOUT_PARTY.get((requirement.level, assessment_type or ""))
+    who = party.does if party else "a POA&M closeout assessment"
+    citation = party.citation if party else regulation.CLOSEOUT_CITATION
     title = f"Verify {requirement.label} in the POA&M closeout assessment"
     description = (
         f"Closure is verified when {who} assesses {requirement.label} as MET, every assessment objective "
-        f"satisfied on evidence in final form, within 180 days of the Conditional CMMC Status Date ({citation})."
+        f"satisfied on evidence in final form, within {regulation.CONDITIONAL_DAYS} days of the Conditional CMMC "
+        f"Status Date ({citation})."
     )
     return title, description
 
@@ -167,7 +153,10 @@ def completed_risk(deadline: bool, remediation: bool) -> str:
     missing = [name for name, absent in (("deadline", deadline), ("planned remediation", remediation)) if absent]
     added = []
     if deadline:
-        added.append("the deadline, the Conditional CMMC Status Date plus 180 days (32 CFR 170.21(b))")
+        added.append(
+            f"the deadline, the Conditional CMMC Status Date plus {regulation.CONDITIONAL_DAYS} days "
+            f"({regulation.CLOSEOUT_CITATION})"
+        )
     if remediation:
         added.append("a planned remediation with its verification task")
     return (

@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.derive import describe
-from oscal_poam.derive.build import CONDITIONAL_DAYS, merge_by_key, merge_responsible
+from oscal_poam.derive.build import merge_by_key, merge_responsible
 from oscal_poam.derive.data import (
     Data,
     by_uuid,
@@ -256,11 +256,9 @@ def _moved_deadline(existing: Data, fresh: Data, ctx: MergeContext) -> tuple[dt.
         return None
     old = status_date_of(existing)
     new = status_date_of(fresh)
-    if old is None or new is None or old == new or ctx.assessment.level not in (2, 3):
+    if old is None or new is None or old == new or not regulation.conditional_allowed(ctx.assessment.level):
         return None
-    from oscal_poam.derive.build import deadline_of
-
-    return old + dt.timedelta(days=CONDITIONAL_DAYS), format_datetime(deadline_of(new, _end(ctx.result).tzinfo))
+    return regulation.deadline(old), format_datetime(regulation.deadline_instant(new, _end(ctx.result).tzinfo))
 
 
 def _close(item: Data, pool: _Pool, ctx: MergeContext, cid: str, finding_uuids: Iterable[str]) -> None:

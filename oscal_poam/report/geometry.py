@@ -12,10 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from oscal_poam.cmmc.regulation import CONDITIONAL_DAYS, EVIDENCE_DAY, PRACTICAL_DEADLINE_DAY
 from oscal_poam.report.model import (
-    DEADLINE_DAY,
-    EVIDENCE_DAY,
-    PRACTICAL_DEADLINE_DAY,
     FamilyRow,
     Item,
     ReportData,
@@ -160,7 +158,7 @@ def timeline(data: ReportData) -> Timeline:
     days = [(d - origin).days for d in dates]
     today = (data.as_of - origin).days
     low = min([0, today, *days])
-    high = max([DEADLINE_DAY if anchored else 0, today, *days]) + 6
+    high = max([CONDITIONAL_DAYS if anchored else 0, today, *days]) + 6
     left, right = LABEL_WIDTH, TIMELINE_WIDTH - 20.0
     top = HEADER
     bottom = top + ROW_HEIGHT * max(len(data.items), 1)
@@ -173,8 +171,8 @@ def timeline(data: ReportData) -> Timeline:
     if anchored:
         bands = (
             (PRACTICAL_DEADLINE_DAY, EVIDENCE_DAY, "practical"),
-            (EVIDENCE_DAY, DEADLINE_DAY, "evidence"),
-            (DEADLINE_DAY, high, "late"),
+            (EVIDENCE_DAY, CONDITIONAL_DAYS, "evidence"),
+            (CONDITIONAL_DAYS, high, "late"),
         )
         for start, end, kind in bands:
             if end > start:
@@ -184,7 +182,7 @@ def timeline(data: ReportData) -> Timeline:
                 # Later days on higher lines: each label sits left of its line, clear of the lines further right.
                 Marker(x(PRACTICAL_DEADLINE_DAY), f"day {PRACTICAL_DEADLINE_DAY}: practical deadline", "checkpoint", 2),
                 Marker(x(EVIDENCE_DAY), f"day {EVIDENCE_DAY}: submit closeout evidence", "checkpoint", 1),
-                Marker(x(DEADLINE_DAY), f"day {DEADLINE_DAY}: deadline", "deadline", 0),
+                Marker(x(CONDITIONAL_DAYS), f"day {CONDITIONAL_DAYS}: deadline", "deadline", 0),
             ]
         )
     markers.append(Marker(x(today), f"as of {data.as_of.isoformat()}", "today", 3))
@@ -284,7 +282,7 @@ def clock(data: ReportData) -> Clock | None:
     day = data.day
     if day is None or data.verdict.kind not in ("conditional", "expired"):
         return None
-    elapsed = _r(100.0 * min(max(day, 0), DEADLINE_DAY) / DEADLINE_DAY)
-    marks = tuple((_r(100.0 * d / DEADLINE_DAY), d) for d in (PRACTICAL_DEADLINE_DAY, EVIDENCE_DAY))
-    tone: Tone = "good" if day < PRACTICAL_DEADLINE_DAY else "warn" if day <= DEADLINE_DAY else "bad"
+    elapsed = _r(100.0 * min(max(day, 0), CONDITIONAL_DAYS) / CONDITIONAL_DAYS)
+    marks = tuple((_r(100.0 * d / CONDITIONAL_DAYS), d) for d in (PRACTICAL_DEADLINE_DAY, EVIDENCE_DAY))
+    tone: Tone = "good" if day < PRACTICAL_DEADLINE_DAY else "warn" if day <= CONDITIONAL_DAYS else "bad"
     return Clock(day, elapsed, marks, tone)

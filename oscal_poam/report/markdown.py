@@ -6,6 +6,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from oscal_poam.cmmc.regulation import CONDITIONAL_DAYS
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.report.html import score_text
 from oscal_poam.report.model import Item, ReportData
@@ -83,7 +84,7 @@ def _status_date(data: ReportData) -> str:
     if data.deadline is not None:
         found += f"; deadline {data.deadline.isoformat()}"
     if data.day is not None:
-        found += f"; day {data.day} of 180"
+        found += f"; day {data.day} of {CONDITIONAL_DAYS}"
     return found
 
 

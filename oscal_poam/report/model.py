@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.dates import leading_iso_day
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.io.models import text
@@ -24,10 +24,6 @@ if TYPE_CHECKING:
     from oscal_poam.rules.check import CheckResult
     from oscal_poam.rules.items import PoamFacts, PoamItemView
 
-PRACTICAL_DEADLINE_DAY = 120
-EVIDENCE_DAY = 150
-DEADLINE_DAY = 180
-"""Day 180 after the Conditional CMMC Status Date is the last day of a Conditional status (32 CFR 170.21(b))."""
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -260,7 +256,7 @@ def build(
     level = facts.level or checked.level
     assessment_type = _assessment_type(poam, checked)
     status_date = facts.status_date or _status_date_from_results(checked)
-    deadline = status_date + dt.timedelta(days=DEADLINE_DAY) if status_date is not None else None
+    deadline = regulation.deadline(status_date) if status_date is not None else None
     as_of = checked.as_of
 
     parties = {str(p.uuid): _party_name(p) for p in poam.metadata.parties or []}
@@ -408,9 +404,7 @@ def _flags(found: list[Diagnostic]) -> tuple[Flag, ...]:
 
 
 def _threshold(level: int, maximum: int) -> int:
-    from oscal_poam.rules.eligibility import minimum_score
-
-    return maximum if level == 1 else minimum_score(maximum)
+    return maximum if level == 1 else regulation.minimum_score(maximum)
 
 
 def _maximum(level: int) -> int:
@@ -474,8 +468,6 @@ def _verdict(
     deadline: dt.date | None,
     as_of: dt.date,
 ) -> VerdictView:
-    from oscal_poam.rules.eligibility import status_name
-
     if checked.closeout is not None:
         closed = checked.closeout
         kind: VerdictKind = closed.verdict
@@ -488,7 +480,10 @@ def _verdict(
         if kind == "final":
             detail = f"the POA&M closeout assessment{when} found every POA&M requirement MET"
         elif kind == "expired":
-            detail = "the POA&M was not closed out within 180 days of the Conditional CMMC Status Date"
+            detail = (
+                f"the POA&M was not closed out within {regulation.CONDITIONAL_DAYS} days of the Conditional CMMC "
+                "Status Date"
+            )
         else:
             detail = _days_detail(deadline, as_of) + "; the closeout has not confirmed every item"
         return VerdictView(kind, _HEADLINES[kind], closed.cmmc_status, detail, "closeout")
@@ -505,7 +500,7 @@ def _verdict(
             return VerdictView(
                 "expired",
                 "Expired",
-                "No CMMC status (Conditional status expired)",
+                f"{regulation.NO_STATUS} (Conditional status expired)",
                 f"the deadline {deadline.isoformat()} has passed without a closeout assessment",
                 "results",
             )
@@ -517,7 +512,7 @@ def _verdict(
         return VerdictView("unknown", "Not given", "", "the POA&M holds no items and no results were given", "none")
     if level == 1:
         detail = "a POA&M is not permitted at Level 1 (32 CFR 170.21(a)(1))"
-        return VerdictView("none", "Not eligible", "No CMMC status", detail, "poam")
+        return VerdictView("none", "Not eligible", regulation.NO_STATUS, detail, "poam")
     blocking = [Reason(d.message, d.citation) for d in checked.diagnostics if d.rule_id in INELIGIBLE_ITEM_RULES]
     named = {d.subject for d in checked.diagnostics if d.rule_id in INELIGIBLE_ITEM_RULES}
     blocking.extend(
@@ -527,22 +522,22 @@ def _verdict(
     )
     if blocking:
         detail = f"{len(blocking)} item{_s(len(blocking))} may not be on a POA&M:"
-        return VerdictView("none", "Not eligible", "No CMMC status", detail, "poam", tuple(blocking))
+        return VerdictView("none", "Not eligible", regulation.NO_STATUS, detail, "poam", tuple(blocking))
     if score.passes is False:
         return VerdictView(
             "none",
             "Not eligible",
-            "No CMMC status",
+            regulation.NO_STATUS,
             f"the score {score.value} is below {score.threshold} of {score.maximum} (32 CFR 170.21(a))",
             "poam",
         )
-    name = status_name("conditional", level, assessment_type)
+    name = regulation.status_name("conditional", level, assessment_type)
     open_items = [i for i in items if not i.closed]
     if deadline is not None and as_of > deadline and open_items:
         return VerdictView(
             "expired",
             "Expired",
-            "No CMMC status (Conditional status expired)",
+            f"{regulation.NO_STATUS} (Conditional status expired)",
             f"{len(open_items)} item{_s(len(open_items))} still open after the deadline {deadline.isoformat()}",
             "poam",
         )
@@ -566,7 +561,10 @@ _HEADLINES: dict[str, str] = {
 
 def _days_detail(deadline: dt.date | None, as_of: dt.date) -> str:
     if deadline is None:
-        return "the Conditional CMMC Status Date is not given, so the 180-day deadline is unknown"
+        return (
+            f"the Conditional CMMC Status Date is not given, so the {regulation.CONDITIONAL_DAYS}-day deadline is "
+            "unknown"
+        )
     left = (deadline - as_of).days
     if left < 0:
         return f"the deadline {deadline.isoformat()} passed {-left} day{_s(-left)} ago"

@@ -21,13 +21,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from oscal_poam.cmmc import vocab
-from oscal_poam.cmmc.assessment import ASSESSMENT_TYPES, Assessment, Status, read_assessment, requirement_name
+from oscal_poam.cmmc import regulation, vocab
+from oscal_poam.cmmc.assessment import Assessment, Status, read_assessment, requirement_name
 from oscal_poam.cmmc.catalog import Requirement, normalize_requirement_id
+from oscal_poam.cmmc.regulation import ASSESSMENT_TYPES, CLOSEOUT_PARTY, CONDITIONAL_DAYS, implied_type, status_name
 from oscal_poam.dates import leading_iso_day
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.io import pointers
-from oscal_poam.rules.eligibility import CONDITIONAL_DAYS, status_name
 from oscal_poam.rules.registry import Rule, rule
 
 if TYPE_CHECKING:
@@ -133,13 +133,6 @@ EXPIRED = rule(
 )
 
 CloseoutVerdict = Literal["final", "conditional", "expired"]
-
-_PARTY = {
-    (2, "self"): ("self", "32 CFR 170.21(b)(1)", "the OSA itself, in the same manner as the initial self-assessment"),
-    (2, "c3pao"): ("c3pao", "32 CFR 170.21(b)(2)", "an authorized or accredited C3PAO"),
-    (3, "dibcac"): ("dibcac", "32 CFR 170.21(b)(3)", "DCMA DIBCAC"),
-}
-"""(level, initial assessment type) -> (closeout assessment type, paragraph, who)."""
 
 
 @dataclass(frozen=True)
@@ -299,11 +292,8 @@ def read_poam_scope(poam: PlanOfActionAndMilestones, document: str = "") -> Poam
         requirements[requirement.label] = (requirement, (*uuids, uuid))
     if not poam.poam_items:
         problem(EMPTY_POAM, "the POA&M holds no poam-items", pointer=pointers.join(root, "poam-items"))
-    return PoamScope(level, assessment_type or _implied(level), status_date, requirements, tuple(diags))
-
-
-def _implied(level: int | None) -> str | None:
-    return "dibcac" if level == 3 else None
+    implied = implied_type(level) if level is not None and regulation.conditional_allowed(level) else None
+    return PoamScope(level, assessment_type or implied, status_date, requirements, tuple(diags))
 
 
 def closeout(
@@ -371,7 +361,7 @@ def closeout(
             subject=label,
         )
 
-    deadline = facts.status_date + dt.timedelta(days=CONDITIONAL_DAYS) if facts.status_date else None
+    deadline = regulation.deadline(facts.status_date) if facts.status_date else None
     end = assessment.end
     if end is None:
         say(NOT_ENDED, "the closeout result has no end: an unfinished closeout confirms nothing")
@@ -435,18 +425,18 @@ def closeout(
 
 
 def _party(level: int, initial_type: str | None, assessment: Assessment, say: Any, diags: list[Diagnostic]) -> None:
-    expected = _PARTY.get((level, initial_type or ""))
+    expected = CLOSEOUT_PARTY.get((level, initial_type or ""))
     if expected is None:
         # Level 1 has no closeout, and a Level 2 POA&M without its assessment type is reported already.
-        if level in (2, 3) and initial_type is not None:
-            fits = "self or c3pao" if level == 2 else "dibcac"
+        if regulation.conditional_allowed(level) and initial_type is not None:
+            fits = " or ".join(regulation.TYPES_BY_LEVEL[level])
             say(
                 POAM_METADATA,
                 f"the POA&M says {vocab.ASSESSMENT_TYPE} {initial_type!r}, but a Level {level} assessment is {fits}; "
                 "who must perform the closeout cannot be told",
             )
         return
-    wanted, paragraph, who = expected
+    wanted, paragraph, who = expected.assessment_type, expected.citation, expected.who
     performed = assessment.assessment_type
     if performed == wanted:
         return

@@ -136,7 +136,7 @@ def item_eligibility(
     With results, their NOT MET reading decides (partial credit included); without, the catalog's
     poam-eligible value and, for SC.L2-3.13.11, the item's cmmc-partial-state.
     """
-    from oscal_poam.cmmc.assessment import L2_POAM_EXCEPTION, L2_POAM_EXCLUDED, L3_POAM_EXCLUDED
+    from oscal_poam.cmmc.regulation import L2_POAM_EXCEPTION, L2_POAM_EXCLUDED, L3_POAM_EXCLUDED
 
     chosen = level or facts.level or (assessment.level if assessment is not None else None)
     found: list[Diagnostic] = []

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc.regulation import CHECKPOINT_CITATION, CONDITIONAL_DAYS, EVIDENCE_DAY, PRACTICAL_DEADLINE_DAY
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.io.models import text
 from oscal_poam.rules.items import (
-    CONDITIONAL_DAYS,
     RISK_STATUSES,
     PoamFacts,
     PoamItemView,
@@ -33,14 +33,12 @@ if TYPE_CHECKING:
     from trestle.oscal.poam import PlanOfActionAndMilestones
 
 FAMILY = "credibility"
-PRACTICE = "assessor practice (CMMC Assessment Process)"
+PRACTICE = CHECKPOINT_CITATION
 CLOSEOUT = "32 CFR 170.21(b)"
 
 MIN_MILESTONES = 3
 MAX_MILESTONES = 5
 MIN_DESCRIPTION_WORDS = 6
-PRACTICAL_DEADLINE_DAY = 120
-EVIDENCE_DAY = 150
 DEFAULT_STALE_DAYS = 30
 
 PLACEHOLDERS = frozenset(

@@ -11,14 +11,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from oscal_poam.cmmc import vocab
-from oscal_poam.cmmc.assessment import (
+from oscal_poam.cmmc import regulation, vocab
+from oscal_poam.cmmc.assessment import Assessment, RequirementResult
+from oscal_poam.cmmc.regulation import (
+    CONDITIONAL_DAYS,
     L2_POAM_EXCEPTION,
     L2_POAM_EXCLUDED,
     L3_POAM_EXCLUDED,
     PARTIAL_CREDIT,
-    Assessment,
-    RequirementResult,
+    implied_type,
+    meets_threshold,
+    minimum_score,
+    status_name,
 )
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.rules.registry import Rule, rule
@@ -26,10 +30,6 @@ from oscal_poam.rules.scoring import Score
 from oscal_poam.rules.scoring import score as compute_score
 
 FAMILY = "eligibility"
-CONDITIONAL_DAYS = 180
-"""32 CFR 170.21(b): a POA&M must be closed out within 180 days of the Conditional CMMC Status Date."""
-THRESHOLD = (8, 10)
-"""32 CFR 170.21(a)(2)(i), (a)(3)(i): score / maximum >= 0.8, compared in integers."""
 
 L1_NOT_MET = rule(
     "eligibility-l1-not-met",
@@ -118,9 +118,6 @@ STATUS_DATE_UNKNOWN = rule(
 )
 
 VerdictStatus = Literal["final", "conditional", "none"]
-
-_TYPES_BY_LEVEL: dict[int, tuple[str, ...]] = {1: ("self",), 2: ("self", "c3pao"), 3: ("dibcac",)}
-_TYPE_NAMES = {"self": "Self", "c3pao": "C3PAO", "dibcac": "DIBCAC"}
 
 
 @dataclass(frozen=True)
@@ -217,7 +214,7 @@ def eligibility(assessment: Assessment, score: Score | None = None, *, level2_fi
     deadline = None
     if status == "conditional":
         if assessment.status_date is not None:
-            deadline = assessment.status_date + dt.timedelta(days=CONDITIONAL_DAYS)
+            deadline = regulation.deadline(assessment.status_date)
         points = sum(r.points_deducted for r in not_met)
         until = f"within {CONDITIONAL_DAYS} days of the Conditional CMMC Status Date"
         if deadline is not None and assessment.status_date is not None:
@@ -234,7 +231,7 @@ def eligibility(assessment: Assessment, score: Score | None = None, *, level2_fi
             )
     return Verdict(
         level=assessment.level,
-        assessment_type=assessment.assessment_type or _implied_type(assessment.level),
+        assessment_type=assessment.assessment_type or implied_type(assessment.level),
         status=status,
         cmmc_status=status_name(status, assessment.level, assessment.assessment_type if type_ok else None),
         reasons=tuple(check.reasons),
@@ -242,27 +239,6 @@ def eligibility(assessment: Assessment, score: Score | None = None, *, level2_fi
         deadline=deadline,
         poam=tuple(not_met) if status == "conditional" else (),
     )
-
-
-def status_name(status: str, level: int, assessment_type: str | None) -> str:
-    """`Final Level 2 (Self)`, `Conditional Level 3 (DIBCAC)`, ... as 48 CFR 204.7501 lists them."""
-    if status not in ("final", "conditional"):
-        return "No CMMC status"
-    kind = assessment_type or _implied_type(level)
-    suffix = f" ({_TYPE_NAMES[kind]})" if kind in _TYPE_NAMES else ""
-    return f"{status.capitalize()} Level {level}{suffix}"
-
-
-def minimum_score(maximum: int) -> int:
-    """The least integer score with score / maximum >= 0.8: 88 of 110, 20 of 24."""
-    numerator, denominator = THRESHOLD
-    return -(-maximum * numerator // denominator)
-
-
-def _implied_type(level: int) -> str | None:
-    """Level 1 is always a self-assessment and Level 3 always DIBCAC's; Level 2 can be either."""
-    choices = _TYPES_BY_LEVEL[level]
-    return choices[0] if len(choices) == 1 else None
 
 
 def _s(n: int) -> str:
@@ -300,8 +276,7 @@ class _Check:
 def _threshold(check: _Check, scored: Score, which: Rule) -> None:
     if scored.score is None:
         return
-    numerator, denominator = THRESHOLD
-    if scored.score * denominator >= scored.maximum * numerator:
+    if meets_threshold(scored.score, scored.maximum):
         return
     check.add(
         which,
@@ -357,7 +332,7 @@ def _precondition(check: _Check, level2_final: bool | None) -> None:
 
 def _assessment_type(check: _Check, assessment: Assessment) -> bool:
     """Whether the result's assessment type fits its level; warns when it is missing at Level 2 or does not fit."""
-    allowed = _TYPES_BY_LEVEL[assessment.level]
+    allowed = regulation.TYPES_BY_LEVEL[assessment.level]
     given = assessment.assessment_type
     if given is None:
         if len(allowed) > 1:

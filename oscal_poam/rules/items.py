@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.dates import leading_iso_day
 from oscal_poam.io import pointers
 from oscal_poam.io.models import text
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from oscal_poam.cmmc.catalog import Requirement
 
 ROOT = "plan-of-action-and-milestones"
-CONDITIONAL_DAYS = 180
-"""A Conditional CMMC Status lasts 180 days from its status date (32 CFR 170.21(b))."""
 
 RISK_STATUSES = ("open", "investigating", "remediating", "deviation-requested", "deviation-approved", "closed")
 CLOSED = "closed"
@@ -117,13 +115,13 @@ class PoamFacts:
     @property
     def conditional(self) -> bool:
         """Level 2 or 3 with a Conditional CMMC Status Date: the 180-day clock runs."""
-        return self.level in (2, 3) and self.status_date is not None
+        return self.level is not None and regulation.conditional_allowed(self.level) and self.status_date is not None
 
     @property
     def deadline(self) -> dt.date | None:
         if self.status_date is None:
             return None
-        return self.status_date + dt.timedelta(days=CONDITIONAL_DAYS)
+        return regulation.deadline(self.status_date)
 
 
 def read_poam(poam: PlanOfActionAndMilestones) -> PoamFacts:

@@ -12,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from oscal_poam.cmmc.assessment import SSP_REQUIREMENT, Assessment, RequirementResult
+from oscal_poam.cmmc.assessment import Assessment, RequirementResult
 from oscal_poam.cmmc.catalog import catalog
+from oscal_poam.cmmc.regulation import SSP_CITATION, SSP_FINDING, SSP_REQUIREMENT
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.rules.registry import rule
 
 SSP_MISSING = rule(
     "score-ssp-missing",
     Severity.ERROR,
-    "32 CFR 170.24(c)(2)(i)(B)(5)",
+    SSP_CITATION,
     "CA.L2-3.12.4 System Security Plan is NOT MET or not assessed: the assessment cannot be completed, no score.",
     "scoring",
 )
@@ -141,8 +142,7 @@ def score(assessment: Assessment) -> Score:
         }[ssp.status]
         diagnostics.append(
             SSP_MISSING.diag(
-                f"{ssp.name} {why}: 'an assessment could not be completed due to incomplete information and "
-                "noncompliance with 48 CFR 252.204-7012', so there is no score",
+                f"{ssp.name} {why}: '{SSP_FINDING}', so there is no score",
                 pointer=ssp.finding_pointers[0] if ssp.finding_pointers else assessment.result_pointer,
                 document=assessment.document,
                 subject=ssp.label,

@@ -9,11 +9,11 @@ import pytest
 
 from oscal_poam.assess import evaluate
 from oscal_poam.cmmc.catalog import catalog
+from oscal_poam.cmmc.regulation import minimum_score
 from oscal_poam.diagnostics import Severity
 from oscal_poam.io.load import validate
 from oscal_poam.report import report
 from oscal_poam.report.model import ReportData
-from oscal_poam.rules.eligibility import minimum_score
 from tests import builders
 from tests.rules import poam_data
 from tests.rules.poam_data import ROOT, STATUS_DATE

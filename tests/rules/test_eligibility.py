@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.cmmc.assessment import L2_POAM_EXCLUDED, L3_POAM_EXCLUDED, read_assessment
+from oscal_poam.cmmc.assessment import read_assessment
 from oscal_poam.cmmc.catalog import catalog
+from oscal_poam.cmmc.regulation import L2_POAM_EXCLUDED, L3_POAM_EXCLUDED, minimum_score, status_name
 from oscal_poam.diagnostics import Severity
-from oscal_poam.rules.eligibility import Verdict, eligibility, minimum_score, status_name
+from oscal_poam.rules.eligibility import Verdict, eligibility
 from tests import builders as b
 
 ONE_POINT = b.requirements_worth(1)
