@@ -25,7 +25,7 @@ def test_the_maxima_are_the_catalogs_counts() -> None:
 @pytest.mark.parametrize(("maximum", "least"), [(110, 88), (24, 20)])
 def test_the_threshold(maximum: int, least: int) -> None:
     """170.21(a)(2)(i): 'The assessment score divided by the total number ... is greater than or equal to 0.8'."""
-    assert r.THRESHOLD == Fraction(4, 5)
+    assert Fraction(4, 5) == r.THRESHOLD
     assert r.minimum_score(maximum) == least
     assert r.meets_threshold(least, maximum) and not r.meets_threshold(least - 1, maximum)
 
@@ -78,9 +78,7 @@ def _copies(path: Path) -> list[str]:
         if not isinstance(node, ast.Constant):
             continue
         value = node.value
-        if (isinstance(value, str) and value in labels | names) or (
-            type(value) in (int, float) and value in numbers
-        ):
+        if (isinstance(value, str) and value in labels | names) or (type(value) in (int, float) and value in numbers):
             found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {value!r}")
     return found
 
