@@ -60,6 +60,10 @@ class LoadError(OscalPoamError):
         return cls([Problem(message, file, pointer, line, column)])
 
 
+class NotOscalError(LoadError):
+    """The input is well-formed data, but not an OSCAL document."""
+
+
 class WriteError(OscalPoamError):
     """An output could not be written; the previous file, if any, is untouched."""
 

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a source checkout
     sys.path.insert(0, str(ROOT))
 
-from oscal_poam.rules.registry import Rule, all_rules  # noqa: E402
+from oscal_poam.engine.ruleset import all_rules  # noqa: E402
+from oscal_poam.rules.registry import Rule  # noqa: E402
 
 DEFAULT_OUT = ROOT / "docs" / "rules.md"
 

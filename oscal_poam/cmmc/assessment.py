@@ -29,6 +29,7 @@ from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import UsageError
 from oscal_poam.io import pointers
 from oscal_poam.io.models import text
+from oscal_poam.rules import results as rules
 
 if TYPE_CHECKING:
     from trestle.oscal.assessment_results import AssessmentResults, Result
@@ -130,9 +131,6 @@ def read_assessment(
     `level`: None reads the result's cmmc-level prop, else infers it from which catalog the findings target.
     Raises UsageError when the document has no such result or `level` is not 1, 2 or 3.
     """
-    # Imported here: the rules package imports the rule modules, which import this module.
-    from oscal_poam.rules import results as rules
-
     if level is not None and level not in (1, 2, 3):
         raise UsageError(f"CMMC level must be 1, 2 or 3, not {level}")
     count = len(results.results)
@@ -242,8 +240,6 @@ class _ResultProps:
     """The result's CMMC props, each checked against the values docs/conventions.md defines."""
 
     def __init__(self, result: Result, result_pointer: str, document: str, diags: list[Diagnostic]) -> None:
-        from oscal_poam.rules import results as rules
-
         self._rules = rules
         self._result = result
         self._pointer = result_pointer
@@ -297,8 +293,6 @@ class _ResultProps:
 
 def _warn_unnamespaced(props: Any, names: Iterable[str], pointer: str, document: str, diags: list[Diagnostic]) -> None:
     """A CMMC prop without the project's namespace is not read; a person most likely forgot the `ns`."""
-    from oscal_poam.rules import results as rules
-
     wanted = set(names)
     for i, prop in enumerate(props or []):
         ns = str(prop.ns) if prop.ns is not None else ""
@@ -320,8 +314,6 @@ def _choose_level(
     document: str,
     diags: list[Diagnostic],
 ) -> int:
-    from oscal_poam.rules import results as rules
-
     if asked is not None:
         if declared is not None and declared != asked:
             diags.append(

@@ -120,9 +120,7 @@ def derive(
     existing_data = to_data(existing_in.model)["plan-of-action-and-milestones"] if existing_in else None
 
     if generic:
-        from oscal_poam.derive.generic import derive_generic
-
-        return derive_generic(ssp_data, results_data, result, href, existing_data, as_of, target)
+        return _derive_generic(ssp_data, results_data, result, href, existing_data, as_of, target)
 
     if not is_cmmc(result):
         raise NotCmmcError(
@@ -178,6 +176,27 @@ def derive(
         assessment=assessment,
         as_of=when,
     )
+
+
+def _derive_generic(
+    ssp: Data,
+    results: Data,
+    result: Data,
+    ssp_href: str,
+    existing: Data | None,
+    as_of: dt.date | None,
+    target: Path | None,
+) -> DeriveResult:
+    """A plain POA&M from the not-satisfied findings, checked for integrity only: no CMMC rule applies."""
+    from oscal_poam.derive.build import result_end
+    from oscal_poam.derive.generic import build_generic, merge_generic
+
+    fresh = build_generic(ssp, results, result, ssp_href)
+    data = merge_generic(existing, fresh) if existing is not None else fresh
+    poam = model_of(data) if data.get("poam-items") else None
+    when = as_of or result_end(result).date()
+    diagnostics = check_integrity(poam, target) if poam is not None else []
+    return DeriveResult(poam=poam, diagnostics=tuple(diagnostics), verdict=None, as_of=when, generic=True)
 
 
 def check_poam(

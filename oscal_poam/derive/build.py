@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import oscal_poam.derive.describe as describe
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.derive import describe
 from oscal_poam.derive.data import (
     Data,
     by_uuid,

@@ -12,15 +12,9 @@ findings it does not yet hold.
 from __future__ import annotations
 
 import copy
-import datetime as dt
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from oscal_poam.derive.build import Copier
 from oscal_poam.derive.data import Data, format_datetime, related, unique
-
-if TYPE_CHECKING:
-    from oscal_poam.derive.api import DeriveResult
 
 
 class _Generic(Copier):
@@ -108,28 +102,3 @@ def merge_generic(existing: Data, fresh: Data) -> Data:
         present = {str(r["uuid"]) for r in held}
         held.extend(copy.deepcopy(r) for r in resources if str(r["uuid"]) not in present)
     return merged
-
-
-def derive_generic(
-    ssp: Data,
-    results: Data,
-    result: Data,
-    ssp_href: str,
-    existing: Data | None,
-    as_of: dt.date | None,
-    target: Path | None,
-) -> DeriveResult:
-    from oscal_poam.derive.api import DeriveResult, check_integrity, model_of
-
-    fresh = build_generic(ssp, results, result, ssp_href)
-    data = merge_generic(existing, fresh) if existing is not None else fresh
-    poam = model_of(data) if data.get("poam-items") else None
-    when = as_of or _end(result)
-    diagnostics = check_integrity(poam, target) if poam is not None else []
-    return DeriveResult(poam=poam, diagnostics=tuple(diagnostics), verdict=None, as_of=when, generic=True)
-
-
-def _end(result: Data) -> dt.date:
-    from oscal_poam.derive.build import result_end
-
-    return result_end(result).date()

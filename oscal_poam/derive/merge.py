@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import oscal_poam.derive.describe as describe
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.derive import describe
 from oscal_poam.derive.build import merge_by_key, merge_responsible
 from oscal_poam.derive.data import (
     Data,

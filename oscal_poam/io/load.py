@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from oscal_poam.errors import LoadError, Problem
+from oscal_poam.errors import LoadError, NotOscalError, Problem
 from oscal_poam.io import pointers
 from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
 
@@ -52,10 +52,6 @@ class Document:
     def line_of(self, pointer: str) -> int | None:
         """The source line of the nearest located ancestor of `pointer`, where known."""
         return pointers.nearest_line(self.lines, pointer)
-
-
-class NotOscalError(LoadError):
-    """The input is well-formed data, but not an OSCAL document."""
 
 
 def load(

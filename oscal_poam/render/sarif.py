@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 from oscal_poam import __version__
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.rules.registry import Rule, all_rules
+from oscal_poam.engine.ruleset import all_rules
+from oscal_poam.rules.registry import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 

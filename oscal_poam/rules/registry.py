@@ -1,7 +1,8 @@
 """The registry of rules: every diagnostic the project emits names one of these.
 
-A rule module declares its rules at import time with `rule(...)`; docs/rules.md
-is generated from this registry (tools/gen_rules_doc.py) and a test keeps the two in step.
+A rule module declares its rules at import time with `rule(...)`; `oscal_poam.engine.ruleset` imports every
+such module. docs/rules.md is generated from the registry (tools/gen_rules_doc.py) and a test keeps the two in
+step.
 """
 
 from __future__ import annotations
@@ -52,10 +53,3 @@ def rule(id: str, severity: Severity, citation: str, summary: str, family: str) 
     declared = Rule(id, severity, citation, summary, family)
     RULES[id] = declared
     return declared
-
-
-def all_rules() -> list[Rule]:
-    """Every rule, after importing every rule module."""
-    import oscal_poam.rules  # noqa: F401 - importing the package imports every rule module
-
-    return sorted(RULES.values(), key=lambda r: (r.family, r.id))

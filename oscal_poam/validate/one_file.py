@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.errors import LoadError, Problem
-from oscal_poam.io.load import Document, NotOscalError, decode, max_bytes_default, validate
+from oscal_poam.errors import LoadError, NotOscalError, Problem
+from oscal_poam.io.load import Document, decode, max_bytes_default, validate
 from oscal_poam.io.pointers import nearest_line
 from oscal_poam.rules.integrity import integrity
 from oscal_poam.rules.registry import rule

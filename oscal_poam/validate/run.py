@@ -132,7 +132,7 @@ def _context() -> BaseContext:
 
 def _warm_up() -> None:
     """Import the models and rules before forking, so that each worker does not import them again."""
-    import oscal_poam.rules  # noqa: F401
+    import oscal_poam.engine.ruleset  # noqa: F401
     from oscal_poam.io.models import KINDS
 
     for kind in KINDS:

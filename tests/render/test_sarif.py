@@ -11,10 +11,10 @@ import jsonschema_rs
 import pytest
 
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.engine.ruleset import all_rules
 from oscal_poam.render import render
 from oscal_poam.render.sarif import artifact_uri
 from oscal_poam.rules.check import check
-from oscal_poam.rules.registry import all_rules
 from tests import builders
 from tests.rules import poam_data
 from tests.sarif_structure import problems

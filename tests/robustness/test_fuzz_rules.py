@@ -21,10 +21,10 @@ from oscal_poam.cmmc import vocab
 from oscal_poam.cmmc.catalog import catalog
 from oscal_poam.derive import derive
 from oscal_poam.diagnostics import Diagnostic
+from oscal_poam.engine.ruleset import all_rules
 from oscal_poam.errors import UsageError
 from oscal_poam.rules.check import check
 from oscal_poam.rules.closeout import closeout
-from oscal_poam.rules.registry import all_rules
 from tests import builders as b
 from tests.robustness.mutations import assert_writable, examples
 from tests.rules import ssp_data

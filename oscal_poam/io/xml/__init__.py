@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from oscal_poam.errors import LoadError
+from oscal_poam.errors import LoadError, NotOscalError
 
 
 def read_xml(data: bytes, source: str, max_bytes: int) -> tuple[dict[str, Any], Mapping[str, int]]:
@@ -21,7 +21,6 @@ def read_xml(data: bytes, source: str, max_bytes: int) -> tuple[dict[str, Any], 
     """
     from lxml import etree
 
-    from oscal_poam.io.load import NotOscalError
     from oscal_poam.io.xml import reader
     from oscal_poam.io.xml.binding_table import ROOTS
     from oscal_poam.io.xml.definitions import OSCAL_NAMESPACE

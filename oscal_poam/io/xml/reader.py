@@ -17,8 +17,8 @@ from typing import Any, NamedTuple, cast
 
 from lxml import etree
 
+import oscal_poam.io.xml.prose as prose
 from oscal_poam.io import pointers
-from oscal_poam.io.xml import prose
 from oscal_poam.io.xml.binding_table import DEFINITIONS, ROOTS
 from oscal_poam.io.xml.definitions import BLOCK_ELEMENTS, OSCAL_NAMESPACE, Assembly, Field, ValueType
 

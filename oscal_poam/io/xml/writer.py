@@ -16,9 +16,9 @@ from typing import Any
 
 from lxml import etree
 
+import oscal_poam.io.xml.prose as prose
 from oscal_poam.errors import WriteError
 from oscal_poam.io import pointers
-from oscal_poam.io.xml import prose
 from oscal_poam.io.xml.binding_table import DEFINITIONS, ROOTS
 from oscal_poam.io.xml.definitions import BLOCK_ELEMENTS, OSCAL_NAMESPACE, Assembly, Child, Field, Flag
 
