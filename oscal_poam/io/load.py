@@ -444,6 +444,12 @@ def _with_article(title: str) -> str:
     return ("an " if title[:1] in "aeiou" else "a ") + title
 
 
+_TOO_DEEP = frozenset({"recursion_depth_exceeded", "recursion_loop"})
+"""pydantic's error types for data nested deeper than it validates: older pydantic-core releases (those of
+pydantic 2.14.0 and earlier) call it a "recursion_loop"; the data validated here holds no cycles (a YAML alias
+that refers to itself is refused when it is read)."""
+
+
 def validation_problems(
     exc: ValidationError, data: Any, source: str, prefix: Sequence[str | int] = ()
 ) -> list[Problem]:
@@ -451,7 +457,7 @@ def validation_problems(
     seen: dict[str, Problem] = {}
     errors = exc.errors(include_url=False)
     # Too deep to validate: pydantic stops there, and what it says about the other union members is noise.
-    too_deep = [e for e in errors if e["type"] == "recursion_depth_exceeded"]
+    too_deep = [e for e in errors if e["type"] in _TOO_DEEP]
     for error in too_deep or errors:
         pointer = pointers.from_loc(error["loc"], data, prefix)
         if pointer in seen:
@@ -469,7 +475,7 @@ def _human(error: Mapping[str, Any]) -> str:
     shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    if etype == "recursion_depth_exceeded":
+    if etype in _TOO_DEEP:
         return "nested too deeply to validate"
     if etype == "missing":
         return f"required field {name!r} is missing"
