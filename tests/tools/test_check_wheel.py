@@ -1,4 +1,5 @@
-"""The wheel carries the shipped catalogs and profiles inside the package, where oscal_poam.resources looks."""
+"""The wheel carries the shipped catalogs and profiles inside the package, where oscal_poam.resources looks, and
+the py.typed marker; the reference material and the tests stay out of it."""
 
 from __future__ import annotations
 
@@ -13,4 +14,6 @@ def test_the_wheel_carries_the_shipped_documents(tmp_path: Path) -> None:
     members = check_wheel.wheel_members(check_wheel.build_wheel(tmp_path))
     assert wanted <= members
     assert "oscal_poam/cmmc/catalog.py" in members
+    assert "oscal_poam/py.typed" in members  # users' type checkers read our hints
+    assert not any(m.startswith(("reference/", "tests/", "tools/")) for m in members)
     assert not any(m.startswith(("catalogs/", "profiles/")) for m in members)  # only inside the package

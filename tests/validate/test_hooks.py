@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import yaml
@@ -28,3 +29,17 @@ def test_the_readme_documents_the_hook_and_a_ci_job() -> None:
     assert "id: oscal-poam-validate" in readme
     assert "upload-sarif" in readme
     assert "oscal-poam validate . --format sarif" in readme
+
+
+def test_the_readme_hook_is_the_published_one_run_from_path() -> None:
+    """The README's `repo: local` hook runs what .pre-commit-hooks.yaml publishes, and names no made-up repository."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(repos:\n.*?)```", readme, re.DOTALL)
+    assert block is not None
+    (repo,) = yaml.safe_load(block.group(1))["repos"]
+    assert repo["repo"] == "local"
+    (hook,) = repo["hooks"]
+    (published,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    for key in ("id", "name", "entry", "types_or", "require_serial"):
+        assert hook[key] == published[key], key
+    assert not re.search(r"github\.com/(OWNER|USER|your)", readme, re.IGNORECASE)
