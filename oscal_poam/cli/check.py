@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import SEVERITY_STYLE, AsOf, ExitCode, FailOn, TextJsonOrSarif, out, parse_as_of
+from oscal_poam.cli.common import SEVERITY_STYLE, AsOf, ExitCode, FailOn, Root, TextJsonOrSarif, out, parse_as_of, roots
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -33,6 +33,7 @@ def check(
         typer.Option("--results", help="Assessment results: scored and compared with the POA&M (or its closeout)."),
     ] = None,
     as_of: AsOf = None,
+    root: Root = None,
     format: TextJsonOrSarif = "text",
     fail_on: FailOn = "error",
     level: Annotated[
@@ -49,7 +50,10 @@ def check(
     from oscal_poam.rules.check import check as run_check
 
     day = parse_as_of(as_of)
-    result = run_check(poam, ssp=ssp, results=results, as_of=day, level=level, stale_days=stale_days)
+    from oscal_poam.io.boundary import reading_roots
+
+    with reading_roots(roots(root)):
+        result = run_check(poam, ssp=ssp, results=results, as_of=day, level=level, stale_days=stale_days)
     if format == "text":
         _print_text(result, with_results=results is not None)
     else:

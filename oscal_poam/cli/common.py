@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from enum import IntEnum
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
@@ -55,6 +56,28 @@ FailOn = Annotated[
 
 TextOrJson = Annotated[Literal["text", "json"], typer.Option("--format", "-f", help="Output format.")]
 TextJsonOrSarif = Annotated[Literal["text", "json", "sarif"], typer.Option("--format", "-f", help="Output format.")]
+
+Root = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        file_okay=False,
+        help="The folder documents may name files in (imports, back-matter links); nothing outside it is read. "
+        "Default: the folders of the documents given.",
+    ),
+]
+
+
+def roots(root: Path | None) -> list[Path] | None:
+    """The reading roots `--root` sets (None: the default of each command)."""
+    if root is None:
+        return None
+    if not root.is_dir():
+        from oscal_poam.errors import UsageError
+
+        raise UsageError(f"--root {root}: no such folder")
+    return [root]
+
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 """The rich style of each severity's name in text output."""

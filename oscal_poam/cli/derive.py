@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import ExitCode, err, out, parse_as_of
+from oscal_poam.cli.common import ExitCode, Root, err, out, parse_as_of, roots
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -47,10 +47,12 @@ def derive(
         bool,
         typer.Option("--generic", help="A plain POA&M from the not-satisfied findings of any results; no CMMC rules."),
     ] = False,
+    root: Root = None,
 ) -> None:
     """Derive the POA&M of an assessment (one item per NOT MET requirement), check it, write it, print the verdict."""
     from oscal_poam.derive.api import derive as run
     from oscal_poam.errors import UsageError
+    from oscal_poam.io.boundary import reading_roots
     from oscal_poam.io.write import atomic_write_bytes, dumps, format_for, output_lock
     from oscal_poam.render.text import render_text
 
@@ -61,15 +63,8 @@ def derive(
     # Another derive onto the same output waits here, so that it merges onto this one's POA&M, not the old one.
     with output_lock(output, on_wait=lambda: err.print(f"waiting for another oscal-poam writing {output}")):
         existing = poam if poam is not None else (output if output.exists() else None)
-        result = run(
-            ssp,
-            results,
-            level=chosen,
-            existing=existing,
-            as_of=day,
-            generic=generic,
-            poam_path=output,
-        )
+        with reading_roots(roots(root)):
+            result = run(ssp, results, level=chosen, existing=existing, as_of=day, generic=generic, poam_path=output)
         if result.diagnostics:
             out.print(render_text(result.diagnostics), end="", markup=False)
         _verdict(result, day)

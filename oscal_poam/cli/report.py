@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, out, parse_as_of
+from oscal_poam.cli.common import AsOf, Root, out, parse_as_of, roots
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
@@ -23,6 +23,7 @@ def report(
     ] = None,
     ssp: Annotated[Path | None, typer.Option("--ssp", help="The system security plan: the system's name.")] = None,
     as_of: AsOf = None,
+    root: Root = None,
 ) -> None:
     """Report where a system stands: verdict, score against the threshold, POA&M items, milestones, diagnostics."""
     import datetime as dt
@@ -36,7 +37,10 @@ def report(
     if kind is None:
         raise UsageError(f"{output}: the report's format comes from its suffix: .html, .htm or .md")
     day = parse_as_of(as_of) or dt.date.today()
-    data = build_report(poam, results=results, ssp=ssp, as_of=day)
+    from oscal_poam.io.boundary import reading_roots
+
+    with reading_roots(roots(root)):
+        data = build_report(poam, results=results, ssp=ssp, as_of=day)
     rendered = render_html(data) if kind == "html" else render_markdown(data)
     atomic_write_bytes(output, rendered.encode("utf-8"))
     score = f"{data.score.value} of {data.score.maximum}" if data.score.given else "score not given"

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import SEVERITY_STYLE, AsOf, ExitCode, FailOn, TextJsonOrSarif, err, out, parse_as_of
+from oscal_poam.cli.common import (
+    SEVERITY_STYLE,
+    AsOf,
+    ExitCode,
+    FailOn,
+    TextJsonOrSarif,
+    err,
+    out,
+    parse_as_of,
+    roots,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -41,21 +51,33 @@ def validate(
         Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
     ] = None,
     as_of: AsOf = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            file_okay=False,
+            help="The repository: files are read, and documents may name files, only inside it (links that leave "
+            "it are not followed). Default: the folders given, and for a file its git work tree, else its folder.",
+        ),
+    ] = None,
 ) -> None:
     """Check OSCAL files: the model, unique UUIDs, references, imports, and the CMMC rules where they apply."""
     from oscal_poam.diagnostics import Severity
     from oscal_poam.errors import UsageError
+    from oscal_poam.io.boundary import Boundary, repository_roots
     from oscal_poam.validate.run import validate_files
     from oscal_poam.validate.walk import candidate_files
 
     day = parse_as_of(as_of)
+    chosen = roots(root)
+    boundary = Boundary.of(chosen) if chosen is not None else repository_roots(paths)
     try:
         files = candidate_files(paths, exclude or ())
     except FileNotFoundError as exc:
         raise UsageError(f"no such file or folder: {exc.args[0]}") from None
     bar = _LazyProgress(len(files)) if err.is_terminal and not err.is_dumb_terminal else None
     try:
-        report = validate_files(files, jobs=jobs, as_of=day, progress=bar)
+        report = validate_files(files, jobs=jobs, as_of=day, progress=bar, boundary=boundary)
     finally:
         if bar is not None:
             bar.stop()

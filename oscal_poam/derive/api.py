@@ -17,6 +17,7 @@ from oscal_poam.cmmc import vocab
 from oscal_poam.derive.data import Data, prop_value, status_date_of
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import UsageError
+from oscal_poam.io.boundary import reading_from_inputs
 
 if TYPE_CHECKING:
     from trestle.oscal.poam import PlanOfActionAndMilestones
@@ -83,6 +84,7 @@ def _input(value: Any, expect: str, name: str) -> _Input:
     return _Input(doc.model, doc.source, doc.path, None if doc.model is value else doc)
 
 
+@reading_from_inputs("ssp", "results", "existing", "poam_path")
 def derive(
     ssp: Any,
     results: Any,

@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
+from oscal_poam import limits
 from oscal_poam.errors import LoadError, NotOscalError, Problem
 from oscal_poam.io import pointers
+from oscal_poam.io.files import read_file
 from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
 
 if TYPE_CHECKING:
@@ -29,13 +31,12 @@ if TYPE_CHECKING:
 
 Format = Literal["json", "yaml", "xml"]
 
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_BYTES = limits.MAX_BYTES
 """Inputs larger than this are refused; OSCAL_POAM_MAX_BYTES overrides it."""
 
 
 def max_bytes_default() -> int:
-    raw = os.environ.get("OSCAL_POAM_MAX_BYTES")
-    return int(raw) if raw and raw.isdigit() else DEFAULT_MAX_BYTES
+    return limits.max_bytes()
 
 
 @dataclass(frozen=True)
@@ -67,29 +68,8 @@ def load(
     file = Path(path)
     source = str(path)
     limit = max_bytes_default() if max_bytes is None else max_bytes
-    try:
-        size = file.stat().st_size
-        if file.is_dir():
-            raise LoadError.single("is a directory, not a file", source)
-        if size > limit:
-            raise LoadError.single(
-                f"file is {size:,} bytes, over the limit of {limit:,} bytes (OSCAL_POAM_MAX_BYTES)", source
-            )
-        data = file.read_bytes()
-    except OSError as exc:
-        raise unreadable(exc, source) from None
+    data = read_file(file, source, max_bytes=limit)
     return parse(data, source, expect=expect, path=file, max_bytes=limit)
-
-
-def unreadable(exc: OSError, source: str) -> LoadError:
-    """The LoadError of a file the system would not read."""
-    if isinstance(exc, FileNotFoundError):
-        return LoadError.single("file not found", source)
-    if isinstance(exc, PermissionError):
-        return LoadError.single("permission denied", source)
-    if isinstance(exc, IsADirectoryError):
-        return LoadError.single("is a directory, not a file", source)
-    return LoadError.single(f"cannot read file: {exc.strerror or exc}", source)
 
 
 def load_model(path: str | os.PathLike[str], expect: str | Sequence[str] | None = None) -> OscalBaseModel:
@@ -245,6 +225,11 @@ words and its place are ours whichever release is installed; OSCAL documents nee
 
 MAX_YAML_EXPANSION = 10
 """Aliases may repeat what their anchors hold, but never grow the document more than this many times over."""
+
+
+def read_yaml(data: bytes, source: str) -> Any:
+    """Plain data from YAML that is not an OSCAL document (a mapping file), under the same limits."""
+    return _decode_yaml(data, source)[0]
 
 
 def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from oscal_poam.errors import LoadError, Problem
 from oscal_poam.io import pointers
@@ -43,19 +40,12 @@ def field_named(text: str) -> str | None:
 
 
 def load_mapping(path: str | os.PathLike[str]) -> ColumnMap:
+    """The mapping in the YAML file at `path`, read as every input is: capped in size, depth and alias expansion."""
+    from oscal_poam.io.files import read_file
+    from oscal_poam.io.load import read_yaml
+
     source = str(path)
-    try:
-        raw = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LoadError.single("file not found", source) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError.single(f"cannot read the mapping: {exc}", source) from None
-    try:
-        data: Any = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise LoadError.single(f"not valid YAML: {getattr(exc, 'problem', exc)}", source, line=line) from None
+    data: Any = read_yaml(read_file(path, source), source)
     return parse_mapping(data, source)
 
 

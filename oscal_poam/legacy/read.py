@@ -111,41 +111,36 @@ def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int 
     `max_bytes` caps the file and, for a workbook, what its package unpacks to (default: OSCAL_POAM_MAX_BYTES,
     else 256 MiB).
     """
-    from oscal_poam.io.load import max_bytes_default, unreadable
+    from oscal_poam.io.files import read_file
+    from oscal_poam.io.load import max_bytes_default
 
     file = Path(path)
     source = str(path)
     max_bytes = max_bytes_default() if max_bytes is None else max_bytes
-    try:
-        if file.is_dir():
-            raise LoadError.single("is a directory, not a spreadsheet", source)
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise LoadError.single(f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes", source)
-        with file.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise unreadable(exc, source) from None
-    if size == 0:
+    data = read_file(file, source, max_bytes=max_bytes)
+    if not data:
         raise LoadError.single("file is empty: no sheet, no header row, no items", source)
+    head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise LoadError.single(
             "an Excel 97-2003 (.xls) or password-protected workbook; save it as .xlsx (unprotected) and import that",
             source,
         )
     if file_kind(file, head) == "xlsx":
-        _check_package(file, source, max_bytes)
-        return _read_xlsx(file, source, sheet)
+        # Read from memory, by content: an .xlsx named .csv is still a workbook, and the file read is the one checked.
+        package = io.BytesIO(data)
+        _check_package(package, source, max_bytes)
+        return _read_xlsx(package, source, sheet)
     if sheet is not None:
         raise LoadError.single(f"--sheet {sheet!r} names a sheet, but a CSV file has none", source)
-    return _read_csv(file.read_bytes(), source)
+    return _read_csv(data, source)
 
 
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _PROLOG_HEAD = 65536
 
 
-def _check_package(file: Path, source: str, max_bytes: int) -> None:
+def _check_package(file: io.BytesIO, source: str, max_bytes: int) -> None:
     """Refuse a package that unpacks past the size cap (a zip bomb) or whose XML declares a document type.
 
     A spreadsheet needs no DTD; refusing every DOCTYPE before openpyxl parses a part closes entity
@@ -206,7 +201,7 @@ def _declares_doctype(data: bytes) -> bool:
     return text[end : end + 9].upper() == b"<!DOCTYPE"
 
 
-def _read_xlsx(file: Path, source: str, only: str | None) -> RawWorkbook:
+def _read_xlsx(file: io.BytesIO, source: str, only: str | None) -> RawWorkbook:
     import openpyxl
 
     try:
@@ -254,7 +249,7 @@ def _rows(found: Iterable[Sequence[CellValue]]) -> list[tuple[CellValue, ...]]:
     return rows
 
 
-def _merges_by_sheet(file: Path, source: str) -> dict[str, list[Merge]]:
+def _merges_by_sheet(file: io.BytesIO, source: str) -> dict[str, list[Merge]]:
     """Merged ranges of each sheet, read from the package: they sit after the cell data in the sheet XML."""
     from lxml import etree as lxml_etree
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from oscal_poam.io.boundary import reading_from_inputs
 from oscal_poam.io.inputs import document_of
 from oscal_poam.report.html import render_html
 from oscal_poam.report.markdown import render_markdown
@@ -13,6 +14,7 @@ from oscal_poam.report.model import ReportData, build
 __all__ = ["render_html", "render_markdown", "report"]
 
 
+@reading_from_inputs("poam", "results", "ssp")
 def report(poam: Any, *, results: Any = None, ssp: Any = None, as_of: dt.date) -> ReportData:
     """The report of `poam` as of `as_of`.
 

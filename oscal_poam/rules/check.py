@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from oscal_poam.diagnostics import Diagnostic, Severity, has_at_least, worst
+from oscal_poam.io.boundary import reading_from_inputs
 
 if TYPE_CHECKING:
     from trestle.oscal.assessment_results import AssessmentResults
@@ -80,6 +81,7 @@ class _Input:
     document: Document
 
 
+@reading_from_inputs("poam", "ssp", "results")
 def check(
     poam: PlanOfActionAndMilestones | Document | str | os.PathLike[str],
     *,

@@ -9,9 +9,11 @@ by the same code.
 References that OSCAL allows to point into an imported document (parties,
 roles, subjects, actors, components, locations) are resolved against this
 document and the documents it imports (`import-ssp`, `import-ap`, followed
-transitively) when those are relative files that exist. When an import
-cannot be followed, those references are left unjudged: the target may be
-there, and the broken import is reported on its own.
+transitively) when those are relative files that exist inside the reading
+boundary (oscal_poam.io.boundary). When an import cannot be followed, those
+references are left unjudged: the target may be there, and the broken or
+refused import is reported on its own. Nothing an imported file holds appears
+in a message.
 """
 
 from __future__ import annotations
@@ -22,11 +24,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import LoadError
+from oscal_poam.io import boundary as boundary_module
 from oscal_poam.io import pointers
+from oscal_poam.io.boundary import Boundary, Target, boundary_for
+from oscal_poam.io.files import SpecialFile, UnreadableFile
+from oscal_poam.quoting import excerpt
 from oscal_poam.rules.registry import Rule, rule
 
 if TYPE_CHECKING:
@@ -124,6 +130,15 @@ IMPORT_AP = rule(
     Severity.ERROR,
     f"{_OSCAL} (import-ap/@href)",
     "An import-ap that points at a relative file names an assessment plan that exists.",
+    "integrity",
+)
+NOT_FOLLOWED = rule(
+    "integrity-not-followed",
+    Severity.WARNING,
+    "docs/security.md (the reading boundary)",
+    "A file a document names (or a link in a validated folder) that leads outside the allowed folders, or to "
+    "something other than a regular file, is not opened; references into it are left unjudged. A remote "
+    "import is reported as info: it is never fetched.",
     "integrity",
 )
 BACK_MATTER_RESOURCE = rule(
@@ -311,12 +326,14 @@ def integrity(
     *,
     base_dir: str | os.PathLike[str] | None = None,
     data: Any = None,
+    boundary: Boundary | None = None,
 ) -> list[Diagnostic]:
     """Every integrity diagnostic of `doc`, located by pointer (and line where the format has lines).
 
     `data` is the document as plain OSCAL JSON data, wrapped in its root key (as read from the file);
     without it the model is serialized. `base_dir` is where relative imports resolve from (default: the
-    document's folder).
+    document's folder); `boundary` is where they may lead (default: the roots set for this run, else
+    `base_dir`).
     """
     if data is None:
         from oscal_poam.io.write import to_data
@@ -324,16 +341,19 @@ def integrity(
         data = to_data(doc.model)
     if base_dir is None:
         base_dir = doc.path.parent if doc.path is not None else Path.cwd()
+    if boundary is None:
+        boundary = boundary_for(base_dir)
     local = index(data)
     diagnostics: list[Diagnostic] = []
     merged = Index()
     merged.merge_definitions(local)
     complete = True
     for name, (href, pointer) in sorted(local.imports.items()):
-        followed, problem = _follow(href, Path(base_dir), name, local)
+        followed, problem = _follow(href, Path(base_dir), name, local, boundary)
         if problem is not None:
-            rule_, _, _ = _IMPORTS[name]
-            diagnostics.append(rule_.diag(problem, pointer, doc.source, href, line=doc.line_of(pointer)))
+            import_rule, said, severity = problem
+            line = doc.line_of(pointer)
+            diagnostics.append(import_rule.diag(said, pointer, doc.source, href, severity=severity, line=line))
         if followed is None:
             complete = False
         else:
@@ -427,71 +447,79 @@ def _check_fragment(ref: Ref, local: Index) -> tuple[Rule, str] | None:
     return BACK_MATTER_RESOURCE, f"{place}href {ref.value} names no back-matter resource of this document"
 
 
-def _relative_file(href: str) -> str | None:
-    """The path an href names when it is a relative file reference, else None (URLs, fragments, urns)."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    return unquote(parts.path)
+def _follow(
+    href: str, base_dir: Path, name: str, local: Index, boundary: Boundary
+) -> tuple[Index | None, tuple[Rule, str, Severity | None] | None]:
+    """The index of an imported document (None when it cannot be followed), and the problem to report.
 
-
-def _follow(href: str, base_dir: Path, name: str, local: Index) -> tuple[Index | None, str | None]:
-    """The index of an imported document (None when it cannot be followed), and the problem to report."""
-    _, root_key, title = _IMPORTS[name]
-    candidates: list[str] = []
+    The imported file is read through the reading boundary, and nothing it holds appears in a message: it is
+    validated on its own where it belongs to the repository.
+    """
+    rule_, root_key, title = _IMPORTS[name]
+    shown = excerpt(href)
     if href.startswith("#"):
-        for rlink in local.rlinks.get(unquote(href[1:]), ()):
-            path = _relative_file(rlink)
-            if path is not None:
-                candidates.append(path)
-        if not candidates:
-            return None, None  # a missing resource is reported as such; a remote one cannot be checked here
+        hrefs = local.rlinks.get(unquote(href[1:]), [])
+        if not hrefs:
+            return None, None  # a missing resource is reported as such
     else:
-        path = _relative_file(href)
-        if path is None:
-            return None, None
-        candidates.append(path)
-    joined = [Path(os.path.normpath(base_dir / c)) for c in candidates]
-    existing = [p for p in joined if p.is_file()]
+        hrefs = [href]
+    targets = [boundary.locate(h, base_dir) for h in hrefs]
+    local_targets = [t for t in targets if t.path is not None]
+    if not local_targets:
+        if any(t.refused for t in targets):
+            return None, (NOT_FOLLOWED, f"{name} href {shown}: {boundary_module.NOT_FOLLOWED}", None)
+        if any(t.remote for t in targets):
+            return None, (NOT_FOLLOWED, f"{name} href {shown}: {boundary_module.REMOTE}", Severity.INFO)
+        return None, None
+    existing = [t for t in local_targets if t.path is not None and t.path.exists()]
     if not existing:
-        return None, f"{name} href {href!r} names no file: {joined[0].as_posix()} does not exist"
-    target = existing[0].resolve()
+        return None, (rule_, f"{name} href {shown} names no file: {local_targets[0].shown} does not exist", None)
+    target = existing[0]
     try:
-        stat = target.stat()
-        imported = _imported_index(str(target), stat.st_mtime_ns, stat.st_size, root_key, 0)
-    except LoadError as exc:
-        return None, f"{name} href {href!r} cannot be read: {exc.problems[0].message}"
-    except OSError as exc:
-        return None, f"{name} href {href!r} cannot be read: {exc.strerror or exc}"
+        imported = _imported_index(target, boundary, root_key, 0)
+    except SpecialFile as exc:
+        return None, (NOT_FOLLOWED, f"{name} href {shown}: {exc.problems[0].message}", None)
+    except UnreadableFile as exc:
+        return None, (rule_, f"{name} href {shown} cannot be read: {exc.problems[0].message}", None)
+    except LoadError:
+        return None, (rule_, f"{name} href {shown} names a file that is not a readable OSCAL document", None)
     if isinstance(imported, str):
-        return None, f"{name} href {href!r} names {imported}, not {title}"
+        return None, (rule_, f"{name} href {shown} names {imported}, not {title}", None)
     return imported, None
 
 
-@lru_cache(maxsize=32)
-def _imported_index(path: str, mtime_ns: int, size: int, root_key: str, depth: int) -> Index | str:
+def _imported_index(target: Target, boundary: Boundary, root_key: str, depth: int) -> Index | str:
     """The definitions of an imported document and of what it imports in turn; cached per file version.
 
     Returns the kind's title instead when the file holds another model.
     """
+    assert target.path is not None
+    stat = target.path.stat()
+    return _imported_version(target, boundary, root_key, depth, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _imported_version(
+    target: Target, boundary: Boundary, root_key: str, depth: int, mtime_ns: int, size: int
+) -> Index | str:
     from oscal_poam.io.load import decode, root_kind
 
-    raw_bytes = Path(path).read_bytes()
-    _, raw, _ = decode(raw_bytes, path)
-    kind, _content = root_kind(raw, path)
+    source = target.shown or target.href
+    raw_bytes = boundary.read(target, source)
+    _, raw, _ = decode(raw_bytes, source)
+    kind, _content = root_kind(raw, source)
     if kind.root_key != root_key:
         return ("an " if kind.title[0] in "aeiou" else "a ") + kind.title
     found = index(raw)
     combined = Index()
     combined.merge_definitions(found)
+    assert target.path is not None
     for name, (href, _pointer) in found.imports.items():
         deeper: Index | str | None = None
-        rel = _relative_file(href)
-        nested = (Path(path).parent / rel).resolve() if rel is not None else None
-        if depth < _MAX_IMPORT_DEPTH and nested is not None and nested.is_file():
+        nested = boundary.locate(href, target.path.parent)
+        if depth < _MAX_IMPORT_DEPTH and nested.path is not None and nested.path.is_file():
             try:
-                st = nested.stat()
-                deeper = _imported_index(str(nested), st.st_mtime_ns, st.st_size, _IMPORTS[name][1], depth + 1)
+                deeper = _imported_index(nested, boundary, _IMPORTS[name][1], depth + 1)
             except (LoadError, OSError):
                 deeper = None
         if isinstance(deeper, Index):
@@ -504,4 +532,4 @@ def _imported_index(path: str, mtime_ns: int, size: int, root_key: str, depth: i
 
 def forget_imports() -> None:
     """Drop the imported documents kept between calls (a new run may see files that changed since)."""
-    _imported_index.cache_clear()
+    _imported_version.cache_clear()

@@ -4,7 +4,7 @@ A POA&M is a CMMC POA&M when its metadata or its items carry props in the
 project's namespace (docs/conventions.md); assessment results are CMMC results
 when a result carries `cmmc-level`; an SSP is a CMMC SSP when it imports a CMMC
 profile or catalog. Documents a CMMC document imports are used where they are
-relative files that exist and load.
+files inside the reading boundary that exist and load.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from oscal_poam.cmmc import vocab
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import LoadError, UsageError
+from oscal_poam.io.boundary import Boundary, Target, boundary_for
 from oscal_poam.io.load import Document
 from oscal_poam.rules.registry import rule
 
@@ -84,16 +86,22 @@ def cmmc_ssp_level(content: dict[str, Any]) -> int | None:
     return None
 
 
-def cmmc_diagnostics(doc: Document, raw: dict[str, Any], *, base_dir: Path, as_of: dt.date) -> list[Diagnostic]:
-    """The CMMC diagnostics of `doc` (empty when it is not a CMMC document)."""
+def cmmc_diagnostics(
+    doc: Document, raw: dict[str, Any], *, base_dir: Path, as_of: dt.date, boundary: Boundary | None = None
+) -> list[Diagnostic]:
+    """The CMMC diagnostics of `doc` (empty when it is not a CMMC document).
+
+    Imported documents are read only inside `boundary` (default: the roots set for this run, else `base_dir`).
+    """
     content = raw.get(doc.kind.root_key)
     if not isinstance(content, dict):
         return []
+    reach = _Reach(base_dir, boundary or boundary_for(base_dir))
     try:
         if doc.kind.root_key == "plan-of-action-and-milestones" and is_cmmc_poam(content):
-            return _poam(doc, content, base_dir, as_of)
+            return _poam(doc, content, reach, as_of)
         if doc.kind.root_key == "assessment-results" and is_cmmc_results(content):
-            return _results(doc, content, base_dir)
+            return _results(doc, content, reach)
         if doc.kind.root_key == "system-security-plan":
             level = cmmc_ssp_level(content)
             if level is not None:
@@ -105,16 +113,24 @@ def cmmc_diagnostics(doc: Document, raw: dict[str, Any], *, base_dir: Path, as_o
     return []
 
 
-def _poam(doc: Document, content: dict[str, Any], base_dir: Path, as_of: dt.date) -> list[Diagnostic]:
+@dataclass(frozen=True)
+class _Reach:
+    """Where a document's imports resolve from, and the boundary they must stay in."""
+
+    base_dir: Path
+    boundary: Boundary
+
+
+def _poam(doc: Document, content: dict[str, Any], reach: _Reach, as_of: dt.date) -> list[Diagnostic]:
     from oscal_poam.rules.check import check
 
-    ssp = _imported(doc, content, "import-ssp", base_dir, "system-security-plan")
+    ssp = _imported(doc, content, "import-ssp", reach, "system-security-plan")
     found = check(doc.model, ssp=ssp, as_of=as_of)  # type: ignore[arg-type]
     # the POA&M was passed as a model, so its diagnostics name no document yet
     return [d if d.document else _named(d, doc.source) for d in found.diagnostics]
 
 
-def _results(doc: Document, content: dict[str, Any], base_dir: Path) -> list[Diagnostic]:
+def _results(doc: Document, content: dict[str, Any], reach: _Reach) -> list[Diagnostic]:
     from oscal_poam.cmmc.assessment import read_assessment
     from oscal_poam.rules.eligibility import eligibility
     from oscal_poam.rules.scoring import score
@@ -125,7 +141,7 @@ def _results(doc: Document, content: dict[str, Any], base_dir: Path) -> list[Dia
         return list(assessment.diagnostics)
     scored = score(assessment)
     found = [*scored.diagnostics, *eligibility(assessment, scored).reasons]
-    ssp = _ssp_of_plan(doc, content, base_dir)
+    ssp = _ssp_of_plan(doc, content, reach)
     if ssp is not None:
         from oscal_poam.rules.ssp import reconcile
 
@@ -139,56 +155,57 @@ def _named(d: Diagnostic, source: str) -> Diagnostic:
     return replace(d, document=source)
 
 
-def _imported(doc: Document, content: dict[str, Any], key: str, base_dir: Path, root_key: str) -> Document | None:
-    """The document `content[key].href` names, where it is a relative file that loads as `root_key`."""
+def _imported(doc: Document, content: dict[str, Any], key: str, reach: _Reach, root_key: str) -> Document | None:
+    """The document `content[key].href` names, where it is a file inside the boundary that loads as `root_key`."""
     entry = content.get(key)
     href = entry.get("href") if isinstance(entry, dict) else None
     if not isinstance(href, str):
         return None
-    found = _load_relative(href, base_dir, doc.source, root_key)
+    found = _load_relative(href, reach, doc.source, root_key)
     return found[0] if found is not None else None
 
 
-def _ssp_of_plan(doc: Document, content: dict[str, Any], base_dir: Path) -> Document | None:
+def _ssp_of_plan(doc: Document, content: dict[str, Any], reach: _Reach) -> Document | None:
     """The SSP that the assessment plan imported by assessment results imports in turn."""
     entry = content.get("import-ap")
     href = entry.get("href") if isinstance(entry, dict) else None
     if not isinstance(href, str):
         return None
-    plan = _load_relative(href, base_dir, doc.source, "assessment-plan")
+    plan = _load_relative(href, reach, doc.source, "assessment-plan")
     if plan is None:
         return None
     imported = getattr(plan[0].model, "import_ssp", None)
     ssp_href = str(getattr(imported, "href", "") or "")
-    found = _load_relative(ssp_href, plan[1].parent, plan[0].source, "system-security-plan") if ssp_href else None
+    if not ssp_href:
+        return None
+    found = _load_relative(ssp_href, _Reach(plan[1].parent, reach.boundary), plan[0].source, "system-security-plan")
     return found[0] if found is not None else None
 
 
-def _load_relative(href: str, base_dir: Path, source: str, root_key: str) -> tuple[Document, Path] | None:
-    """The document and its path, shown relative to `source` as the walk shows paths; None if it cannot load."""
-    from urllib.parse import unquote, urlsplit
-
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path:
+def _load_relative(href: str, reach: _Reach, source: str, root_key: str) -> tuple[Document, Path] | None:
+    """The document and its real path, shown relative to `source` as the walk shows paths; None if it cannot
+    load or lies outside the boundary (integrity reports both)."""
+    target = reach.boundary.locate(href, reach.base_dir)
+    if target.path is None:
         return None
-    relative = unquote(parts.path)
-    path = Path(os.path.normpath(base_dir / relative))
-    loaded = _load_cached(str(path), root_key)
+    loaded = _load_cached(target, root_key)
     if loaded is None:
-        return None  # integrity reports an import that cannot be read
+        return None
+    relative = Path(os.path.relpath(target.shown, reach.base_dir)) if target.shown else Path(target.path.name)
     shown = Path(os.path.normpath(Path(source).parent / relative)).as_posix()
     # without a path, check() does not run integrity on it again: the walk validates that file on its own
-    return Document(loaded.kind, loaded.model, loaded.format, shown, None, loaded.lines), path
+    return Document(loaded.kind, loaded.model, loaded.format, shown, None, loaded.lines), target.path
 
 
-def _load_cached(path: str, root_key: str) -> Document | None:
+def _load_cached(target: Target, root_key: str) -> Document | None:
     """Imported documents are shared by many files of a repository: each version is loaded once per process."""
     from oscal_poam.validate.loaded import load_path
 
+    assert target.path is not None
     try:
-        loaded = load_path(Path(path), path)
+        loaded = load_path(target.path, str(target.path))
     except (LoadError, OSError):
         return None
     if loaded.kind.root_key != root_key:
         return None
-    return Document(loaded.kind, loaded.model, loaded.format, path, Path(path), loaded.lines)
+    return Document(loaded.kind, loaded.model, loaded.format, str(target.path), target.path, loaded.lines)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oscal_poam.io.files import read_file
 from oscal_poam.io.load import Format, decode, validate
 
 if TYPE_CHECKING:
@@ -78,11 +79,14 @@ def remember(path: Path, loaded: Loaded) -> None:
 
 
 def load_path(path: Path, shown: str) -> Loaded:
-    """The document at `path`, from this process's cache or read now. Raises LoadError or OSError."""
+    """The document at the real path `path` (inside the reading boundary), from this process's cache or read now.
+
+    Raises LoadError or OSError.
+    """
     found = cached(path)
     if found is not None:
         return found
-    fmt, raw, lines = decode(path.read_bytes(), shown)
+    fmt, raw, lines = decode(read_file(path, shown, follow_links=False), shown)
     kind, model = validate(raw, shown)
     loaded = Loaded(fmt, raw, lines, kind, model)
     remember(path, loaded)

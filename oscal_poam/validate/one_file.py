@@ -16,9 +16,14 @@ from typing import Any
 
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.errors import LoadError, NotOscalError, Problem
-from oscal_poam.io.load import Document, decode, max_bytes_default, validate
+from oscal_poam.io import boundary as boundary_module
+from oscal_poam.io.boundary import Boundary, boundary_for
+from oscal_poam.io.files import SpecialFile, UnreadableFile, read_file
+from oscal_poam.io.load import Document, decode, validate
 from oscal_poam.io.pointers import nearest_line
-from oscal_poam.rules.integrity import integrity
+from oscal_poam.limits import max_problems
+from oscal_poam.quoting import excerpt
+from oscal_poam.rules.integrity import NOT_FOLLOWED, integrity
 from oscal_poam.rules.registry import rule
 from oscal_poam.validate.loaded import Loaded, cached, remember
 
@@ -34,6 +39,15 @@ MODEL = rule(
     Severity.ERROR,
     "OSCAL 1.2.1 (model metaschema)",
     "The file parses and is a valid OSCAL document of its model.",
+    "validate",
+)
+
+MORE = rule(
+    "validate-more-diagnostics",
+    Severity.INFO,
+    "docs/security.md (limits)",
+    "A file with more diagnostics than OSCAL_POAM_MAX_PROBLEMS lists that many, worst first, then counts the rest "
+    "in one diagnostic at the worst severity among them.",
     "validate",
 )
 
@@ -60,31 +74,62 @@ def display_path(path: Path) -> str:
     return path.as_posix()
 
 
-def validate_file(path: Path, *, as_of: dt.date | None = None) -> FileResult:
-    """Every diagnostic for the file at `path`; `as_of` is the date the CMMC date rules are evaluated at."""
+def validate_file(path: Path, *, as_of: dt.date | None = None, boundary: Boundary | None = None) -> FileResult:
+    """Every diagnostic for the file at `path`; `as_of` is the date the CMMC date rules are evaluated at.
+
+    With a `boundary`, a file that resolves outside it (a link leaving the repository) is not opened, and the
+    documents a file imports are read only inside it (default: the roots set for this run, else the file's
+    folder).
+    """
     shown = display_path(path)
-    limit = max_bytes_default()
+    real = Path(os.path.realpath(path))
+    if boundary is not None and not boundary.contains(real):
+        return FileResult(shown, None, None, (NOT_FOLLOWED.diag(boundary_module.NOT_FOLLOWED, "", shown),))
     try:
-        size = path.stat().st_size
-        if size > limit:
-            message = f"file is {size:,} bytes, over the limit of {limit:,} bytes (OSCAL_POAM_MAX_BYTES)"
-            return FileResult(shown, None, None, (MODEL.diag(message, "", shown),))
-        known = cached(path)
-        data = b"" if known is not None else path.read_bytes()
-    except OSError as exc:
-        return FileResult(shown, None, None, (MODEL.diag(f"cannot read file: {exc.strerror or exc}", "", shown),))
+        known = cached(real)
+        data = b"" if known is not None else read_file(real, shown, follow_links=False)
+    except SpecialFile as exc:
+        return FileResult(shown, None, None, (NOT_FOLLOWED.diag(exc.problems[0].message, "", shown),))
+    except UnreadableFile as exc:
+        return FileResult(shown, None, None, (MODEL.diag(exc.problems[0].message, "", shown),))
     try:
         if known is not None:  # already loaded here as the import of another file
-            return _check(known, shown, path, as_of, lambda: path.read_bytes())
-        return validate_bytes(data, shown, path=path, as_of=as_of)
+            reread = lambda: read_file(real, shown, follow_links=False)  # noqa: E731
+            return _capped(_check(known, shown, path, as_of, reread, boundary))
+        return _capped(validate_bytes(data, shown, path=path, as_of=as_of, boundary=boundary, real=real))
     except Exception as exc:  # one defective check must not hide the results of every other file
         if os.environ.get("OSCAL_POAM_DEBUG"):
             raise
-        message = f"internal error: {type(exc).__name__}: {exc}"
+        message = f"internal error: {type(exc).__name__}: {excerpt(str(exc), 200)}"
         return FileResult(shown, None, None, (INTERNAL.diag(message, "", shown),))
 
 
-def validate_bytes(data: bytes, shown: str, *, path: Path | None = None, as_of: dt.date | None = None) -> FileResult:
+def _capped(result: FileResult) -> FileResult:
+    """At most OSCAL_POAM_MAX_PROBLEMS diagnostics for one file, worst first, then one that counts the rest."""
+    limit = max_problems()
+    if len(result.diagnostics) <= limit:
+        return result
+    ordered = sorted(result.diagnostics, key=lambda d: d.sort_key)
+    kept, rest = ordered[:limit], ordered[limit:]
+    severity = max((d.severity for d in rest), key=lambda s: s.rank)
+    more = MORE.diag(
+        f"… and {len(rest):,} more diagnostics in this file, not listed (OSCAL_POAM_MAX_PROBLEMS={limit})",
+        "",
+        result.path,
+        severity=severity,
+    )
+    return dataclasses.replace(result, diagnostics=(*kept, more))
+
+
+def validate_bytes(
+    data: bytes,
+    shown: str,
+    *,
+    path: Path | None = None,
+    as_of: dt.date | None = None,
+    boundary: Boundary | None = None,
+    real: Path | None = None,
+) -> FileResult:
     try:
         fmt, raw, lines = decode(data, shown)
     except NotOscalError as exc:
@@ -101,25 +146,31 @@ def validate_bytes(data: bytes, shown: str, *, path: Path | None = None, as_of: 
         return FileResult(shown, _root_key(raw), fmt, tuple(_problems(exc.problems, shown, lines)))
     loaded = Loaded(fmt, raw, lines, kind, model)
     if path is not None:
-        remember(path, loaded)
-    return _check(loaded, shown, path, as_of, lambda: data)
+        remember(real or path, loaded)
+    return _check(loaded, shown, path, as_of, lambda: data, boundary)
 
 
 def _check(
-    loaded: Loaded, shown: str, path: Path | None, as_of: dt.date | None, data: Callable[[], bytes]
+    loaded: Loaded,
+    shown: str,
+    path: Path | None,
+    as_of: dt.date | None,
+    data: Callable[[], bytes],
+    boundary: Boundary | None,
 ) -> FileResult:
     """Integrity and the CMMC rules over a document that is valid for its model."""
     doc = Document(loaded.kind, loaded.model, loaded.format, shown, path, loaded.lines)
     base_dir = path.parent if path is not None else Path.cwd()
-    found = integrity(doc, base_dir=base_dir, data=loaded.raw)
+    reach = boundary or boundary_for(base_dir)
+    found = integrity(doc, base_dir=base_dir, data=loaded.raw, boundary=reach)
     from oscal_poam.validate.cmmc import cmmc_diagnostics
 
-    found.extend(cmmc_diagnostics(doc, loaded.raw, base_dir=base_dir, as_of=as_of or dt.date.today()))
+    found.extend(cmmc_diagnostics(doc, loaded.raw, base_dir=base_dir, as_of=as_of or dt.date.today(), boundary=reach))
     if loaded.format == "json":
         wanted = [d.pointer for d in found if d.line is None and d.document in ("", shown)]
         if wanted:
             doc = dataclasses.replace(doc, lines=_json_lines(data(), wanted))
-    return FileResult(shown, loaded.kind.root_key, loaded.format, tuple(_located(found, doc)))
+    return FileResult(shown, loaded.kind.root_key, loaded.format, tuple(_located(found, doc, reach)))
 
 
 def _json_lines(data: bytes, wanted: list[str]) -> dict[str, int]:
@@ -155,7 +206,7 @@ def _problems(problems: Iterable[Problem], shown: str, lines: Mapping[str, int])
         yield MODEL.diag(message, pointer, shown, line=line)
 
 
-def _located(found: Iterable[Diagnostic], doc: Document) -> list[Diagnostic]:
+def _located(found: Iterable[Diagnostic], doc: Document, boundary: Boundary) -> list[Diagnostic]:
     """Every diagnostic names its file and, where known, the line of its pointer.
 
     Most name this file. Some name a document it imports (an SSP reconciled with its POA&M); those keep that
@@ -180,15 +231,18 @@ def _located(found: Iterable[Diagnostic], doc: Document) -> list[Diagnostic]:
                 changes["line"] = line
         located.append(dataclasses.replace(d, **changes) if changes else d)
     for document, diagnostics in elsewhere.items():
-        located.extend(_located_in(document, diagnostics))
+        located.extend(_located_in(document, diagnostics, boundary))
     return sorted(located, key=lambda d: d.sort_key)
 
 
-def _located_in(document: str, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Diagnostics about another JSON file, with the lines of their pointers in it."""
+def _located_in(document: str, diagnostics: list[Diagnostic], boundary: Boundary) -> list[Diagnostic]:
+    """Diagnostics about another JSON file (inside the boundary), with the lines of their pointers in it."""
+    real = os.path.realpath(document)
+    if not boundary.contains(real):
+        return diagnostics
     try:
-        data = Path(document).read_bytes()
-    except OSError:
+        data = read_file(real, document, follow_links=False)
+    except LoadError:
         return diagnostics
     lines = _json_lines(data, [d.pointer for d in diagnostics])
     placed = []

@@ -12,6 +12,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from oscal_poam.diagnostics import Diagnostic, Severity, has_at_least
+from oscal_poam.io.boundary import Boundary, repository_roots
 from oscal_poam.validate.one_file import FileResult, validate_file
 from oscal_poam.validate.walk import candidate_files
 
@@ -62,13 +63,16 @@ def validate_paths(
     jobs: int | None = None,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    roots: Sequence[str | os.PathLike[str]] | None = None,
 ) -> ValidationReport:
     """Validate every candidate file under `paths`; results in path order whatever the number of jobs.
 
-    Raises FileNotFoundError when a path does not exist.
+    Files are read, and documents may name files, only inside `roots` (default: the folders given, and for a
+    file given its git work tree, else its folder). Raises FileNotFoundError when a path does not exist.
     """
     files = candidate_files(paths, excludes)
-    return validate_files(files, jobs=jobs, as_of=as_of, progress=progress)
+    boundary = Boundary.of(roots) if roots is not None else repository_roots(paths)
+    return validate_files(files, jobs=jobs, as_of=as_of, progress=progress, boundary=boundary)
 
 
 def validate_files(
@@ -77,7 +81,9 @@ def validate_files(
     jobs: int | None = None,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
+    boundary: Boundary | None = None,
 ) -> ValidationReport:
+    """Validate `files`; with a `boundary`, files outside it are not read, nor files documents name."""
     from oscal_poam.validate.loaded import forget
 
     forget()
@@ -87,7 +93,7 @@ def validate_files(
     before = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)
     try:
-        for result in _results(files, workers, day):
+        for result in _results(files, workers, day, boundary):
             results.append(result)
             if progress is not None:
                 progress(len(results), len(files))
@@ -96,10 +102,10 @@ def validate_files(
     return ValidationReport(tuple(results))
 
 
-def _results(files: Sequence[Path], workers: int, as_of: dt.date) -> Iterator[FileResult]:
+def _results(files: Sequence[Path], workers: int, as_of: dt.date, boundary: Boundary | None) -> Iterator[FileResult]:
     if workers == 1 or len(files) < PARALLEL_THRESHOLD:
         for file in files:
-            yield validate_file(file, as_of=as_of)
+            yield validate_file(file, as_of=as_of, boundary=boundary)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -107,7 +113,7 @@ def _results(files: Sequence[Path], workers: int, as_of: dt.date) -> Iterator[Fi
     # Chunks amortize pickling; several chunks per worker keep the workers evenly loaded when sizes vary.
     chunk = max(1, min(32, len(files) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_started) as pool:
-        yield from pool.map(_validate_one, files, [as_of] * len(files), chunksize=chunk)
+        yield from pool.map(_validate_one, files, [as_of] * len(files), [boundary] * len(files), chunksize=chunk)
 
 
 def _worker_started() -> None:
@@ -116,8 +122,8 @@ def _worker_started() -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
-def _validate_one(path: Path, as_of: dt.date) -> FileResult:
-    return validate_file(path, as_of=as_of)
+def _validate_one(path: Path, as_of: dt.date, boundary: Boundary | None) -> FileResult:
+    return validate_file(path, as_of=as_of, boundary=boundary)
 
 
 def _context() -> BaseContext:

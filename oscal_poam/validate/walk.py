@@ -1,7 +1,9 @@
 """Which files a repository validation looks at.
 
 Directories are walked for `*.json`, `*.yaml`, `*.yml` and `*.xml`; files named
-on the command line are taken as they are. Excludes follow `.gitignore`
+on the command line are taken as they are. Nothing here opens a file: links and
+special files are listed like any other, and `validate_file` decides whether
+to read them (the reading boundary). Excludes follow `.gitignore`
 syntax: globs (`*`, `?`, `[...]`), `**` across folders, a trailing `/` for
 folders only, a leading or inner `/` to anchor at the folder being walked, and
 `!` to take back an earlier exclude; the last matching pattern decides. A
@@ -134,7 +136,7 @@ def candidate_files(paths: Sequence[str | os.PathLike[str]], excludes: Sequence[
         if root.is_dir():
             for file in _walk(root, rules):
                 found.setdefault(str(file), file)
-        elif root.exists():
+        elif os.path.lexists(root):  # a link is taken as it is: validate_file judges where it leads
             if not _file_excluded(root, rules):
                 found.setdefault(str(root), root)
         else:
@@ -183,6 +185,7 @@ def _walk(root: Path, rules: Excludes) -> list[Path]:
             elif os.path.splitext(name)[1].lower() in SUFFIXES:
                 if rules and rules.excluded(rel, is_dir=False):
                     continue
-                if entry.is_file():
-                    files.append(folder / name)
+                # Links and special files too, unopened: validate_file reports those it will not read, so that
+                # a link's target cannot make a file appear or vanish from the report.
+                files.append(folder / name)
     return files

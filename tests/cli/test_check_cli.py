@@ -63,7 +63,9 @@ def test_clean_check_prints_counts_score_and_verdict(run: Any, files: dict[str, 
     result = run(str(files["clean"]), "--ssp", str(files["ssp"]), "--results", str(files["results"]), "--as-of", AS_OF)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert "0 errors, 0 warnings, 1 info" in lines
+    # the two infos: the verdict's POA&M requirements, and the remote assessment plan that is not fetched
+    assert "0 errors, 0 warnings, 2 infos" in lines
+    assert any("a remote document: not fetched" in line for line in lines)
     assert "Score: 108 / 110" in lines
     assert "Verdict: Conditional Level 2 (C3PAO); closeout due by 2026-07-14" in lines
 

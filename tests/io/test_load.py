@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from oscal_poam.errors import LoadError
-from oscal_poam.io.load import NotOscalError, load, parse, unreadable
+from oscal_poam.io.files import unreadable
+from oscal_poam.io.load import NotOscalError, load, parse
 from oscal_poam.io.write import write
 from tests.conftest import OSCAL_CONTENT
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from oscal_poam.diagnostics import Diagnostic
+from oscal_poam.io.boundary import reading_roots
 from oscal_poam.io.load import Document, decode, validate
 from oscal_poam.rules.integrity import index, integrity
 from tests.nist_docs import CATALOG, IFA_AP, IFA_AR, IFA_SSP, SSP_EXAMPLE, nist, poam_from_results
@@ -26,16 +27,21 @@ def _run(data: dict[str, Any], path: Path) -> list[Diagnostic]:
     return integrity(doc, data=raw)
 
 
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
+def _lay_out(folder: Path) -> Path:
     """The IFA GoodRead documents laid out so that their own import hrefs resolve."""
-    ssp = nist(IFA_SSP)
-    (tmp_path / "3-implementation").mkdir()
-    (tmp_path / "4-assess").mkdir()
+    (folder / "3-implementation").mkdir()
+    (folder / "4-assess").mkdir()
     # import hrefs name .xml files; content decides the format, so the JSON examples stand in for them here
-    (tmp_path / "3-implementation" / "ssp.oscal.xml").write_text(json.dumps(ssp), encoding="utf-8")
-    (tmp_path / "4-assess" / "ap.oscal.xml").write_text(json.dumps(nist(IFA_AP)), encoding="utf-8")
-    return tmp_path
+    (folder / "3-implementation" / "ssp.oscal.xml").write_text(json.dumps(nist(IFA_SSP)), encoding="utf-8")
+    (folder / "4-assess" / "ap.oscal.xml").write_text(json.dumps(nist(IFA_AP)), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Iterator[Path]:
+    """The laid-out documents, their folder the repository documents may read files in."""
+    with reading_roots([_lay_out(tmp_path)]):
+        yield tmp_path
 
 
 @pytest.mark.parametrize("doc", [IFA_SSP, SSP_EXAMPLE, CATALOG], ids=lambda d: d[1])
@@ -66,7 +72,20 @@ def test_remote_imports_are_not_followed_and_leave_cross_references_unjudged(tmp
     ar = nist(IFA_AR)
     ar["assessment-results"]["import-ap"]["href"] = "https://example.com/ap.json"
     ar["assessment-results"]["results"][0]["observations"][0]["subjects"][0]["subject-uuid"] = UNKNOWN
-    assert _run(ar, tmp_path / "ar.json") == []
+    found = _run(ar, tmp_path / "ar.json")
+    assert [(d.rule_id, d.severity.value, d.pointer) for d in found] == [
+        ("integrity-not-followed", "info", "/assessment-results/import-ap/href")
+    ]
+    assert found[0].message == "import-ap href 'https://example.com/ap.json': a remote document: not fetched"
+
+
+def test_an_import_outside_the_documents_folder_is_not_followed_without_a_root(tmp_path: Path) -> None:
+    """With no roots set for the run, a document may name files in its own folder only."""
+    poam = poam_from_results(nist(IFA_AR), "../3-implementation/ssp.oscal.xml")
+    found = _run(poam, _lay_out(tmp_path) / "poam" / "p.json")
+    assert [(d.rule_id, d.severity.value) for d in found] == [("integrity-not-followed", "warning")]
+    href = "'../3-implementation/ssp.oscal.xml'"
+    assert found[0].message == f"import-ssp href {href}: outside the repository: not followed"
 
 
 Mutation = Callable[[dict[str, Any]], str]
