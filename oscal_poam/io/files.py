@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 
-from oscal_poam import limits
+import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError, Problem
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from oscal_poam import limits
+import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError, NotOscalError, Problem
 from oscal_poam.io import pointers
 from oscal_poam.io.files import read_file
