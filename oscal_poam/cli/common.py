@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -77,6 +78,11 @@ def roots(root: Path | None) -> list[Path] | None:
 
         raise UsageError(f"--root {root}: no such folder")
     return [root]
+
+
+def waiting(path: object) -> Callable[[], None]:
+    """What a writer says while another oscal-poam holds the lock of its output's folder."""
+    return lambda: err.print(f"waiting for another oscal-poam writing {path}", markup=False)
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

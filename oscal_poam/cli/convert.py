@@ -7,12 +7,14 @@ from typing import Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import out
+from oscal_poam.cli.common import err, out, waiting
 
 
 def convert(
     source: Annotated[Path, typer.Argument(metavar="IN", help="An OSCAL document (JSON, YAML or XML).")],
-    target: Annotated[Path, typer.Argument(metavar="OUT", help="The file to write.")],
+    target: Annotated[
+        Path, typer.Argument(metavar="OUT", help="The file to write; - for standard output (JSON unless --to).")
+    ],
     to: Annotated[
         Literal["json", "yaml", "xml"] | None,
         typer.Option("--to", help="Output format; by default OUT's suffix (.json, .yaml, .yml, .xml) decides."),
@@ -24,6 +26,10 @@ def convert(
     written; on any failure nothing is written. Exit code 3 when IN cannot be loaded.
     """
     from oscal_poam.io.convert import convert as run
+    from oscal_poam.io.outputs import is_stdout
 
-    done = run(source, target, to)
-    out.print(f"wrote {done.target} ({done.source.kind.title}, {done.format.upper()}, {done.size:,} bytes)")
+    done = run(source, target, to, on_wait=waiting(target))
+    say = err if is_stdout(target) else out  # standard output holds the document
+    say.print(
+        f"wrote {done.target} ({done.source.kind.title}, {done.format.upper()}, {done.size:,} bytes)", markup=False
+    )

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import ExitCode, Root, err, out, parse_as_of, roots
+from oscal_poam.cli.common import ExitCode, Root, err, out, parse_as_of, roots, waiting
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    from rich.console import Console
 
     from oscal_poam.derive.api import DeriveResult
 
@@ -51,42 +53,56 @@ def derive(
 ) -> None:
     """Derive the POA&M of an assessment (one item per NOT MET requirement), check it, write it, print the verdict."""
     from oscal_poam.derive.api import derive as run
-    from oscal_poam.errors import UsageError
+    from oscal_poam.errors import UsageError, WriteError
     from oscal_poam.io.boundary import reading_roots
-    from oscal_poam.io.write import atomic_write_bytes, dumps, format_for, output_lock
+    from oscal_poam.io.outputs import (
+        existing_file,
+        is_stdout,
+        output_locks,
+        refuse_overwriting,
+        same_file,
+        write_outputs,
+    )
+    from oscal_poam.io.write import dumps, format_for
     from oscal_poam.render.text import render_text
 
     chosen = _level(level)
     day = parse_as_of(as_of)
-    if xml is not None and xml.resolve() == output.resolve():
-        raise UsageError("--xml and --output name the same file")
+    # --poam may be the output itself: re-deriving onto it in place is what derive does
+    onto = poam if poam is None or not same_file(poam, output) else None
+    refuse_overwriting(
+        [("--output", output), ("--xml", xml)], [("--ssp", ssp), ("--results", results), ("--poam", onto)]
+    )
+    try:
+        fmt = format_for(output)
+    except WriteError as exc:
+        raise UsageError(str(exc)) from None
+    say = err if is_stdout(output) or (xml is not None and is_stdout(xml)) else out  # the POA&M has stdout
     # Another derive onto the same output waits here, so that it merges onto this one's POA&M, not the old one.
-    with output_lock(output, on_wait=lambda: err.print(f"waiting for another oscal-poam writing {output}")):
-        existing = poam if poam is not None else (output if output.exists() else None)
+    with output_locks([output, xml], on_wait=waiting(output)):
+        existing = poam if poam is not None else (output if existing_file(output) else None)
         with reading_roots(roots(root)):
             result = run(ssp, results, level=chosen, existing=existing, as_of=day, generic=generic, poam_path=output)
         if result.diagnostics:
-            out.print(render_text(result.diagnostics), end="", markup=False)
-        _verdict(result, day)
+            say.print(render_text(result.diagnostics), end="", markup=False)
+        _verdict(result, day, say)
         if result.poam is None:
-            out.print("Nothing to put on a POA&M: every requirement is MET. Nothing written.")
+            say.print("Nothing to put on a POA&M: every requirement is MET. Nothing written.")
             raise typer.Exit(ExitCode.OK)
         blocked = not result.ok
         if blocked and not force:
-            out.print(
+            say.print(
                 f"Not written: {len(result.errors)} error diagnostic{'s' if len(result.errors) != 1 else ''} stand "
                 "(--force writes anyway)."
             )
             raise typer.Exit(ExitCode.DIAGNOSTICS)
-        data = dumps(result.poam, format_for(output))
-        xml_data = dumps(result.poam, "xml") if xml is not None else None
-        atomic_write_bytes(output, data)
-        written = [str(output)]
-        if xml is not None and xml_data is not None:
-            atomic_write_bytes(xml, xml_data)
-            written.append(str(xml))
+        outputs = [(output, dumps(result.poam, fmt))]
+        if xml is not None:
+            outputs.append((xml, dumps(result.poam, "xml")))
+        write_outputs(outputs)  # both or neither
     items = len(result.poam.poam_items)
-    out.print(f"Wrote {' and '.join(written)}: {items} POA&M item{'s' if items != 1 else ''}.")
+    written = " and ".join(str(path) for path, _ in outputs)
+    say.print(f"Wrote {written}: {items} POA&M item{'s' if items != 1 else ''}.", markup=False)
     if blocked:
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
@@ -99,7 +115,7 @@ def _level(value: str) -> int | None:
     raise typer.BadParameter(f"{value!r} is not auto, 1, 2 or 3", param_hint="--level")
 
 
-def _verdict(result: DeriveResult, as_of: dt.date | None) -> None:
+def _verdict(result: DeriveResult, as_of: dt.date | None, out: Console) -> None:
     """Final; Conditional with its deadline and days left; or no status with every reason and its citation."""
     import datetime as dt
 
@@ -113,7 +129,7 @@ def _verdict(result: DeriveResult, as_of: dt.date | None) -> None:
             line += f": closeout due by {closed.deadline.isoformat()}, {_days(closed.deadline, today)}"
         out.print(line)
         if closed.verdict != "final":
-            _reasons(result)
+            _reasons(result, out)
         return
     verdict = result.verdict
     if verdict is None:
@@ -125,10 +141,10 @@ def _verdict(result: DeriveResult, as_of: dt.date | None) -> None:
         line += f": POA&M closeout due by {verdict.deadline.isoformat()}, {_days(verdict.deadline, today)}"
     out.print(line)
     if verdict.status == "none":
-        _reasons(result)
+        _reasons(result, out)
 
 
-def _reasons(result: DeriveResult) -> None:
+def _reasons(result: DeriveResult, out: Console) -> None:
     from rich.markup import escape
 
     from oscal_poam.diagnostics import Severity

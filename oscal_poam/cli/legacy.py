@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, FailOn, TextOrJson, out, parse_as_of, print_json
+from oscal_poam.cli.common import AsOf, ExitCode, FailOn, TextOrJson, err, out, parse_as_of, print_json, waiting
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from oscal_poam.legacy.api import ImportResult
 
 
@@ -51,15 +53,20 @@ def import_command(
     import os
 
     from oscal_poam.diagnostics import Severity, has_at_least
-    from oscal_poam.errors import UsageError
-    from oscal_poam.io.write import atomic_write_bytes, dumps, format_for
+    from oscal_poam.errors import UsageError, WriteError
+    from oscal_poam.io.outputs import is_stdout, refuse_overwriting, write_outputs
+    from oscal_poam.io.write import dumps, format_for
     from oscal_poam.legacy.api import import_poam
 
-    if xml is not None and xml.resolve() == output.resolve():
-        raise UsageError("--xml and --output name the same file")
-    if output.resolve() == file.resolve():
-        raise UsageError("--output names the spreadsheet itself")
-    fmt = format_for(output)
+    inputs = [("FILE", file), ("--mapping", mapping), ("--ssp", ssp), ("--results", results)]
+    refuse_overwriting([("--output", output), ("--xml", xml)], inputs)
+    to_stdout = is_stdout(output) or (xml is not None and is_stdout(xml))
+    if to_stdout and format == "json":
+        raise UsageError("the POA&M and --format json would both be written to standard output")
+    try:
+        fmt = format_for(output)
+    except WriteError as exc:
+        raise UsageError(str(exc)) from None
     href = None
     if ssp is not None:
         href = os.path.relpath(ssp.resolve(), output.resolve().parent).replace(os.sep, "/")
@@ -76,13 +83,11 @@ def import_command(
     )
     written: list[str] = []
     if result.poam is not None:
-        data = dumps(result.poam, fmt)
-        xml_data = dumps(result.poam, "xml") if xml is not None else None
-        atomic_write_bytes(output, data)
-        written.append(str(output))
-        if xml is not None and xml_data is not None:
-            atomic_write_bytes(xml, xml_data)
-            written.append(str(xml))
+        outputs = [(output, dumps(result.poam, fmt))]
+        if xml is not None:
+            outputs.append((xml, dumps(result.poam, "xml")))
+        write_outputs(outputs, waiting(output))  # both or neither, under the folders' locks
+        written = [str(path) for path, _ in outputs]
     if format == "json":
         payload = {
             "summary": result.summary.to_dict(),
@@ -91,12 +96,12 @@ def import_command(
         }
         print_json(payload)
     else:
-        _print_summary(result, written)
+        _print_summary(result, written, err if to_stdout else out)
     if has_at_least(result.diagnostics, Severity(fail_on)):
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
-def _print_summary(result: ImportResult, written: list[str]) -> None:
+def _print_summary(result: ImportResult, written: list[str], out: Console) -> None:
     from rich.markup import escape
 
     from oscal_poam.render.text import render_text
@@ -122,6 +127,7 @@ def _print_summary(result: ImportResult, written: list[str]) -> None:
         "Columns mapped",
         ("Column", "Header", "Field", "OSCAL place"),
         [(_cells(cells), header, field, place) for (header, field, place), cells in mapped.items()],
+        out,
     )
     kept: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for column in summary.kept:
@@ -130,16 +136,19 @@ def _print_summary(result: ImportResult, written: list[str]) -> None:
         "Columns kept as props",
         ("Column", "Header", "Kept as", "Note"),
         [(_cells(cells), header or "(no header)", place, note) for (header, place, note), cells in kept.items()],
+        out,
     )
     _print_table(
         "Rows skipped",
         ("Row", "Reason"),
         [(skipped.location.ref, skipped.reason) for skipped in summary.skipped_rows],
+        out,
     )
     _print_table(
         "Controls that name no CMMC requirement (kept as written)",
         ("Cell", "Text"),
         [(u.location.ref if u.location else "", u.text) for u in summary.unmapped_requirements],
+        out,
     )
 
     if result.diagnostics:
@@ -152,7 +161,7 @@ def _print_summary(result: ImportResult, written: list[str]) -> None:
         out.print("No POA&M items in the spreadsheet: nothing written.")
 
 
-def _print_table(title: str, headings: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+def _print_table(title: str, headings: Sequence[str], rows: Sequence[Sequence[str]], out: Console) -> None:
     """A titled table of plain text (markup shown as written); nothing when there are no rows."""
     if not rows:
         return
@@ -190,7 +199,7 @@ def export_command(
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"{output}: export writes .xlsx workbooks")
-    summary = export_poam(poam, output, layout=layout)
+    summary = export_poam(poam, output, layout=layout, on_wait=waiting(output))
     sheets = ", ".join(f"{name!r}: {count}" for name, count in summary.sheets.items())
     out.print(
         f"Wrote {escape(str(output))} ({layout}): {summary.items} items in {summary.rows} rows ({escape(sheets)})."

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, Root, out, parse_as_of, roots
+from oscal_poam.cli.common import AsOf, Root, out, parse_as_of, roots, waiting
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
@@ -29,10 +29,11 @@ def report(
     import datetime as dt
 
     from oscal_poam.errors import UsageError
-    from oscal_poam.io.write import atomic_write_bytes
+    from oscal_poam.io.outputs import refuse_overwriting, write_bytes
     from oscal_poam.report import render_html, render_markdown
     from oscal_poam.report import report as build_report
 
+    refuse_overwriting([("--output", output)], [("--poam", poam), ("--results", results), ("--ssp", ssp)])
     kind = FORMATS.get(output.suffix.lower())
     if kind is None:
         raise UsageError(f"{output}: the report's format comes from its suffix: .html, .htm or .md")
@@ -42,6 +43,6 @@ def report(
     with reading_roots(roots(root)):
         data = build_report(poam, results=results, ssp=ssp, as_of=day)
     rendered = render_html(data) if kind == "html" else render_markdown(data)
-    atomic_write_bytes(output, rendered.encode("utf-8"))
+    write_bytes(output, rendered.encode("utf-8"), waiting(output))
     score = f"{data.score.value} of {data.score.maximum}" if data.score.given else "score not given"
     out.print(f"Wrote {output}: {data.verdict.headline}, {score}, {len(data.items)} items.", markup=False)

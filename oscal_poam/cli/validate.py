@@ -18,6 +18,7 @@ from oscal_poam.cli.common import (
     out,
     parse_as_of,
     roots,
+    waiting,
 )
 
 if TYPE_CHECKING:
@@ -75,6 +76,10 @@ def validate(
         files = candidate_files(paths, exclude or ())
     except FileNotFoundError as exc:
         raise UsageError(f"no such file or folder: {exc.args[0]}") from None
+    if output is not None:
+        from oscal_poam.io.outputs import refuse_overwriting
+
+        refuse_overwriting([("--output", output)], [*(("PATH", p) for p in paths), *(("the file", f) for f in files)])
     bar = _LazyProgress(len(files)) if err.is_terminal and not err.is_dumb_terminal else None
     try:
         report = validate_files(files, jobs=jobs, as_of=day, progress=bar, boundary=boundary)
@@ -92,9 +97,9 @@ def _emit(report: ValidationReport, fmt: Literal["text", "json", "sarif"], outpu
     diagnostics = sorted(report.diagnostics, key=lambda d: d.sort_key)
     checked = f"{len(report.files)} file{'' if len(report.files) == 1 else 's'} checked, {report.oscal_files} OSCAL"
     if output is not None:
-        from oscal_poam.io.write import atomic_write_bytes
+        from oscal_poam.io.outputs import write_bytes
 
-        atomic_write_bytes(output, render(diagnostics, fmt).encode("utf-8"))
+        write_bytes(output, render(diagnostics, fmt).encode("utf-8"), waiting(output))
         from oscal_poam.render.counts import summary_line
 
         err.print(f"{checked}: {summary_line(diagnostics)}; report written to {output}", markup=False)

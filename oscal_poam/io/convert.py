@@ -13,12 +13,14 @@ when it is the canonical spelling of the original (see
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from oscal_poam.errors import LoadError, UsageError, WriteError
 from oscal_poam.io.load import Document, load, parse
-from oscal_poam.io.write import OutputFormat, atomic_write_bytes, dumps, format_for
+from oscal_poam.io.outputs import refuse_overwriting, write_bytes
+from oscal_poam.io.write import OutputFormat, dumps, format_for
 
 FORMATS: tuple[OutputFormat, ...] = ("json", "yaml", "xml")
 
@@ -33,14 +35,7 @@ class Conversion:
     size: int
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def output_format(target: Path, to: str | None) -> OutputFormat:
+def output_format(target: str | os.PathLike[str], to: str | None) -> OutputFormat:
     if to is not None:
         if to not in FORMATS:
             raise UsageError(f"unknown output format {to!r}; use json, yaml or xml")
@@ -78,6 +73,7 @@ def convert(
     target: str | os.PathLike[str],
     to: str | None = None,
     max_bytes: int | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> Conversion:
     """Convert the OSCAL document at `source` into `target`, in `to` or the format of target's suffix.
 
@@ -86,10 +82,9 @@ def convert(
     faithfully; in every failure nothing is written.
     """
     out = Path(target)
-    fmt = output_format(out, to)
-    if _same_file(Path(source), out):
-        raise UsageError(f"{target}: the output would overwrite the input; choose another file")
+    fmt = output_format(target, to)
+    refuse_overwriting([("OUT", target)], [("IN", source)])
     document = load(source, max_bytes=max_bytes)
     data = convert_bytes(document, fmt, str(target))
-    atomic_write_bytes(out, data)
+    write_bytes(target, data, on_wait)
     return Conversion(document, out, fmt, len(data))

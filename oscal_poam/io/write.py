@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,6 +22,8 @@ import yaml
 from oscal_poam.collector import collector_paused
 from oscal_poam.errors import WriteError
 from oscal_poam.io.models import kind_of
+from oscal_poam.io.outputs import STDOUT, write_bytes
+from oscal_poam.io.outputs import output_lock as output_lock  # where writers of OSCAL documents find it
 
 if TYPE_CHECKING:
     from trestle.core.base_model import OscalBaseModel
@@ -35,6 +34,9 @@ _SUFFIXES: dict[str, OutputFormat] = {".json": "json", ".yaml": "yaml", ".yml": 
 
 
 def format_for(path: str | os.PathLike[str]) -> OutputFormat:
+    """The format an output's suffix names; JSON for standard output (`-`)."""
+    if os.fspath(path) == STDOUT:
+        return "json"
     suffix = Path(path).suffix.lower()
     try:
         return _SUFFIXES[suffix]
@@ -104,69 +106,13 @@ def dumps(model: OscalBaseModel, fmt: OutputFormat = "json") -> bytes:
 
 
 def write(model: OscalBaseModel, path: str | os.PathLike[str], fmt: OutputFormat | None = None) -> Path:
-    """Write `model` to `path` atomically; the format follows the suffix unless given."""
+    """Write `model` to `path` atomically (oscal_poam.io.outputs); the format follows the suffix unless given."""
     target = Path(path)
-    atomic_write_bytes(target, dumps(model, fmt or format_for(target)))
+    atomic_write_bytes(target, dumps(model, fmt or format_for(path)))
     return target
 
 
-@contextmanager
-def output_lock(path: str | os.PathLike[str], on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive advisory lock for writing `path` (re-deriving reads it first, then replaces it).
-
-    Two processes merging onto the same output would otherwise both read the old file, and the second
-    replace would drop the first one's work. The lock is taken on the folder that holds `path` (an open
-    directory, so nothing is left behind) and released on exit; `on_wait` is called once when another
-    process holds it. Where the platform has no `fcntl` (Windows), only the atomic replace protects.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    folder = Path(path).parent if str(Path(path).parent) else Path(".")
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError as exc:
-        raise WriteError(f"{path}: cannot open folder {folder}: {exc.strerror or exc}") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait is not None:
-                on_wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path`.
-
-    A reader sees either the old file or the new one, never a partial write;
-    on any failure the temporary file is removed and the old file stays.
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WriteError(f"{path}: folder {folder} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WriteError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write `data` to `path` safely: see oscal_poam.io.outputs (a temporary file renamed over a regular file,
+    direct writes to standard output and devices, the folder's lock). Raises WriteError."""
+    write_bytes(path, data)

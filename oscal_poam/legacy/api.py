@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -386,12 +387,15 @@ def export_poam(
     poam: PlanOfActionAndMilestones | Document | str | os.PathLike[str],
     path: str | os.PathLike[str],
     layout: Literal["fedramp", "emass"] = "fedramp",
+    on_wait: Callable[[], None] | None = None,
 ) -> ExportSummary:
-    """Write the POA&M as an .xlsx workbook in the FedRAMP or eMASS layout, atomically."""
-    from oscal_poam.io.write import atomic_write_bytes
+    """Write the POA&M as an .xlsx workbook in the FedRAMP or eMASS layout, atomically (never over the POA&M)."""
+    from oscal_poam.io.outputs import refuse_overwriting, write_bytes
 
+    given = poam if isinstance(poam, str | os.PathLike) else getattr(poam, "path", None)
+    refuse_overwriting([("the workbook", path)], [("POA&M", given)])
     data, summary = export_bytes(poam, layout)
-    atomic_write_bytes(Path(path), data)
+    write_bytes(path, data, on_wait)
     return summary
 
 

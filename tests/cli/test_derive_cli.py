@@ -146,7 +146,7 @@ def test_closeout_prints_final(
 
 @pytest.mark.parametrize(
     ("extra", "message"),
-    [(["--level", "4"], "--level"), (["--xml", "SAME"], "--xml and --output name the same file")],
+    [(["--level", "4"], "--level"), (["--xml", "SAME"], " name the same file")],
 )
 def test_usage_errors_exit_2(
     examples: Path,

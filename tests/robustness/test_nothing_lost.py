@@ -193,11 +193,12 @@ def test_no_command_modifies_its_inputs(work: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_derive_refuses_to_write_over_an_input(work: Path) -> None:
-    """`-o` naming the assessment results: derive reads it as the POA&M to merge onto, and refuses."""
+    """`-o` naming the assessment results: refused before anything is read, naming both."""
     before = snapshot(work)
     done = run_cli("derive", "--ssp", "ssp.json", "--results", "assessment-results.json", "-o",
                    "assessment-results.json", cwd=work)  # fmt: skip
-    assert done.returncode == ExitCode.LOAD, done.stdout + done.stderr
+    assert done.returncode == ExitCode.USAGE, done.stdout + done.stderr
+    assert "--output assessment-results.json would overwrite the input --results assessment-results.json" in done.stderr
     assert snapshot(work) == before
 
 
