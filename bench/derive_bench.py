@@ -92,7 +92,7 @@ def system_files(folder: Path, n: int) -> tuple[Path, Path]:
 
 def derive_and_write(ssp: Path, results: Path) -> int:
     """What `oscal-poam derive --ssp SSP --results RESULTS -o poam.json --xml poam.xml` does; the item count."""
-    from oscal_poam.derive import derive
+    from oscal_poam.derivation.api import derive
 
     target = ssp.parent / "poam.json"
     result = derive(ssp, results, poam_path=target, as_of=dt.date(2026, 10, 16))

@@ -203,7 +203,7 @@ def _not_met(level: int, count: int, seed: int) -> set[str]:
 
 def generate(root: Path, files: int) -> list[tuple[Path, str]]:
     """Write the repository; returns each file with its OSCAL root key."""
-    from oscal_poam.derive import derive
+    from oscal_poam.derivation.api import derive
 
     manifest: list[tuple[Path, str]] = []
     templates = root / ".templates"

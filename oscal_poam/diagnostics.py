@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -44,9 +44,17 @@ class Diagnostic:
     line: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
+        """The JSON form: OSCAL's key style (kebab-case), `rule-id` first."""
+        return {
+            "rule-id": self.rule_id,
+            "severity": self.severity.value,
+            "message": self.message,
+            "pointer": self.pointer,
+            "citation": self.citation,
+            "document": self.document,
+            "subject": self.subject,
+            "line": self.line,
+        }
 
     @property
     def sort_key(self) -> tuple[str, int, tuple[tuple[int, str], ...], str, str, str]:

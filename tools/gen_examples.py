@@ -1300,7 +1300,7 @@ def generate(out: Path, check: bool) -> list[Path]:
     """Write every example under `out` (the examples folder); returns the files that differ (with check)."""
     import tempfile
 
-    from oscal_poam.derive import derive
+    from oscal_poam.derivation.api import derive
     from oscal_poam.io.load import parse
 
     writer = Writer(out, check)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from oscal_poam.diagnostics import Diagnostic
-    from oscal_poam.rules.check import CheckResult
+    from oscal_poam.engine.evaluate import Evaluation
 
 
 def check(
@@ -46,8 +46,8 @@ def check(
 ) -> None:
     """Check a POA&M: credibility of each item, eligibility, and, when given, the SSP and the assessment results."""
     from oscal_poam.diagnostics import Severity
+    from oscal_poam.engine.api import check as run_check
     from oscal_poam.render import render
-    from oscal_poam.rules.check import check as run_check
 
     day = parse_as_of(as_of)
     from oscal_poam.io.boundary import reading_roots
@@ -62,7 +62,7 @@ def check(
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
-def _print_text(result: CheckResult, *, with_results: bool) -> None:
+def _print_text(result: Evaluation, *, with_results: bool) -> None:
     from rich.text import Text
 
     from oscal_poam.render.counts import summary_line
@@ -79,7 +79,8 @@ def _print_text(result: CheckResult, *, with_results: bool) -> None:
             out.print(Text(f"Score: none (the assessment cannot be completed); maximum {result.score.maximum}"))
         else:
             out.print(Text(f"Score: {result.score.score} / {result.score.maximum}"))
-    verdict = f"Verdict: {result.cmmc_status}"
+    standing = result.standing
+    verdict = f"Verdict: {standing.statement if standing is not None else result.cmmc_status}"
     if result.verdict is not None and result.verdict.deadline is not None:
         verdict += f"; closeout due by {result.verdict.deadline.isoformat()}"
     if result.closeout is not None:

@@ -1,12 +1,12 @@
 """`oscal-poam closeout --poam POAM --results CLOSEOUT`: does a closeout assessment close the POA&M?
 
 JSON output (`--format json`) is one object (README: "Score and closeout as JSON"): `format`
-(`oscal-poam-closeout`), `version` (`1`), `verdict` (`final`, `conditional` or `expired`), `cmmc-status`,
+(`oscal-poam-closeout`), `version` (`2`), `verdict` (`final`, `conditional` or `expired`), `cmmc-status`,
 `level`, `assessment-type` (the initial assessment's, from the POA&M), `performed-by` (the closeout's),
 `status-date`, `deadline` (status date + 180 days), `closeout-date` (the day the closeout ended), `as-of`,
 `days-left`, `items` (one per POA&M requirement: `requirement`, `title`, `status` in the closeout, `closed`,
 `poam-items`), `extra-requirements`, `counts` (diagnostics by severity) and `diagnostics` (each with
-`rule_id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`).
+`rule-id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`).
 
 Exit status: 0 when the verdict is final, 1 otherwise, 3 when a file cannot be loaded.
 """
@@ -34,7 +34,7 @@ def closeout(
     format: TextOrJson = "text",
 ) -> None:
     """Check a POA&M closeout assessment (32 CFR 170.21(b)): Final, still Conditional, or Expired."""
-    from oscal_poam.assess import closeout as check
+    from oscal_poam.engine.api import closeout as check
     from oscal_poam.io.load import load
     from oscal_poam.render.counts import count_by_severity
 
@@ -44,7 +44,7 @@ def closeout(
     checked = check(poam_doc, results_doc, day)
     if format == "json":
         diagnostics = sorted(checked.diagnostics, key=lambda d: d.sort_key)
-        data = {"format": "oscal-poam-closeout", "version": 1, **checked.to_dict()}
+        data = {"format": "oscal-poam-closeout", "version": 2, **checked.to_dict()}
         data["counts"] = count_by_severity(diagnostics)
         data["diagnostics"] = [d.to_dict() for d in diagnostics]
         print_json(data)

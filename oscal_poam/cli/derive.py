@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from oscal_poam.derive.api import DeriveResult
+    from oscal_poam.derivation.api import DeriveResult
 
 
 def derive(
@@ -52,7 +52,7 @@ def derive(
     root: Root = None,
 ) -> None:
     """Derive the POA&M of an assessment (one item per NOT MET requirement), check it, write it, print the verdict."""
-    from oscal_poam.derive.api import derive as run
+    from oscal_poam.derivation.api import derive as run
     from oscal_poam.errors import UsageError, WriteError
     from oscal_poam.io.boundary import reading_roots
     from oscal_poam.io.outputs import (

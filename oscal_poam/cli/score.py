@@ -2,7 +2,7 @@
 
 JSON output (`--format json`) is one object (README: "Score and closeout as JSON"):
 
-- `format`: `oscal-poam-score`; `version`: `1`;
+- `format`: `oscal-poam-score`; `version`: `2`;
 - `document`: the results file;
 - `score`: `level`, `score` (null when the assessment cannot be completed), `maximum`, `ratio` (4 decimals,
   null with the score), `points-deducted`, `met`, `not-met`, `not-applicable`, `not-assessed`, and
@@ -12,7 +12,7 @@ JSON output (`--format json`) is one object (README: "Score and closeout as JSON
   `level`, `assessment-type`, `status-date`, `deadline` (conditional only), `poam-requirements` (official ids
   the POA&M must hold), and with `--as-of` also `as-of` and `days-left`;
 - `counts`: diagnostics by severity; `diagnostics`: every diagnostic (reading, scoring and eligibility), each
-  with `rule_id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`.
+  with `rule-id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`.
 
 Exit status: 0 when no error diagnostic stands, 1 when one does, 3 when the file cannot be loaded.
 """
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from oscal_poam.diagnostics import Diagnostic
-    from oscal_poam.rules.eligibility import Verdict
+    from oscal_poam.engine.verdict import Verdict
     from oscal_poam.rules.scoring import Score
 
 
@@ -51,19 +51,21 @@ def score(
     format: TextOrJson = "text",
 ) -> None:
     """Score an assessment (32 CFR 170.24) and say which CMMC status it earns (32 CFR 170.21(a))."""
-    from oscal_poam.assess import evaluate
     from oscal_poam.diagnostics import Severity
+    from oscal_poam.engine.api import evaluate_results
     from oscal_poam.io.load import load
     from oscal_poam.render.counts import count_by_severity
 
     day = parse_as_of(as_of)
     doc = load(results, expect="assessment-results")
-    scored, verdict = evaluate(doc, level, level2_final=level2_final)
-    diagnostics = sorted((*scored.diagnostics, *verdict.reasons), key=lambda d: d.sort_key)
+    evaluation = evaluate_results(doc, level, level2_final=level2_final, as_of=day)
+    scored, verdict = evaluation.score, evaluation.verdict
+    assert scored is not None and verdict is not None  # results alone are always scored and judged
+    diagnostics = list(evaluation.diagnostics)
     if format == "json":
         payload = {
             "format": "oscal-poam-score",
-            "version": 1,
+            "version": 2,
             "document": doc.source,
             "score": scored.to_dict(),
             "verdict": verdict.to_dict(day),
@@ -125,7 +127,7 @@ def _print_text(
 
 
 def _verdict_line(verdict: Verdict, day: dt.date | None) -> str:
-    line = f"Verdict: {verdict.cmmc_status}"
+    line = f"Verdict: {verdict.statement}"
     if verdict.status == "none":
         count = sum(d.severity.value == "error" for d in verdict.reasons)
         line += f" ({count} reason{'' if count == 1 else 's'} below)"

@@ -28,9 +28,11 @@ LEVEL = "cmmc-level"  # 1 | 2 | 3
 ASSESSMENT_TYPE = "cmmc-assessment-type"  # self | c3pao | dibcac
 ASSESSMENT_KIND = "cmmc-assessment-kind"  # initial | closeout
 STATUS_DATE = "cmmc-status-date"  # overrides the result's end as Conditional CMMC Status Date
+LEVEL2_FINAL_DATE = "cmmc-level2-final-date"  # Level 3: the date of the scope's Final Level 2 (C3PAO) status
 
 # Assessment results: on each finding.
 DETERMINATION = "cmmc-determination"  # not-applicable
+NOT_APPLICABLE = "not-applicable"  # the one value of DETERMINATION
 PARTIAL = "cmmc-partial"  # mfa-remote-and-privileged-only | encryption-not-fips-validated
 MET_BASIS = "cmmc-met-basis"  # enduring-exception | temporary-deficiency | dod-cio-adjudication
 

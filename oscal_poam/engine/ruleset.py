@@ -5,6 +5,8 @@ Importing this module imports every module that declares rules, which fills the 
 
 from __future__ import annotations
 
+import functools
+
 from oscal_poam.rules import (
     closeout,
     consistency,
@@ -12,13 +14,13 @@ from oscal_poam.rules import (
     eligibility,
     integrity,
     legacy,
+    recorded,
     results,
     scoring,
     ssp,
+    validate,
 )
 from oscal_poam.rules.registry import RULES, Rule
-from oscal_poam.validate import cmmc as validate_cmmc
-from oscal_poam.validate import one_file as validate_one_file
 
 DECLARING_MODULES = (
     closeout,
@@ -27,11 +29,11 @@ DECLARING_MODULES = (
     eligibility,
     integrity,
     legacy,
+    recorded,
     results,
     scoring,
     ssp,
-    validate_cmmc,
-    validate_one_file,
+    validate,
 )
 """The modules whose import declares rules."""
 
@@ -39,3 +41,22 @@ DECLARING_MODULES = (
 def all_rules() -> list[Rule]:
     """Every rule, by family and id."""
     return sorted(RULES.values(), key=lambda r: (r.family, r.id))
+
+
+@functools.cache
+def _families() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for r in all_rules():
+        found.setdefault(r.family, []).append(r.id)
+    return {family: tuple(ids) for family, ids in found.items()}
+
+
+def rules_of_family(family: str) -> tuple[str, ...]:
+    """The ids of the rules of `family`."""
+    return _families().get(family, ())
+
+
+def family_of(rule_id: str) -> str:
+    """The family of rule `rule_id` ('' for an id no rule has)."""
+    found = RULES.get(rule_id)
+    return found.family if found is not None else ""

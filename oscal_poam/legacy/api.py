@@ -332,7 +332,7 @@ def _rules(
     document: str,
 ) -> list[Diagnostic]:
     """What an assessor would flag: credibility always, eligibility when results are given (rules.check)."""
-    from oscal_poam.rules.check import check
+    from oscal_poam.engine.api import check
 
     found = check(poam, ssp=ssp, results=results, as_of=as_of)
     return [replace(d, document=document) if not d.document else d for d in found.diagnostics]

@@ -15,11 +15,11 @@ from urllib.parse import unquote
 
 from oscal_poam.cmmc import vocab
 from oscal_poam.dates import leading_iso_day
+from oscal_poam.facts.poam import task_date
 from oscal_poam.io.models import text
 from oscal_poam.legacy.layouts import HOMELESS_PROPS
 from oscal_poam.legacy.markup import to_plain
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone
-from oscal_poam.rules.items import task_date
 
 if TYPE_CHECKING:
     from trestle.oscal.common import Risk, Task

@@ -1,6 +1,6 @@
-"""JSON: `{"format": "oscal-poam-diagnostics", "version": 1, "counts": {...}, "diagnostics": [...]}`.
+"""JSON: `{"format": "oscal-poam-diagnostics", "version": 2, "counts": {...}, "diagnostics": [...]}`.
 
-Each diagnostic has `rule_id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`
+Each diagnostic has `rule-id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`
 (null where unknown); the README documents the fields.
 """
 
@@ -16,7 +16,7 @@ from oscal_poam.render.counts import count_by_severity
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     payload = {
         "format": "oscal-poam-diagnostics",
-        "version": 1,
+        "version": 2,
         "counts": count_by_severity(diagnostics),
         "diagnostics": [d.to_dict() for d in diagnostics],
     }

@@ -1,9 +1,9 @@
-"""What a report shows, independent of its format: the typed ReportData and how it is read from the documents.
+"""What a report shows, independent of its format: the typed ReportData, laid out from the engine's evaluation.
 
-A report stands on the POA&M alone. Assessment results, when given, decide the score and the verdict (an
-initial assessment by 32 CFR 170.24 and 170.21(a), a closeout by 170.21(b)); without them both are read from
-the POA&M's own CMMC props (docs/conventions.md): the maximum less the points of its items, and the
-eligibility of each item. Whatever cannot be known is "not given", never guessed.
+A report decides nothing: the verdict, the score and the diagnostics are the engine's (`engine.evaluate`), judged
+on the documents the report was given; this module only arranges them. With assessment results they rest on the
+results (an initial assessment by 32 CFR 170.24 and 170.21(a), a closeout by 170.21(b)); without, on what the
+POA&M records of itself. Whatever cannot be known is "not given", never guessed.
 """
 
 from __future__ import annotations
@@ -16,19 +16,23 @@ from typing import TYPE_CHECKING, Any, Literal
 from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.dates import leading_iso_day
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.facts.poam import task_date
 from oscal_poam.io.models import text
+from oscal_poam.rules.recorded import item_points
 
 if TYPE_CHECKING:
     from trestle.oscal.poam import PlanOfActionAndMilestones
 
-    from oscal_poam.rules.check import CheckResult
-    from oscal_poam.rules.items import PoamFacts, PoamItemView
+    from oscal_poam.engine.evaluate import Evaluation
+    from oscal_poam.engine.verdict import Verdict
+    from oscal_poam.facts.poam import PoamItemView
 
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 VerdictKind = Literal["final", "conditional", "expired", "none", "unknown"]
 ScoreSource = Literal["results", "closeout", "poam", "none"]
+"""Where a figure comes from: the initial results, the POA&M after its closeout, the POA&M alone, nowhere."""
 
 TYPE_NAMES = {"self": "Self-assessment", "c3pao": "C3PAO assessment", "dibcac": "DIBCAC assessment"}
 
@@ -75,6 +79,8 @@ class VerdictView:
     source: ScoreSource
     reasons: tuple[Reason, ...] = ()
     """What stands in the way of a status, each with its citation."""
+    qualifier: str = ""
+    """Words that qualify the status (`subject to Final Level 2 (C3PAO)`), '' when none."""
 
 
 @dataclass(frozen=True)
@@ -242,37 +248,34 @@ class ReportData:
 
 
 def build(
-    poam: PlanOfActionAndMilestones,
-    checked: CheckResult,
+    evaluation: Evaluation,
     *,
     poam_document: str,
     documents: tuple[str, ...],
     system_name: str | None = None,
 ) -> ReportData:
-    """The report of `poam`, judged by `checked` (what `rules.check.check` found on the same inputs)."""
-    from oscal_poam.rules.items import read_poam
-
-    facts = read_poam(poam)
-    level = facts.level or checked.level
-    assessment_type = _assessment_type(poam, checked)
-    status_date = facts.status_date or _status_date_from_results(checked)
+    """The report of the POA&M the engine judged in `evaluation` (with its results and SSP, where given)."""
+    facts = evaluation.facts.poam
+    assert facts is not None and facts.model is not None, "a report is the report of a POA&M"
+    poam = facts.model
+    standing = evaluation.standing
+    level = facts.level or evaluation.level
+    assessment_type = _assessment_type(facts.assessment_type, standing)
+    status_date = facts.status_date or (standing.status_date if standing is not None else None)
     deadline = regulation.deadline(status_date) if status_date is not None else None
-    as_of = checked.as_of
+    as_of = evaluation.as_of or dt.date.today()
 
-    parties = {str(p.uuid): _party_name(p) for p in poam.metadata.parties or []}
+    parties = {uuid: _party_name(party) for uuid, (_, party) in facts.parties().items()}
     closeout_status = (
-        {i.requirement.label: i.status for i in checked.closeout.items} if checked.closeout is not None else {}
+        {i.requirement.label: i.status for i in evaluation.closeout.items} if evaluation.closeout is not None else {}
     )
     by_subject: dict[str, list[Diagnostic]] = {}
-    for d in checked.diagnostics:
+    for d in evaluation.diagnostics:
         by_subject.setdefault(d.subject, []).append(d)
-    items = tuple(
-        _item(view, facts, parties, by_subject, closeout_status, status_date, as_of, level) for view in facts.items
-    )
+    items = tuple(_item(view, parties, by_subject, closeout_status, status_date, as_of) for view in facts.items)
 
-    score = _score(checked, items, level)
-    verdict = _verdict(checked, items, level, assessment_type, score, status_date, deadline, as_of)
-    groups = tuple(DiagnosticGroup(s, tuple(d for d in checked.diagnostics if d.severity is s)) for s in SEVERITIES)
+    score = _score(evaluation)
+    groups = tuple(DiagnosticGroup(s, tuple(d for d in evaluation.diagnostics if d.severity is s)) for s in SEVERITIES)
     return ReportData(
         title=text(poam.metadata.title),
         system=system_name or text(poam.metadata.title),
@@ -282,32 +285,19 @@ def build(
         status_date=status_date,
         deadline=deadline,
         as_of=as_of,
-        verdict=verdict,
+        verdict=_verdict(standing, evaluation, status_date, deadline, as_of),
         score=score,
-        families=_families(checked, items, level),
+        families=_families(evaluation),
         items=items,
         diagnostics=groups,
         documents=tuple(name for name in documents or (poam_document,) if name),
     )
 
 
-def _assessment_type(poam: PlanOfActionAndMilestones, checked: CheckResult) -> str | None:
-    given = vocab.prop_value(poam.metadata.props, vocab.ASSESSMENT_TYPE)
-    if given in TYPE_NAMES:
-        return given
-    if checked.closeout is not None and checked.closeout.assessment_type:
-        return checked.closeout.assessment_type
-    if checked.verdict is not None:
-        return checked.verdict.assessment_type
-    return None
-
-
-def _status_date_from_results(checked: CheckResult) -> dt.date | None:
-    if checked.closeout is not None:
-        return checked.closeout.status_date
-    if checked.verdict is not None:
-        return checked.verdict.status_date
-    return None
+def _assessment_type(recorded: str | None, standing: Verdict | None) -> str | None:
+    if recorded is not None:
+        return recorded
+    return standing.assessment_type if standing is not None else None
 
 
 def _system_id(poam: PlanOfActionAndMilestones) -> str:
@@ -320,16 +310,12 @@ def _party_name(party: Any) -> str:
 
 def _item(
     view: PoamItemView,
-    facts: PoamFacts,
     parties: dict[str, str],
     by_subject: dict[str, list[Diagnostic]],
     closeout_status: Mapping[str, str],
     status_date: dt.date | None,
     as_of: dt.date,
-    level: int | None,
 ) -> Item:
-    from oscal_poam.rules.items import task_date
-
     item = view.item
     requirement = view.requirement
     owners: list[str] = []
@@ -365,7 +351,7 @@ def _item(
         requirement=label,
         requirement_title=requirement.title if requirement is not None else "",
         title=text(item.title),
-        points=_points(view, level),
+        points=item_points(view),
         eligible=vocab.prop_value(item.props, vocab.ITEM_ELIGIBLE),
         owner=", ".join(owners),
         status=view.status or "",
@@ -374,22 +360,6 @@ def _item(
         milestones=tuple(milestones),
         flags=_flags(found),
     )
-
-
-def _points(view: PoamItemView, level: int | None) -> int | None:
-    """The item's cmmc-points-deducted, else the catalog's value for its requirement (partial where stated)."""
-    given = vocab.prop_value(view.item.props, vocab.POINTS_DEDUCTED)
-    if given is not None and given.strip().isdigit():
-        return int(given.strip())
-    requirement = view.requirement
-    if requirement is None:
-        return None
-    if requirement.level == 1:
-        return None  # Level 1 is all or nothing: there are no points (32 CFR 170.24(c)(1))
-    partial = vocab.prop_value(view.item.props, vocab.PARTIAL_STATE)
-    if partial not in (None, "none") and requirement.partial_points is not None:
-        return requirement.partial_points
-    return requirement.points
 
 
 def _flags(found: list[Diagnostic]) -> tuple[Flag, ...]:
@@ -403,80 +373,51 @@ def _flags(found: list[Diagnostic]) -> tuple[Flag, ...]:
     return tuple(Flag(d.rule_id, FLAG_LABELS.get(d.rule_id, d.rule_id), d.severity, d.message) for d in ordered)
 
 
-def _threshold(level: int, maximum: int) -> int:
-    return maximum if level == 1 else regulation.minimum_score(maximum)
-
-
-def _maximum(level: int) -> int:
-    from oscal_poam.cmmc.catalog import catalog
-
-    return catalog(level).max_score
-
-
-def _score(checked: CheckResult, items: tuple[Item, ...], level: int | None) -> ScoreView:
-    if checked.score is not None:
-        scored = checked.score
-        threshold = _threshold(scored.level, scored.maximum)
+def _score(evaluation: Evaluation) -> ScoreView:
+    scored = evaluation.score
+    if scored is not None:
+        threshold = regulation.passing_score(scored.level)
         if scored.score is None:
             return ScoreView(
                 None,
                 scored.maximum,
                 threshold,
                 "results",
-                "no score: CA.L2-3.12.4 System Security Plan is not MET, so the assessment cannot be completed",
+                f"no score: {regulation.SSP_REQUIREMENT} System Security Plan is not MET, so the assessment cannot be "
+                "completed",
             )
         return ScoreView(scored.score, scored.maximum, threshold, "results", "from the assessment results")
-    if level is None:
-        return ScoreView(None, None, None, "none", "not given: no CMMC level in the POA&M and no results given")
-    maximum = _maximum(level)
-    threshold = _threshold(level, maximum)
-    counted = [i for i in items if i.requirement]
-    if checked.closeout is not None:
-        counted = [i for i in counted if i.closeout_status not in ("met", "not-applicable")]
-    if level == 1:
-        lost = len({i.requirement for i in counted})
-    else:
-        if any(i.points is None for i in counted):
-            unknown = ", ".join(i.requirement or str(i.index) for i in counted if i.points is None)
-            return ScoreView(None, maximum, threshold, "none", f"not given: the points of {unknown} are not known")
-        lost = sum(i.points or 0 for i in counted)
-    if checked.closeout is not None:
-        return ScoreView(
-            maximum - lost,
-            maximum,
-            threshold,
-            "closeout",
-            "after the closeout: the maximum less the POA&M items it did not find MET",
-        )
-    return ScoreView(
-        maximum - lost,
-        maximum,
-        threshold,
-        "poam",
-        f"as the POA&M records it: {maximum} less the {'requirements' if level == 1 else 'points'} of its "
-        f"{len(counted)} item{_s(len(counted))}",
-    )
+    recorded = evaluation.recorded_score
+    if recorded is None:
+        return ScoreView(None, None, None, "none", "not given: no POA&M")
+    source: ScoreSource = "closeout" if recorded.basis == "closeout" else "poam" if recorded.basis == "poam" else "none"
+    return ScoreView(recorded.value, recorded.maximum, recorded.threshold, source, recorded.note)
 
 
 def _verdict(
-    checked: CheckResult,
-    items: tuple[Item, ...],
-    level: int | None,
-    assessment_type: str | None,
-    score: ScoreView,
+    standing: Verdict | None,
+    evaluation: Evaluation,
     status_date: dt.date | None,
     deadline: dt.date | None,
     as_of: dt.date,
 ) -> VerdictView:
-    if checked.closeout is not None:
-        closed = checked.closeout
-        kind: VerdictKind = closed.verdict
-        ended = closed.closeout_date
+    if standing is None:
+        return VerdictView("unknown", _HEADLINES["unknown"], "", "nothing to judge", "none")
+    kind: VerdictKind = standing.status
+    reasons = tuple(Reason(d.message, d.citation) for d in standing.reasons if d.severity is Severity.ERROR)
+    if standing.basis == "poam":
+        reasons = tuple(Reason(d.message, d.citation) for d in standing.reasons)
+    source: ScoreSource = standing.basis
+    name = standing.cmmc_status
+    if kind == "unknown":
+        return VerdictView(kind, _HEADLINES[kind], "", standing.detail, "none")
+    if standing.basis == "closeout" and evaluation.closeout is not None:
+        ended = evaluation.closeout.closeout_date
         when = ""
         if ended is not None:
             when = f", which ended {ended.isoformat()}"
             if status_date is not None:
-                when += f" (day {(ended - status_date).days})"
+                when += f" (day {regulation.day_of(status_date, ended)})"
         if kind == "final":
             detail = f"the POA&M closeout assessment{when} found every POA&M requirement MET"
         elif kind == "expired":
@@ -484,71 +425,32 @@ def _verdict(
                 f"the POA&M was not closed out within {regulation.CONDITIONAL_DAYS} days of the Conditional CMMC "
                 "Status Date"
             )
+        elif kind == "none":
+            detail = _reasons_detail(reasons)
         else:
             detail = _days_detail(deadline, as_of) + "; the closeout has not confirmed every item"
-        return VerdictView(kind, _HEADLINES[kind], closed.cmmc_status, detail, "closeout")
-
-    if checked.verdict is not None:
-        verdict = checked.verdict
-        if verdict.status == "final":
-            return VerdictView("final", "Final", verdict.cmmc_status, "every requirement is MET", "results")
-        if verdict.status == "none":
-            reasons = tuple(Reason(d.message, d.citation) for d in verdict.reasons if d.severity is Severity.ERROR)
-            detail = f"{len(reasons)} reason{_s(len(reasons))} stand{'s' if len(reasons) == 1 else ''} in the way:"
-            return VerdictView("none", "Not eligible", verdict.cmmc_status, detail, "results", reasons)
-        if deadline is not None and as_of > deadline:
-            return VerdictView(
-                "expired",
-                "Expired",
-                f"{regulation.NO_STATUS} (Conditional status expired)",
-                f"the deadline {deadline.isoformat()} has passed without a closeout assessment",
-                "results",
-            )
-        return VerdictView("conditional", "Conditional", verdict.cmmc_status, _days_detail(deadline, as_of), "results")
-
-    if level is None:
-        return VerdictView("unknown", "Not given", "", "the POA&M states no CMMC level", "none")
-    if not items:
-        return VerdictView("unknown", "Not given", "", "the POA&M holds no items and no results were given", "none")
-    if level == 1:
-        detail = "a POA&M is not permitted at Level 1 (32 CFR 170.21(a)(1))"
-        return VerdictView("none", "Not eligible", regulation.NO_STATUS, detail, "poam")
-    blocking = [Reason(d.message, d.citation) for d in checked.diagnostics if d.rule_id in INELIGIBLE_ITEM_RULES]
-    named = {d.subject for d in checked.diagnostics if d.rule_id in INELIGIBLE_ITEM_RULES}
-    blocking.extend(
-        Reason(f"{i.requirement} is marked {vocab.ITEM_ELIGIBLE} no: it may not be on a POA&M", "32 CFR 170.21(a)")
-        for i in items
-        if i.eligible == "no" and i.requirement not in named
-    )
-    if blocking:
-        detail = f"{len(blocking)} item{_s(len(blocking))} may not be on a POA&M:"
-        return VerdictView("none", "Not eligible", regulation.NO_STATUS, detail, "poam", tuple(blocking))
-    if score.passes is False:
-        return VerdictView(
-            "none",
-            "Not eligible",
-            regulation.NO_STATUS,
-            f"the score {score.value} is below {score.threshold} of {score.maximum} (32 CFR 170.21(a))",
-            "poam",
-        )
-    name = regulation.status_name("conditional", level, assessment_type)
-    open_items = [i for i in items if not i.closed]
-    if deadline is not None and as_of > deadline and open_items:
-        return VerdictView(
-            "expired",
-            "Expired",
-            f"{regulation.NO_STATUS} (Conditional status expired)",
-            f"{len(open_items)} item{_s(len(open_items))} still open after the deadline {deadline.isoformat()}",
-            "poam",
-        )
+        return VerdictView(kind, _HEADLINES[kind], name, detail, source, reasons if kind == "none" else ())
+    if kind == "final":
+        detail = standing.detail or "every requirement is MET"
+        return VerdictView(kind, _HEADLINES[kind], name, detail, source, qualifier=standing.qualifier)
+    if kind == "none":
+        detail = standing.detail or _reasons_detail(reasons)
+        return VerdictView(kind, _HEADLINES[kind], name, detail, source, reasons)
+    if kind == "expired":
+        detail = standing.detail or f"the deadline {deadline.isoformat() if deadline else '?'} has passed without a "
+        if not standing.detail:
+            detail += "closeout assessment"
+        return VerdictView(kind, _HEADLINES[kind], name, detail, source)
     detail = _days_detail(deadline, as_of)
-    if not open_items:
-        detail += "; every item is closed, and a POA&M closeout assessment decides Final status"
-    return VerdictView("conditional", "Conditional", name, detail, "poam")
+    if standing.detail:
+        detail += f"; {standing.detail}"
+    return VerdictView(kind, _HEADLINES[kind], name, detail, source, qualifier=standing.qualifier)
 
 
-INELIGIBLE_ITEM_RULES = frozenset({"poam-item-not-eligible", "poam-item-not-eligible-level-3", "poam-item-level-1"})
-"""The rules of `rules.consistency` that find an item which may not be on a POA&M (32 CFR 170.21(a))."""
+def _reasons_detail(reasons: tuple[Reason, ...]) -> str:
+    n = len(reasons)
+    return f"{n} reason{_s(n)} stand{'s' if n == 1 else ''} in the way:"
+
 
 _HEADLINES: dict[str, str] = {
     "final": "Final",
@@ -571,13 +473,9 @@ def _days_detail(deadline: dt.date | None, as_of: dt.date) -> str:
     return f"{left} day{_s(left)} left: the POA&M must be closed out by {deadline.isoformat()}"
 
 
-def _families(checked: CheckResult, items: tuple[Item, ...], level: int | None) -> tuple[FamilyRow, ...]:
-    """The score's families; without initial results, what the POA&M implies, as its score does.
-
-    A POA&M holds every NOT MET requirement (32 CFR 170.24(c)(2)(i)(B)(6)), so a requirement not on it counts
-    as MET (or N/A, which scores as MET); after a closeout, only the items it did not find MET stay NOT MET.
-    """
-    if checked.score is not None:
+def _families(evaluation: Evaluation) -> tuple[FamilyRow, ...]:
+    """The score's families; without initial results, what the POA&M records (unknown counts are None)."""
+    if evaluation.score is not None:
         return tuple(
             FamilyRow(
                 f.family,
@@ -589,25 +487,17 @@ def _families(checked: CheckResult, items: tuple[Item, ...], level: int | None) 
                 f.not_assessed,
                 f.points_deducted,
             )
-            for f in checked.score.families
+            for f in evaluation.score.families
         )
-    if level is None:
+    recorded = evaluation.recorded_score
+    if recorded is None:
         return ()
-    from oscal_poam.cmmc.catalog import catalog, normalize_requirement_id
-
-    cat = catalog(level)
-    counted = [i for i in items if i.closeout_status not in ("met", "not-applicable")]
-    rows = []
-    for family, name in cat.families():
-        members = {
-            i.requirement: i
-            for i in counted
-            if (req := normalize_requirement_id(i.requirement, level)) is not None and req.family == family
-        }
-        total = sum(r.family == family for r in cat.requirements)
-        lost = len(members) if level == 1 else sum(i.points or 0 for i in members.values())
-        rows.append(FamilyRow(family, name, total, total - len(members), len(members), None, None, lost))
-    return tuple(rows)
+    return tuple(
+        FamilyRow(
+            f.family, f.name, f.requirements, f.requirements - f.not_met, f.not_met, None, None, f.points_deducted
+        )
+        for f in recorded.families
+    )
 
 
 def _s(n: int) -> str:

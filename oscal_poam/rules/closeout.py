@@ -6,36 +6,38 @@ closeout assessment within 180-days of the Conditional CMMC Status Date."
 
 The POA&M alone says which requirements it holds (each poam-item's cmmc-requirement prop, else the
 leading id of its title; closed items count too) and, in its metadata props, the level, the assessment
-type and the Conditional CMMC Status Date. The verdict:
+type and the Conditional CMMC Status Date. These rules say what stands between the closeout and Final status;
+`oscal_poam.engine.verdict` decides the verdict:
 
-- `final`: the closeout covers every POA&M requirement, each is now MET (or N/A), it ended no later than
-  day 180 after the status date, and the right party performed it; no error diagnostic stands;
-- `conditional`: not (yet) closed out, but day 180 has not passed as of the given date;
+- `final`: the POA&M earned a Conditional status; the closeout covers every POA&M requirement, each is now MET
+  (or N/A), and not as a temporary deficiency; no requirement it assessed is NOT MET; it ended after the status
+  date and no later than the end of day 180 (instants compared in the status date's time zone); and the right
+  party performed it: no error stands;
+- `conditional`: not (yet) closed out, but day 180 has not passed as of the given date; a closeout that ended
+  after the given date has not happened yet as of that date;
 - `expired`: not closed out and day 180 has passed as of the given date (or the closeout itself ended after
-  day 180): the Conditional status has expired.
+  day 180): the Conditional status has expired;
+- `none`: there is no Conditional status to close out (Level 1, or a POA&M that never earned one).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.cmmc.assessment import Assessment, Status, read_assessment, requirement_name
 from oscal_poam.cmmc.catalog import Requirement, normalize_requirement_id
-from oscal_poam.cmmc.regulation import ASSESSMENT_TYPES, CLOSEOUT_PARTY, CONDITIONAL_DAYS, implied_type, status_name
-from oscal_poam.dates import leading_iso_day
+from oscal_poam.cmmc.regulation import CLOSEOUT_PARTY, CONDITIONAL_DAYS, TYPES_BY_LEVEL, implied_type
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.io import pointers
+from oscal_poam.engine.verdict import Verdict, after_closeout
+from oscal_poam.facts.poam import PoamFacts
+from oscal_poam.facts.poam import pointer as poam_pointer
+from oscal_poam.facts.results import Assessment, Status, requirement_name
 from oscal_poam.rules.registry import Rule, rule
 
-if TYPE_CHECKING:
-    from trestle.oscal.assessment_results import AssessmentResults
-    from trestle.oscal.poam import PlanOfActionAndMilestones
-
 FAMILY = "closeout"
-CITATION = "32 CFR 170.21(b)"
+CITATION = regulation.CLOSEOUT_CITATION
 
 POAM_METADATA = rule(
     "closeout-poam-metadata",
@@ -98,14 +100,48 @@ LATE = rule(
     "closeout-late",
     Severity.ERROR,
     CITATION,
-    "The closeout ended more than 180 days after the Conditional CMMC Status Date.",
+    f"The closeout ended after day {CONDITIONAL_DAYS} after the Conditional CMMC Status Date (compared as instants, "
+    "day 180 ending at midnight in the status date's time zone).",
     FAMILY,
 )
 EARLY = rule(
     "closeout-before-status-date",
-    Severity.WARNING,
+    Severity.ERROR,
     CITATION,
-    "The closeout ended before the Conditional CMMC Status Date, so it cannot be this POA&M's closeout.",
+    "The closeout ended before the Conditional CMMC Status Date, so it cannot be this POA&M's closeout: it closes "
+    "nothing.",
+    FAMILY,
+)
+EXTRA_NOT_MET = rule(
+    "closeout-extra-not-met",
+    Severity.ERROR,
+    CITATION,
+    "A requirement the closeout assessed, though it is not on the POA&M, is NOT MET: no Final status rests on a "
+    "closeout that finds a requirement NOT MET.",
+    FAMILY,
+)
+TEMPORARY_DEFICIENCY = rule(
+    "closeout-temporary-deficiency",
+    Severity.ERROR,
+    regulation.TEMPORARY_DEFICIENCY_CITATION,
+    "A requirement on the POA&M is found MET in the closeout only as a temporary deficiency: a POA&M item is an "
+    "initial implementation in progress, which 'a temporary deficiency is not based on', so it is not closed.",
+    FAMILY,
+)
+NOT_CONDITIONAL = rule(
+    "closeout-no-conditional-status",
+    Severity.ERROR,
+    CITATION,
+    "The POA&M, as it records itself, never earned a Conditional status (an item that may not be on a POA&M, or "
+    "points that leave the score below the threshold): a closeout gives Final status only to a Conditional one.",
+    FAMILY,
+)
+NOT_YET = rule(
+    "closeout-not-yet",
+    Severity.INFO,
+    CITATION,
+    "The closeout ended after the day the verdict is judged on: as of that day it has not happened yet, and the "
+    "status is still Conditional.",
     FAMILY,
 )
 WRONG_PARTY = rule(
@@ -127,12 +163,12 @@ EXPIRED = rule(
     "closeout-expired",
     Severity.ERROR,
     CITATION,
-    "The POA&M was not closed out within 180 days of the Conditional CMMC Status Date: the Conditional status "
-    "has expired.",
+    f"The POA&M was not closed out within {CONDITIONAL_DAYS} days of the Conditional CMMC Status Date: the "
+    "Conditional status has expired.",
     FAMILY,
 )
 
-CloseoutVerdict = Literal["final", "conditional", "expired"]
+CloseoutVerdict = Literal["final", "conditional", "expired", "none"]
 
 
 @dataclass(frozen=True)
@@ -143,10 +179,13 @@ class CloseoutItem:
     status: Status
     """In the closeout assessment; `not-assessed` when it has no finding there."""
     poam_item_uuids: tuple[str, ...]
+    met_basis: str | None = None
+    """The cmmc-met-basis the closeout found it MET through, if any."""
 
     @property
     def closed(self) -> bool:
-        return self.status in ("met", "not-applicable")
+        """MET or N/A in the closeout, and not as a temporary deficiency (32 CFR 170.4)."""
+        return regulation.counts_as_met(self.status) and self.met_basis != regulation.TEMPORARY_DEFICIENCY
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -172,13 +211,15 @@ class CloseoutResult:
     deadline: dt.date | None
     """Status date + 180 days: the last day the closeout may end."""
     closeout_date: dt.date | None
-    """The day the closeout result ended."""
+    """The day the closeout result ended, in the time zone of the status date."""
     as_of: dt.date
     items: tuple[CloseoutItem, ...]
     extra: tuple[str, ...]
     """Requirements the closeout assessed that are not on the POA&M."""
     diagnostics: tuple[Diagnostic, ...]
     assessment: Assessment | None
+    outcome: Verdict | None = None
+    """The engine's verdict, of which `verdict` and `cmmc_status` are the status and its name."""
 
     @property
     def days_left(self) -> int | None:
@@ -208,242 +249,257 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-@dataclass(frozen=True)
-class PoamScope:
-    """What a POA&M says about itself: level, assessment type, status date and its requirements."""
-
-    level: int | None
-    assessment_type: str | None
-    status_date: dt.date | None
-    requirements: dict[str, tuple[Requirement, tuple[str, ...]]]
-    """Official id -> (requirement, uuids of the poam-items naming it), in item order."""
-    diagnostics: tuple[Diagnostic, ...]
-
-
-def read_poam_scope(poam: PlanOfActionAndMilestones, document: str = "") -> PoamScope:
-    """The level, assessment type, status date and requirements a POA&M records (docs/conventions.md)."""
+def metadata(poam: PoamFacts) -> list[Diagnostic]:
+    """What the closeout needs from the POA&M and it lacks: level, assessment type, status date, items."""
     diags: list[Diagnostic] = []
-    root = "plan-of-action-and-milestones"
-    meta_props = poam.metadata.props
-    meta_pointer = pointers.join(root, "metadata")
+    meta_pointer = poam_pointer("metadata")
 
-    def problem(rule_: Rule, message: str, pointer: str = meta_pointer, subject: str = "") -> None:
-        diags.append(rule_.diag(message, pointer=pointer, document=document, subject=subject))
+    def problem(rule_: Rule, message: str, where: str = meta_pointer, subject: str = "") -> None:
+        diags.append(rule_.diag(message, pointer=where, document=poam.document, subject=subject))
 
-    raw_level = vocab.prop_value(meta_props, vocab.LEVEL)
-    level = int(raw_level) if raw_level in ("1", "2", "3") else None
-    if raw_level is not None and level is None:
-        problem(POAM_METADATA, f"metadata prop {vocab.LEVEL} is {raw_level!r}, not 1, 2 or 3")
-    raw_type = vocab.prop_value(meta_props, vocab.ASSESSMENT_TYPE)
-    assessment_type = raw_type if raw_type in ASSESSMENT_TYPES else None
-    if raw_type is not None and assessment_type is None:
-        problem(POAM_METADATA, f"metadata prop {vocab.ASSESSMENT_TYPE} is {raw_type!r}, not self, c3pao or dibcac")
-    raw_date = vocab.prop_value(meta_props, vocab.STATUS_DATE)
-    status_date = leading_iso_day(raw_date)
-    if raw_date is not None and status_date is None:
-        problem(POAM_METADATA, f"metadata prop {vocab.STATUS_DATE} is {raw_date!r}, not a date (YYYY-MM-DD)")
-
-    named: list[tuple[int, str, str, Requirement | None]] = []
-    for i, item in enumerate(poam.poam_items):
-        given = vocab.prop_value(item.props, vocab.REQUIREMENT)
-        title = str(item.title).strip()
-        candidate = given.strip() if given is not None else (title.split()[0].strip(":,;-–—()[]") if title else "")
-        named.append((i, str(item.uuid or ""), candidate, normalize_requirement_id(candidate, level)))
-    if level is None:
-        inferred = sorted({r.level for *_, r in named if r is not None})
-        if len(inferred) == 1:
-            level = inferred[0]
-            named = [(i, u, c, normalize_requirement_id(c, level)) for i, u, c, _ in named]
+    if poam.level_text is not None and poam.level is None:
+        problem(POAM_METADATA, f"metadata prop {vocab.LEVEL} is {poam.level_text!r}, not 1, 2 or 3")
+    if poam.type_text is not None and poam.assessment_type is None:
+        problem(
+            POAM_METADATA,
+            f"metadata prop {vocab.ASSESSMENT_TYPE} is {poam.type_text!r}, not "
+            f"{', '.join(regulation.ASSESSMENT_TYPES)}",
+        )
+    if poam.status_date_text is not None and poam.status_date is None:
+        problem(
+            POAM_METADATA, f"metadata prop {vocab.STATUS_DATE} is {poam.status_date_text!r}, not a date (YYYY-MM-DD)"
+        )
+    level = poam.inferred_level
+    if poam.level is None:
         problem(
             POAM_METADATA,
             f"the POA&M has no valid metadata prop {vocab.LEVEL}"
             + (f"; its items name Level {level} requirements, so Level {level} is assumed" if level else ""),
         )
-    if raw_date is None:
+    if poam.status_date_text is None:
         problem(
             POAM_METADATA,
             f"the POA&M has no metadata prop {vocab.STATUS_DATE}: without the Conditional CMMC Status Date the "
-            "180-day deadline is unknown",
+            f"{CONDITIONAL_DAYS}-day deadline is unknown",
         )
-    if raw_type is None and level == 2:
+    if poam.type_text is None and level == 2:
         problem(
             POAM_METADATA,
             f"the POA&M has no metadata prop {vocab.ASSESSMENT_TYPE}: a Level 2 closeout is performed by the OSA "
             "(self) or by a C3PAO (c3pao), depending on the initial assessment",
         )
-    if level == 1:
+    if level is not None and not regulation.conditional_allowed(level):
         problem(LEVEL_1, "this is a Level 1 POA&M: a POA&M is not permitted at any time for Level 1")
-
-    requirements: dict[str, tuple[Requirement, tuple[str, ...]]] = {}
-    for i, uuid, candidate, requirement in named:
-        item_pointer = pointers.join(root, "poam-items", i)
-        if requirement is None or (level is not None and requirement.level != level):
-            elsewhere = normalize_requirement_id(candidate)
-            where = f" (a Level {elsewhere.level} requirement)" if elsewhere is not None else ""
-            problem(
-                UNKNOWN_ITEM,
-                f"poam-item {uuid or i} names {candidate!r}{where}, not a Level {level or '?'} requirement; set its "
-                f"{vocab.REQUIREMENT} prop to the official id, for example AC.L2-3.1.20",
-                pointer=item_pointer,
-                subject=uuid,
-            )
+    for view in poam.items:
+        requirement = view.requirement
+        if requirement is not None and (level is None or requirement.level == level):
             continue
-        _, uuids = requirements.get(requirement.label, (requirement, ()))
-        requirements[requirement.label] = (requirement, (*uuids, uuid))
-    if not poam.poam_items:
-        problem(EMPTY_POAM, "the POA&M holds no poam-items", pointer=pointers.join(root, "poam-items"))
+        uuid = str(view.item.uuid or "")
+        named = view.requirement_text
+        elsewhere = requirement or (normalize_requirement_id(named) if named else None)
+        where = f" (a Level {elsewhere.level} requirement)" if elsewhere is not None else ""
+        problem(
+            UNKNOWN_ITEM,
+            f"poam-item {uuid or view.index} names {named!r}{where}, not a Level {level or '?'} requirement; set its "
+            f"{vocab.REQUIREMENT} prop to the official id, for example AC.L2-3.1.20",
+            where=view.pointer,
+            subject=uuid,
+        )
+    if not poam.items:
+        problem(EMPTY_POAM, "the POA&M holds no poam-items", where=poam_pointer("poam-items"))
+    return diags
+
+
+def initial_type(poam: PoamFacts) -> str | None:
+    """The initial assessment's type, as the POA&M records it (Level 3: DIBCAC's, whether it says so or not)."""
+    level = poam.inferred_level
     implied = implied_type(level) if level is not None and regulation.conditional_allowed(level) else None
-    return PoamScope(level, assessment_type or implied, status_date, requirements, tuple(diags))
+    return poam.assessment_type or implied
 
 
 def closeout(
-    poam: PlanOfActionAndMilestones,
-    closeout_results: AssessmentResults,
+    poam: PoamFacts,
+    assessment: Assessment,
     as_of: dt.date,
     *,
-    poam_document: str = "",
-    results_document: str = "",
-    result_index: int = -1,
+    recorded: Verdict | None = None,
 ) -> CloseoutResult:
-    """Check a POA&M closeout assessment against the POA&M it closes (32 CFR 170.21(b))."""
-    facts = read_poam_scope(poam, poam_document)
-    diags = list(facts.diagnostics)
-    assessment = read_assessment(
-        closeout_results, level=facts.level, document=results_document, result_index=result_index
-    )
+    """Check a POA&M closeout assessment against the POA&M it closes (32 CFR 170.21(b)).
+
+    `recorded`: the verdict of the POA&M as it records itself; a closeout gives Final status only where it is
+    Conditional (or has expired since). None: not judged.
+    """
+    diags = metadata(poam)
     # The closeout assesses only the POA&M's requirements: the rest are rightly absent, and a missing POA&M
     # requirement is reported below as closeout-missing-requirement.
     diags.extend(d for d in assessment.diagnostics if d.rule_id != "score-requirement-not-assessed")
-    level = facts.level or assessment.level
+    level = poam.inferred_level or assessment.level
+    document = assessment.document
 
     def say(rule_: Rule, message: str, pointer: str = assessment.result_pointer, subject: str = "") -> None:
-        diags.append(rule_.diag(message, pointer=pointer, document=results_document, subject=subject))
+        diags.append(rule_.diag(message, pointer=pointer, document=document, subject=subject))
 
     if assessment.kind != "closeout":
-        say(
-            KIND,
-            f"the closeout result's {vocab.ASSESSMENT_KIND} is {assessment.kind!r}, not 'closeout'",
-        )
+        say(KIND, f"the closeout result's {vocab.ASSESSMENT_KIND} is {assessment.kind!r}, not 'closeout'")
 
-    items = []
-    on_poam = set(facts.requirements)
-    for label, (requirement, uuids) in facts.requirements.items():
-        found = assessment.by_label(label)
-        status: Status = found.status if found is not None else "not-assessed"
-        items.append(CloseoutItem(requirement, status, uuids))
-        name = requirement_name(requirement)
-        if status == "not-assessed":
-            say(
-                MISSING,
-                f"{name} is on the POA&M but the closeout has no finding for it: a closeout must assess every "
-                "requirement on the POA&M",
-                pointer=assessment.result_pointer + "/findings",
-                subject=label,
-            )
-        elif status == "not-met":
-            assert found is not None
-            say(
-                STILL_NOT_MET,
-                f"{name} is still NOT MET in the closeout ({found.points_deducted} point"
-                f"{'' if found.points_deducted == 1 else 's'}): the POA&M is not closed",
-                pointer=found.finding_pointers[0] if found.finding_pointers else assessment.result_pointer,
-                subject=label,
-            )
+    on_poam = poam.requirements(level)
+    items = [_item(requirement, uuids, assessment, say) for requirement, uuids in on_poam.values()]
     extra = tuple(r.label for r in assessment.requirements.values() if r.finding_uuids and r.label not in on_poam)
     for label in extra:
         found = assessment.by_label(label)
         assert found is not None
-        say(
-            EXTRA,
-            f"{found.name} is assessed in the closeout but is not on the POA&M; a closeout assesses only the "
-            "requirements on the POA&M",
-            pointer=found.finding_pointers[0],
-            subject=label,
-        )
+        if found.status == "not-met":
+            say(
+                EXTRA_NOT_MET,
+                f"{found.name} is not on the POA&M, yet the closeout assessed it and found it NOT MET: a new gap, on "
+                "which no Final status rests",
+                pointer=found.finding_pointers[0],
+                subject=label,
+            )
+        else:
+            say(
+                EXTRA,
+                f"{found.name} is assessed in the closeout but is not on the POA&M; a closeout assesses only the "
+                "requirements on the POA&M",
+                pointer=found.finding_pointers[0],
+                subject=label,
+            )
 
-    deadline = regulation.deadline(facts.status_date) if facts.status_date else None
-    end = assessment.end
-    if end is None:
+    initial = initial_type(poam)
+    zone = poam.status_zone
+    status_date = poam.status_date
+    deadline = regulation.deadline(status_date) if status_date is not None else None
+    end_at = assessment.end_at
+    ended = end_at.astimezone(zone or dt.UTC).date() if end_at is not None else None
+    late = False
+    if end_at is None:
         say(NOT_ENDED, "the closeout result has no end: an unfinished closeout confirms nothing")
-    elif facts.status_date is not None and deadline is not None:
-        day = (end - facts.status_date).days
-        if end > deadline:
+    elif status_date is not None and deadline is not None and ended is not None:
+        day = regulation.day_of(status_date, ended)
+        if end_at > regulation.deadline_instant(status_date, zone):
+            late = True
             say(
                 LATE,
-                f"the closeout ended {end.isoformat()}, day {day} after the Conditional CMMC Status Date "
-                f"{facts.status_date.isoformat()}: the last day was {deadline.isoformat()} (day {CONDITIONAL_DAYS})",
+                f"the closeout ended {ended.isoformat()}, day {day} after the Conditional CMMC Status Date "
+                f"{status_date.isoformat()}: the last day was {deadline.isoformat()} (day {CONDITIONAL_DAYS})",
                 pointer=assessment.result_pointer + "/end",
             )
-        elif end < facts.status_date:
+        elif end_at < regulation.start_instant(status_date, zone):
             say(
                 EARLY,
-                f"the closeout ended {end.isoformat()}, before the Conditional CMMC Status Date "
-                f"{facts.status_date.isoformat()}",
+                f"the closeout ended {ended.isoformat()}, before the Conditional CMMC Status Date "
+                f"{status_date.isoformat()}: it cannot be this POA&M's closeout, and closes nothing",
                 pointer=assessment.result_pointer + "/end",
             )
-    _party(level, facts.assessment_type, assessment, say, diags)
+    _party(level, initial, assessment, say, diags)
 
-    errors = any(d.severity is Severity.ERROR for d in diags)
-    verdict: CloseoutVerdict
-    if not errors:
-        verdict = "final"
-    elif deadline is not None and (as_of > deadline or (end is not None and end > deadline)):
-        # A closeout that ended after day 180 shows the status had already expired, whatever `as_of` says.
-        verdict = "expired"
-        when = max(as_of, end) if end is not None else as_of
+    earned = recorded is None or recorded.status in ("conditional", "expired")
+    if recorded is not None and not earned and regulation.conditional_allowed(level):
+        why = "; ".join(d.message for d in recorded.reasons if d.severity is Severity.ERROR) or recorded.detail
+        diags.append(
+            NOT_CONDITIONAL.diag(
+                f"the POA&M records no Conditional status ({why}): there is nothing for a closeout to make Final",
+                pointer=poam_pointer("poam-items"),
+                document=poam.document,
+            )
+        )
+    happened = ended is None or ended <= as_of
+    if not happened and ended is not None:
+        say(
+            NOT_YET,
+            f"the closeout ended {ended.isoformat()}, after {as_of.isoformat()}: as of that day it has not happened "
+            "yet",
+            pointer=assessment.result_pointer + "/end",
+        )
+    outcome = after_closeout(
+        level=level,
+        assessment_type=initial,
+        reasons=diags,
+        status_date=status_date,
+        as_of=as_of,
+        happened=happened,
+        late=late,
+        earned=earned,
+    )
+    if outcome.status == "expired" and deadline is not None and status_date is not None:
+        when = max(as_of, ended) if ended is not None and happened else as_of
         say(
             EXPIRED,
-            f"as of {when.isoformat()}, day {(when - deadline).days + CONDITIONAL_DAYS} after the Conditional "
-            f"CMMC Status Date, the POA&M is not closed out: the Conditional status expired after "
-            f"{deadline.isoformat()}",
+            f"as of {when.isoformat()}, day {regulation.day_of(status_date, when)} after the Conditional CMMC Status "
+            f"Date, the POA&M is not closed out: the Conditional status expired after {deadline.isoformat()}",
         )
-    else:
-        verdict = "conditional"
-
-    conditional_name = status_name("conditional", level, facts.assessment_type)
-    if verdict == "final":
-        cmmc_status = status_name("final", level, facts.assessment_type)
-    elif verdict == "conditional":
-        cmmc_status = conditional_name
-    else:
-        cmmc_status = f"No CMMC status ({conditional_name} expired)"
+        outcome = replace(outcome, reasons=tuple(diags))
     return CloseoutResult(
-        verdict=verdict,
-        cmmc_status=cmmc_status,
+        verdict=outcome.status if outcome.status != "unknown" else "none",
+        cmmc_status=outcome.cmmc_status or regulation.NO_STATUS,
         level=level,
-        assessment_type=facts.assessment_type,
+        assessment_type=initial,
         performed_by=assessment.assessment_type,
-        status_date=facts.status_date,
+        status_date=status_date,
         deadline=deadline,
-        closeout_date=end,
+        closeout_date=ended,
         as_of=as_of,
         items=tuple(items),
         extra=extra,
         diagnostics=tuple(diags),
         assessment=assessment,
+        outcome=outcome,
     )
 
 
-def _party(level: int, initial_type: str | None, assessment: Assessment, say: Any, diags: list[Diagnostic]) -> None:
-    expected = CLOSEOUT_PARTY.get((level, initial_type or ""))
+def _item(requirement: Requirement, uuids: tuple[str, ...], assessment: Assessment, say: Any) -> CloseoutItem:
+    """What the closeout found for one POA&M requirement; the errors that keep it open."""
+    found = assessment.by_label(requirement.label)
+    status: Status = found.status if found is not None else "not-assessed"
+    name = requirement_name(requirement)
+    label = requirement.label
+    if found is None or status == "not-assessed":
+        say(
+            MISSING,
+            f"{name} is on the POA&M but the closeout has no finding for it: a closeout must assess every "
+            "requirement on the POA&M",
+            pointer=assessment.result_pointer + "/findings",
+            subject=label,
+        )
+    elif status == "not-met":
+        say(
+            STILL_NOT_MET,
+            f"{name} is still NOT MET in the closeout ({found.points_deducted} point"
+            f"{'' if found.points_deducted == 1 else 's'}): the POA&M is not closed",
+            pointer=found.finding_pointers[0] if found.finding_pointers else assessment.result_pointer,
+            subject=label,
+        )
+    elif found.met_basis == regulation.TEMPORARY_DEFICIENCY:
+        say(
+            TEMPORARY_DEFICIENCY,
+            f"{name} is found MET only as a temporary deficiency ({vocab.MET_BASIS} {found.met_basis}): a POA&M item "
+            "is an initial implementation in progress, and 'A temporary deficiency is not based on an \"in "
+            "progress\" initial implementation' (32 CFR 170.4), so the item is not closed",
+            pointer=found.finding_pointers[0] if found.finding_pointers else assessment.result_pointer,
+            subject=label,
+        )
+    return CloseoutItem(requirement, status, uuids, found.met_basis if found is not None else None)
+
+
+def _party(level: int | None, initial: str | None, assessment: Assessment, say: Any, diags: list[Diagnostic]) -> None:
+    expected = CLOSEOUT_PARTY.get((level or 0, initial or ""))
     if expected is None:
         # Level 1 has no closeout, and a Level 2 POA&M without its assessment type is reported already.
-        if regulation.conditional_allowed(level) and initial_type is not None:
-            fits = " or ".join(regulation.TYPES_BY_LEVEL[level])
+        if level is not None and regulation.conditional_allowed(level) and initial is not None:
+            fits = " or ".join(TYPES_BY_LEVEL[level])
             say(
                 POAM_METADATA,
-                f"the POA&M says {vocab.ASSESSMENT_TYPE} {initial_type!r}, but a Level {level} assessment is {fits}; "
+                f"the POA&M says {vocab.ASSESSMENT_TYPE} {initial!r}, but a Level {level} assessment is {fits}; "
                 "who must perform the closeout cannot be told",
             )
         return
-    wanted, paragraph, who = expected.assessment_type, expected.citation, expected.who
     performed = assessment.assessment_type
-    if performed == wanted:
+    if performed == expected.assessment_type:
         return
     did = f"says {vocab.ASSESSMENT_TYPE} {performed!r}" if performed else f"has no {vocab.ASSESSMENT_TYPE} prop"
     say(
         WRONG_PARTY,
-        f"the closeout result {did}, but a Level {level} {initial_type} POA&M is closed out by {who} "
-        f"({vocab.ASSESSMENT_TYPE} {wanted!r}, {paragraph})",
+        f"the closeout result {did}, but a Level {level} {initial} POA&M is closed out by {expected.who} "
+        f"({vocab.ASSESSMENT_TYPE} {expected.assessment_type!r}, {expected.citation})",
     )
-    diags[-1] = replace(diags[-1], citation=paragraph)
+    diags[-1] = replace(diags[-1], citation=expected.citation)

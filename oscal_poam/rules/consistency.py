@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.rules.items import PoamFacts, PoamItemView, pointer
+from oscal_poam.facts.poam import PoamFacts, PoamItemView, pointer
 from oscal_poam.rules.registry import rule
 
 if TYPE_CHECKING:
-    from oscal_poam.cmmc.assessment import Assessment, RequirementResult
+    from oscal_poam.facts.results import Assessment, RequirementResult
 
 FAMILY = "poam-results"
 
@@ -66,22 +66,43 @@ POINTS_MISMATCH = rule(
 )
 LEVEL_MISMATCH = rule(
     "poam-level-mismatch",
-    Severity.WARNING,
-    "",
-    "The POA&M's cmmc-level agrees with the level of the assessment results.",
+    Severity.ERROR,
+    regulation.CLOSEOUT_CITATION,
+    "The POA&M's cmmc-level agrees with the level of the assessment results: the level decides what may be on the "
+    "POA&M and who closes it out.",
+    FAMILY,
+)
+TYPE_MISMATCH = rule(
+    "poam-assessment-type-mismatch",
+    Severity.ERROR,
+    "32 CFR 170.21(b)(1)-(3)",
+    "The POA&M's cmmc-assessment-type agrees with the results': the type of the initial assessment decides who must "
+    "perform the closeout (the OSA itself, a C3PAO, or DCMA DIBCAC).",
     FAMILY,
 )
 
 ITEMS_POINTER = pointer("poam-items")
 
 
-def against_results(facts: PoamFacts, assessment: Assessment, *, document: str = "") -> list[Diagnostic]:
+def against_results(facts: PoamFacts, assessment: Assessment) -> list[Diagnostic]:
     """The POA&M `facts` against `assessment` (an initial assessment of the same level)."""
+    document = facts.document
     found: list[Diagnostic] = []
     if facts.level is not None and facts.level != assessment.level:
         found.append(
             LEVEL_MISMATCH.diag(
                 f"the POA&M is for Level {facts.level}, the results for Level {assessment.level}",
+                pointer("metadata", "props"),
+                document,
+            )
+        )
+    recorded, given = facts.assessment_type, assessment.assessment_type
+    if recorded is not None and given is not None and recorded != given:
+        found.append(
+            TYPE_MISMATCH.diag(
+                f"the POA&M records {vocab.ASSESSMENT_TYPE} {recorded!r}, the results {given!r}: the closeout of a "
+                f"{regulation.TYPE_NAMES[recorded]} assessment and of a {regulation.TYPE_NAMES[given]} one are "
+                "performed by different parties (32 CFR 170.21(b))",
                 pointer("metadata", "props"),
                 document,
             )
@@ -129,7 +150,7 @@ def _item_against(view: PoamItemView, result: RequirementResult, document: str) 
 
 
 def item_eligibility(
-    facts: PoamFacts, assessment: Assessment | None = None, *, level: int | None = None, document: str = ""
+    facts: PoamFacts, assessment: Assessment | None = None, *, level: int | None = None
 ) -> list[Diagnostic]:
     """Items whose requirement 32 CFR 170.21(a) keeps off a POA&M.
 
@@ -138,6 +159,7 @@ def item_eligibility(
     """
     from oscal_poam.cmmc.regulation import L2_POAM_EXCEPTION, L2_POAM_EXCLUDED, L3_POAM_EXCLUDED
 
+    document = facts.document
     chosen = level or facts.level or (assessment.level if assessment is not None else None)
     found: list[Diagnostic] = []
     for view in facts.items:

@@ -16,21 +16,26 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.cmmc.regulation import CHECKPOINT_CITATION, CONDITIONAL_DAYS, EVIDENCE_DAY, PRACTICAL_DEADLINE_DAY
+from oscal_poam.cmmc.regulation import (
+    ASSESSMENT_TYPES,
+    CHECKPOINT_CITATION,
+    CONDITIONAL_DAYS,
+    EVIDENCE_DAY,
+    PRACTICAL_DEADLINE_DAY,
+)
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.io.models import text
-from oscal_poam.rules.items import (
+from oscal_poam.facts.poam import (
     RISK_STATUSES,
     PoamFacts,
     PoamItemView,
     pointer,
-    read_poam,
     task_date,
 )
+from oscal_poam.io.models import text
 from oscal_poam.rules.registry import Rule, rule
 
 if TYPE_CHECKING:
-    from trestle.oscal.poam import PlanOfActionAndMilestones
+    pass
 
 FAMILY = "credibility"
 PRACTICE = CHECKPOINT_CITATION
@@ -242,22 +247,11 @@ METADATA = rule(
 )
 
 
-def credibility(
-    poam: PlanOfActionAndMilestones,
-    *,
-    as_of: dt.date,
-    document: str = "",
-    stale_days: int = DEFAULT_STALE_DAYS,
-    facts: PoamFacts | None = None,
-) -> list[Diagnostic]:
-    """Every credibility finding on `poam`'s items, evaluated as of `as_of`, in document order.
-
-    `facts`: what `read_poam(poam)` gives, when the caller has read it already.
-    """
-    if facts is None:
-        facts = read_poam(poam)
+def credibility(facts: PoamFacts, *, as_of: dt.date, stale_days: int = DEFAULT_STALE_DAYS) -> list[Diagnostic]:
+    """Every credibility finding on the POA&M's items, evaluated as of `as_of`, in document order."""
+    document = facts.document
     found = list(_metadata(facts, document))
-    parties = {str(p.uuid): (i, p) for i, p in enumerate(poam.metadata.parties or []) if p.uuid is not None}
+    parties = facts.parties()
     found.extend(_duplicates(facts, document))
     for view in facts.items:
         found.extend(_item(view, facts, parties, as_of, document, stale_days))
@@ -270,6 +264,10 @@ def _metadata(facts: PoamFacts, document: str) -> Iterator[Diagnostic]:
         yield METADATA.diag(f"cmmc-level is {facts.level_text!r}, not 1, 2 or 3", where, document)
     if facts.status_date_text is not None and facts.status_date is None:
         yield METADATA.diag(f"cmmc-status-date is {facts.status_date_text!r}, not a date (YYYY-MM-DD)", where, document)
+    if facts.type_text is not None and facts.assessment_type is None:
+        yield METADATA.diag(
+            f"cmmc-assessment-type is {facts.type_text!r}, not {', '.join(ASSESSMENT_TYPES)}", where, document
+        )
 
 
 def _duplicates(facts: PoamFacts, document: str) -> Iterator[Diagnostic]:

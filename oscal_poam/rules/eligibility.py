@@ -1,30 +1,30 @@
-"""Which CMMC status an assessment earns: Final, Conditional (with a POA&M), or none (32 CFR 170.21(a)).
+"""What stands between an initial assessment and a CMMC status (32 CFR 170.21(a)): the eligibility rules.
 
 Final: every requirement MET (N/A counts as MET). Conditional: the NOT MET requirements may all sit on a
 POA&M, which must be closed out within 180 days of the Conditional CMMC Status Date (170.21(b)). Level 1
-never allows a POA&M. Every reason that stands in the way is a diagnostic with its citation.
+never allows a POA&M. Every reason that stands in the way is a diagnostic with its citation; the verdict itself
+is decided in `oscal_poam.engine.verdict`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import replace
 
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.cmmc.assessment import Assessment, RequirementResult
 from oscal_poam.cmmc.regulation import (
     CONDITIONAL_DAYS,
     L2_POAM_EXCEPTION,
-    L2_POAM_EXCLUDED,
-    L3_POAM_EXCLUDED,
     PARTIAL_CREDIT,
+    SSP_REQUIREMENT,
+    excluded_from_poam,
     implied_type,
     meets_threshold,
     minimum_score,
-    status_name,
 )
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.engine.verdict import Verdict, judged
+from oscal_poam.facts.results import Assessment, RequirementResult
 from oscal_poam.rules.registry import Rule, rule
 from oscal_poam.rules.scoring import Score
 from oscal_poam.rules.scoring import score as compute_score
@@ -76,9 +76,27 @@ L3_EXCLUDED = rule(
 )
 L3_PRECONDITION = rule(
     "eligibility-l3-precondition",
-    Severity.INFO,
-    "32 CFR 170.24(c)(3)",
-    "A Level 3 assessment presupposes Final Level 2 (C3PAO) status; the tool checks it only when told.",
+    Severity.WARNING,
+    regulation.LEVEL3_PREREQUISITE_CITATION,
+    "A Level 3 assessment presupposes Final Level 2 (C3PAO) status of its scope. Without evidence of it (result "
+    "prop cmmc-level2-final-date, or --level2-final) the status is qualified 'subject to Final Level 2 (C3PAO)'; "
+    "told it is missing (--no-level2-final), there is no Level 3 status.",
+    FAMILY,
+)
+L3_LEVEL2_NOT_MET = rule(
+    "eligibility-l3-level2-not-met",
+    Severity.ERROR,
+    regulation.LEVEL3_PREREQUISITE_CITATION,
+    "A Level 2 requirement is NOT MET inside a Level 3 assessment: Level 3 presupposes every Level 2 requirement "
+    "MET, so there is no Level 3 status.",
+    FAMILY,
+)
+L3_NOT_DIBCAC = rule(
+    "eligibility-l3-not-dibcac",
+    Severity.ERROR,
+    "32 CFR 170.21(a)(3); 48 CFR 204.7501",
+    "A Level 3 status is DCMA DIBCAC's (Conditional or Final Level 3 (DIBCAC)): Level 3 results typed self or c3pao "
+    "earn no Level 3 status.",
     FAMILY,
 )
 INCOMPLETE = rule(
@@ -102,6 +120,14 @@ ASSESSMENT_TYPE = rule(
     "The result's cmmc-assessment-type is missing or does not fit the level, so the status name is incomplete.",
     FAMILY,
 )
+EXPIRED = rule(
+    "eligibility-expired",
+    Severity.ERROR,
+    "32 CFR 170.21(b); 48 CFR 204.7502(b)(2)",
+    "The assessment earned a Conditional status, but as of the day judged day 180 after the Conditional CMMC Status "
+    "Date has passed with no closeout given: the status has expired.",
+    FAMILY,
+)
 CONDITIONAL = rule(
     "eligibility-conditional",
     Severity.INFO,
@@ -117,58 +143,24 @@ STATUS_DATE_UNKNOWN = rule(
     FAMILY,
 )
 
-VerdictStatus = Literal["final", "conditional", "none"]
 
+def eligibility(
+    assessment: Assessment,
+    score: Score | None = None,
+    *,
+    level2_final: bool | None = None,
+    as_of: dt.date | None = None,
+) -> Verdict:
+    """The status `assessment` earns under 32 CFR 170.21(a), as of `as_of` (None: as of the assessment itself).
 
-@dataclass(frozen=True)
-class Verdict:
-    level: int
-    assessment_type: str | None
-    status: VerdictStatus
-    cmmc_status: str
-    """The status as 48 CFR 204.7501 names it, e.g. `Conditional Level 2 (C3PAO)`, or `No CMMC status`."""
-    reasons: tuple[Diagnostic, ...]
-    """Everything that decides the verdict, each with its citation."""
-    status_date: dt.date | None
-    deadline: dt.date | None
-    """Conditional only: the Conditional CMMC Status Date + 180 days, the last day a closeout may end."""
-    poam: tuple[RequirementResult, ...]
-    """The NOT MET requirements a POA&M must hold (170.24(c)(2)(i)(B)(6)), in catalog order."""
-
-    @property
-    def eligible(self) -> bool:
-        """Does the assessment earn a status at all (Final or Conditional)."""
-        return self.status != "none"
-
-    def days_left(self, as_of: dt.date) -> int | None:
-        """Days from `as_of` to the deadline (0 on day 180, negative once past); None without a deadline."""
-        return None if self.deadline is None else (self.deadline - as_of).days
-
-    def to_dict(self, as_of: dt.date | None = None) -> dict[str, Any]:
-        """The JSON form `oscal-poam score --format json` prints under `verdict`."""
-        data: dict[str, Any] = {
-            "status": self.status,
-            "cmmc-status": self.cmmc_status,
-            "level": self.level,
-            "assessment-type": self.assessment_type,
-            "status-date": self.status_date.isoformat() if self.status_date else None,
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "poam-requirements": [r.label for r in self.poam],
-        }
-        if as_of is not None:
-            data["as-of"] = as_of.isoformat()
-            data["days-left"] = self.days_left(as_of)
-        return data
-
-
-def eligibility(assessment: Assessment, score: Score | None = None, *, level2_final: bool | None = None) -> Verdict:
-    """The status `assessment` earns under 32 CFR 170.21(a).
-
-    `level2_final`: for Level 3, whether the scope holds Final Level 2 (C3PAO) status; None when unknown.
+    `level2_final`: for Level 3, whether the scope holds Final Level 2 (C3PAO) status; None: the result's
+    cmmc-level2-final-date prop says, else it is not known and the status is qualified.
     """
     scored = score if score is not None else compute_score(assessment)
     check = _Check(assessment)
     not_met = assessment.not_met()
+    # A NOT MET that could not be placed, or the result's level, type, kind or status date in doubt: no status.
+    check.reasons.extend(assessment.blocking)
 
     unassessed = assessment.not_assessed()
     if unassessed:
@@ -182,8 +174,9 @@ def eligibility(assessment: Assessment, score: Score | None = None, *, level2_fi
             f"assessed ({shown}): no CMMC status rests on an incomplete assessment{closeout_hint}",
         )
     if assessment.level == 2 and scored.score is None:
-        check.add(NO_SCORE, "CA.L2-3.12.4 System Security Plan is not MET: the assessment could not be completed")
+        check.add(NO_SCORE, f"{SSP_REQUIREMENT} System Security Plan is not MET: the assessment could not be completed")
 
+    qualifier = ""
     if assessment.level == 1:
         for r in not_met:
             check.add(
@@ -199,26 +192,32 @@ def eligibility(assessment: Assessment, score: Score | None = None, *, level2_fi
     else:
         _threshold(check, scored, L3_THRESHOLD)
         for r in not_met:
-            if r.label in L3_POAM_EXCLUDED:
+            if excluded_from_poam(r.requirement):
                 check.add(
                     L3_EXCLUDED,
                     f"{r.name} is NOT MET and may never be on a Level 3 POA&M",
                     subject=r.label,
                     pointer=_pointer(r, assessment),
                 )
-        _precondition(check, level2_final)
+        qualifier = _level3_prerequisite(check, assessment, level2_final)
 
-    type_ok = _assessment_type(check, assessment)
-    blocked = any(d.severity is Severity.ERROR for d in check.reasons)
-    status: VerdictStatus = "none" if blocked else ("conditional" if not_met else "final")
-    deadline = None
-    if status == "conditional":
-        if assessment.status_date is not None:
-            deadline = regulation.deadline(assessment.status_date)
+    name_type = _assessment_type(check, assessment)
+    verdict = judged(
+        level=assessment.level,
+        assessment_type=assessment.assessment_type or implied_type(assessment.level),
+        reasons=check.reasons,
+        not_met=not_met,
+        status_date=assessment.status_date,
+        as_of=as_of,
+        basis="results",
+        name_type=name_type,
+        qualifier=qualifier,
+    )
+    if verdict.status in ("conditional", "expired"):
         points = sum(r.points_deducted for r in not_met)
         until = f"within {CONDITIONAL_DAYS} days of the Conditional CMMC Status Date"
-        if deadline is not None and assessment.status_date is not None:
-            until += f" {assessment.status_date.isoformat()}, by {deadline.isoformat()}"
+        if verdict.deadline is not None and assessment.status_date is not None:
+            until += f" {assessment.status_date.isoformat()}, by {verdict.deadline.isoformat()}"
         check.add(
             CONDITIONAL,
             f"{len(not_met)} NOT MET requirement{_s(len(not_met))} ({points} point{_s(points)}) must be on the "
@@ -229,16 +228,14 @@ def eligibility(assessment: Assessment, score: Score | None = None, *, level2_fi
                 STATUS_DATE_UNKNOWN,
                 f"the result has no {vocab.STATUS_DATE} prop and no end, so the closeout deadline is unknown",
             )
-    return Verdict(
-        level=assessment.level,
-        assessment_type=assessment.assessment_type or implied_type(assessment.level),
-        status=status,
-        cmmc_status=status_name(status, assessment.level, assessment.assessment_type if type_ok else None),
-        reasons=tuple(check.reasons),
-        status_date=assessment.status_date,
-        deadline=deadline,
-        poam=tuple(not_met) if status == "conditional" else (),
-    )
+    if verdict.status == "expired" and as_of is not None and verdict.deadline is not None:
+        check.add(
+            EXPIRED,
+            f"as of {as_of.isoformat()}, day {regulation.day_of(assessment.status_date or as_of, as_of)} after the "
+            f"Conditional CMMC Status Date, no closeout is given: the Conditional status expired after "
+            f"{verdict.deadline.isoformat()}",
+        )
+    return replace(verdict, reasons=tuple(check.reasons))
 
 
 def _s(n: int) -> str:
@@ -274,20 +271,18 @@ class _Check:
 
 
 def _threshold(check: _Check, scored: Score, which: Rule) -> None:
-    if scored.score is None:
-        return
-    if meets_threshold(scored.score, scored.maximum):
+    if scored.score is None or meets_threshold(scored.score, scored.maximum):
         return
     check.add(
         which,
-        f"score {scored.score} / {scored.maximum} = {scored.score / scored.maximum:.3f} is below 0.8: "
-        f"Conditional status needs a score of at least {minimum_score(scored.maximum)}",
+        f"score {scored.score} / {scored.maximum} = {scored.score / scored.maximum:.3f} is below "
+        f"{float(regulation.THRESHOLD)}: Conditional status needs a score of at least {minimum_score(scored.maximum)}",
     )
 
 
 def _level2_item(check: _Check, r: RequirementResult, assessment: Assessment) -> None:
     where = _pointer(r, assessment)
-    if r.label in L2_POAM_EXCLUDED:
+    if excluded_from_poam(r.requirement):
         check.add(L2_EXCLUDED, f"{r.name} is NOT MET and may never be on a POA&M", subject=r.label, pointer=where)
         return
     if r.poam_eligible:
@@ -311,42 +306,72 @@ def _level2_item(check: _Check, r: RequirementResult, assessment: Assessment) ->
     check.add(L2_POINT_VALUE, message, subject=r.label, pointer=where)
 
 
-def _precondition(check: _Check, level2_final: bool | None) -> None:
+def _level3_prerequisite(check: _Check, assessment: Assessment, level2_final: bool | None) -> str:
+    """Level 3 presupposes Final Level 2 (C3PAO) and every Level 2 requirement MET; the qualifier where unknown."""
+    for r in assessment.level2.values():
+        if r.status == "not-met":
+            check.add(
+                L3_LEVEL2_NOT_MET,
+                f"{r.name} is NOT MET in this Level 3 assessment: Level 3 presupposes every Level 2 requirement MET "
+                f"({regulation.LEVEL3_PREREQUISITE_CITATION}), so there is no Level 3 status",
+                subject=r.label,
+                pointer=_pointer(r, assessment),
+            )
     if level2_final is True:
-        return
-    if level2_final is None:
+        return ""
+    if level2_final is False:
         check.add(
             L3_PRECONDITION,
-            "a Level 3 assessment presupposes a Final Level 2 (C3PAO) status for the same scope "
-            "(32 CFR 170.24(c)(3); 32 CFR 170.18 as DoD's Level 3 guide quotes it, UNVERIFIED); "
-            "not checked: it was not given",
+            f"the scope has no {regulation.LEVEL3_PREREQUISITE} status: a Level 3 assessment cannot proceed without "
+            f"it ({regulation.LEVEL3_PREREQUISITE_CITATION})",
+            severity=Severity.ERROR,
         )
-        return
+        return ""
+    evidence = assessment.level2_final
+    began = assessment.start or assessment.end
+    if evidence is not None and (began is None or regulation.final_still_current(2, evidence, began)):
+        return ""
+    why = "no result prop " + vocab.LEVEL2_FINAL_DATE + " gives its date"
+    if evidence is not None:
+        why = (
+            f"the {regulation.LEVEL3_PREREQUISITE} status of {evidence.isoformat()} was not current when the Level 3 "
+            f"assessment began ({began.isoformat() if began else 'unknown'})"
+        )
     check.add(
         L3_PRECONDITION,
-        "the scope has no Final Level 2 (C3PAO) status: a Level 3 assessment cannot proceed without it "
-        "(32 CFR 170.24(c)(3); 32 CFR 170.18 as DoD's Level 3 guide quotes it, UNVERIFIED)",
-        severity=Severity.ERROR,
+        f"a Level 3 status presupposes {regulation.LEVEL3_PREREQUISITE} of the same scope "
+        f"({regulation.LEVEL3_PREREQUISITE_CITATION}), and {why}: the status stands "
+        f"{regulation.LEVEL3_QUALIFIER}",
     )
+    return regulation.LEVEL3_QUALIFIER
 
 
-def _assessment_type(check: _Check, assessment: Assessment) -> bool:
-    """Whether the result's assessment type fits its level; warns when it is missing at Level 2 or does not fit."""
+def _assessment_type(check: _Check, assessment: Assessment) -> str | None:
+    """The type the status is named with: the result's where it fits its level, else the level's only type.
+
+    Warns when it is missing at Level 2 or does not fit; at Level 3 a type other than dibcac is an error.
+    """
     allowed = regulation.TYPES_BY_LEVEL[assessment.level]
     given = assessment.assessment_type
     if given is None:
         if len(allowed) > 1:
             check.add(
                 ASSESSMENT_TYPE,
-                f"the result has no {vocab.ASSESSMENT_TYPE} prop: a Level 2 assessment is self or c3pao, and "
-                "the status name depends on it",
+                f"the result has no {vocab.ASSESSMENT_TYPE} prop: a Level 2 assessment is self or c3pao, and the "
+                "status cannot be named Self or C3PAO without it",
             )
-        return False
-    if given not in allowed:
+        return None
+    if given in allowed:
+        return given
+    if assessment.level == 3:
         check.add(
-            ASSESSMENT_TYPE,
-            f"{vocab.ASSESSMENT_TYPE} is {given!r}, but a Level {assessment.level} assessment is "
-            f"{' or '.join(allowed)}",
+            L3_NOT_DIBCAC,
+            f"{vocab.ASSESSMENT_TYPE} is {given!r}: a Level 3 status is named (DIBCAC) only when DCMA DIBCAC performed "
+            "the assessment, so these results earn no Level 3 status",
         )
-        return False
-    return True
+        return None
+    check.add(
+        ASSESSMENT_TYPE,
+        f"{vocab.ASSESSMENT_TYPE} is {given!r}, but a Level {assessment.level} assessment is {' or '.join(allowed)}",
+    )
+    return None

@@ -1,12 +1,13 @@
 """Rules met while reading CMMC determinations out of OSCAL assessment results.
 
-`oscal_poam.cmmc.assessment.read_assessment` yields these; they say where a results document does not
+`oscal_poam.facts.results.read_assessment` yields these; they say where a results document does not
 follow docs/conventions.md and which reading the tool chose instead (always the one that does not
 overstate compliance).
 """
 
 from __future__ import annotations
 
+from oscal_poam.cmmc.regulation import CONDITIONAL_DAYS, STATUS_DATE_LATE_DAYS
 from oscal_poam.diagnostics import Severity
 from oscal_poam.rules.registry import rule
 
@@ -50,9 +51,10 @@ PROP_INVALID = rule(
 UNKNOWN_TARGET = rule(
     "results-unknown-target",
     Severity.WARNING,
-    "",
-    "A finding targets no requirement or objective of the level's catalog and is left out "
-    "(an error when the finding is not satisfied: a NOT MET would be lost).",
+    "32 CFR 170.24(b)(2)",
+    "A finding targets no requirement or objective of the level's catalog (an unknown id, an objective letter the "
+    "requirement does not have) and is left out; an error when the finding is not satisfied: the NOT MET it records "
+    "cannot be placed, and no Final or Conditional status rests on an assessment that loses one.",
     FAMILY,
 )
 FINDING_NO_STATE = rule(
@@ -75,5 +77,44 @@ PARTIAL_NOT_ALLOWED = rule(
     Severity.WARNING,
     "32 CFR 170.24(c)(2)(i)(B)(4)",
     "A cmmc-partial value on a requirement that has no such partial credit: the full points are deducted.",
+    FAMILY,
+)
+PROP_DUPLICATED = rule(
+    "results-prop-duplicated",
+    Severity.ERROR,
+    "docs/conventions.md (Assessment results)",
+    "A CMMC prop (level, assessment type, kind, status date) is given twice on one result with different values; "
+    "neither is read, since the verdict must not depend on the order of props, and no status rests on it.",
+    FAMILY,
+)
+OBJECTIVES_INCOMPLETE = rule(
+    "results-objectives-incomplete",
+    Severity.ERROR,
+    "32 CFR 170.24(b)(1)",
+    "A requirement is assessed by findings on its objectives, but not on all of them: 'All applicable objectives' "
+    "decide MET, so the requirement is not assessed.",
+    FAMILY,
+)
+STATUS_DATE_BEFORE_START = rule(
+    "results-status-date-before-start",
+    Severity.ERROR,
+    "32 CFR 170.21(b)",
+    "The Conditional CMMC Status Date is before the assessment began.",
+    FAMILY,
+)
+STATUS_DATE_LATE = rule(
+    "results-status-date-late",
+    Severity.WARNING,
+    "32 CFR 170.21(b)",
+    f"The Conditional CMMC Status Date is more than {STATUS_DATE_LATE_DAYS} days after the assessment ended, which "
+    f"moves the {CONDITIONAL_DAYS}-day deadline later than the results support.",
+    FAMILY,
+)
+FINDINGS_DISAGREE = rule(
+    "results-findings-disagree",
+    Severity.WARNING,
+    "32 CFR 170.24(c)(2)(i)(B)(4)",
+    "A requirement's findings disagree on its partial credit (one gives cmmc-partial, another records a plain NOT "
+    "MET): the stricter reading, the full points, is kept.",
     FAMILY,
 )

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from oscal_poam.cmmc.assessment import Assessment, RequirementResult
 from oscal_poam.cmmc.catalog import catalog
 from oscal_poam.cmmc.regulation import SSP_CITATION, SSP_FINDING, SSP_REQUIREMENT
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.facts.results import Assessment, RequirementResult
 from oscal_poam.rules.registry import rule
 
 SSP_MISSING = rule(

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.errors import LoadError, NotOscalError, Problem
+from oscal_poam.diagnostics import Diagnostic
+from oscal_poam.engine.evaluate import evaluate
+from oscal_poam.engine.inputs import Options
+from oscal_poam.errors import LoadError, NotOscalError, Problem, UsageError
 from oscal_poam.io import boundary as boundary_module
 from oscal_poam.io.boundary import Boundary, boundary_for
 from oscal_poam.io.files import SpecialFile, UnreadableFile, read_file
@@ -24,40 +26,9 @@ from oscal_poam.io.pointers import nearest_line
 from oscal_poam.limits import max_problems
 from oscal_poam.quoting import excerpt
 from oscal_poam.rules.integrity import NOT_FOLLOWED, integrity
-from oscal_poam.rules.registry import rule
+from oscal_poam.rules.validate import INTERNAL, MODEL, MORE, NOT_APPLIED, NOT_OSCAL
+from oscal_poam.validate.cmmc import facts_of
 from oscal_poam.validate.loaded import Loaded, cached, remember
-
-NOT_OSCAL = rule(
-    "validate-not-oscal",
-    Severity.INFO,
-    "OSCAL 1.2.1 (document root element)",
-    "A JSON, YAML or XML file that is well-formed but not an OSCAL document is skipped.",
-    "validate",
-)
-MODEL = rule(
-    "validate-model",
-    Severity.ERROR,
-    "OSCAL 1.2.1 (model metaschema)",
-    "The file parses and is a valid OSCAL document of its model.",
-    "validate",
-)
-
-MORE = rule(
-    "validate-more-diagnostics",
-    Severity.INFO,
-    "docs/security.md (limits)",
-    "A file with more diagnostics than OSCAL_POAM_MAX_PROBLEMS lists that many, worst first, then counts the rest "
-    "in one diagnostic at the worst severity among them.",
-    "validate",
-)
-
-INTERNAL = rule(
-    "validate-internal",
-    Severity.ERROR,
-    "",
-    "The checker failed on this file (a defect of oscal-poam; please report it); the other files are still checked.",
-    "validate",
-)
 
 
 @dataclass(frozen=True)
@@ -158,14 +129,21 @@ def _check(
     data: Callable[[], bytes],
     boundary: Boundary | None,
 ) -> FileResult:
-    """Integrity and the CMMC rules over a document that is valid for its model."""
+    """The engine over a document that is valid for its model: the OSCAL checks, and the CMMC rules where they apply.
+
+    A POA&M is judged as of `as_of` (its deadlines and staleness); assessment results are judged as of themselves:
+    whether their Conditional status has expired depends on a closeout that is another file.
+    """
     doc = Document(loaded.kind, loaded.model, loaded.format, shown, path, loaded.lines)
     base_dir = path.parent if path is not None else Path.cwd()
     reach = boundary or boundary_for(base_dir)
-    found = integrity(doc, base_dir=base_dir, data=loaded.raw, boundary=reach)
-    from oscal_poam.validate.cmmc import cmmc_diagnostics
-
-    found.extend(cmmc_diagnostics(doc, loaded.raw, base_dir=base_dir, as_of=as_of or dt.date.today(), boundary=reach))
+    try:
+        facts, level = facts_of(doc, loaded.raw, base_dir=base_dir, boundary=reach)
+        judged_as_of = None if facts.poam is None else (as_of or dt.date.today())
+        found = list(evaluate(facts, Options(as_of=judged_as_of, level=level)).diagnostics)
+    except UsageError as exc:
+        found = integrity(doc, base_dir=base_dir, data=loaded.raw, boundary=reach)
+        found.append(NOT_APPLIED.diag(str(exc), "", doc.source))
     if loaded.format == "json":
         wanted = [d.pointer for d in found if d.line is None and d.document in ("", shown)]
         if wanted:

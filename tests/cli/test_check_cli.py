@@ -43,7 +43,9 @@ def with_plan(not_met: list[str]) -> Any:
 
     from oscal_poam.ids import stable_uuid
 
-    results = builders.assessment_results(not_met=not_met, status_date=poam_data.STATUS_DATE)
+    results = builders.assessment_results(
+        not_met=not_met, status_date=poam_data.STATUS_DATE, **poam_data.RESULTS_WINDOW
+    )
     plan = stable_uuid("test", "assessment-plan")
     results.import_ap.href = f"#{plan}"
     results.back_matter = common.BackMatter(
@@ -99,11 +101,11 @@ def test_json_output(run: Any, files: dict[str, Path]) -> None:
     result = run(str(files["warned"]), "--as-of", AS_OF, "--format", "json")
     assert result.returncode == 0
     payload = json.loads(result.stdout)
-    assert (payload["format"], payload["version"]) == ("oscal-poam-diagnostics", 1)
+    assert (payload["format"], payload["version"]) == ("oscal-poam-diagnostics", 2)
     assert payload["counts"] == {"error": 0, "warning": 1, "info": 0}
     (only,) = payload["diagnostics"]
     assert only == {
-        "rule_id": "credibility-root-cause",
+        "rule-id": "credibility-root-cause",
         "severity": "warning",
         "message": "no root cause (item prop cmmc-root-cause)",
         "pointer": "/plan-of-action-and-milestones/poam-items/1/props",

@@ -80,7 +80,7 @@ def test_score_json_has_the_documented_keys(cli: Run, files: dict[str, Path]) ->
     assert set(data) == {"format", "version", "document", "score", "verdict", "counts", "diagnostics"}
     assert (data["format"], data["version"], data["counts"]) == (
         "oscal-poam-score",
-        1,
+        2,
         {"error": 0, "warning": 0, "info": 1},
     )
     assert set(data["score"]) == {
@@ -101,6 +101,7 @@ def test_score_json_has_the_documented_keys(cli: Run, files: dict[str, Path]) ->
     assert data["verdict"] == {
         "status": "conditional",
         "cmmc-status": "Conditional Level 2 (C3PAO)",
+        "qualifier": None,
         "level": 2,
         "assessment-type": "c3pao",
         "status-date": "2026-03-06",
@@ -109,7 +110,7 @@ def test_score_json_has_the_documented_keys(cli: Run, files: dict[str, Path]) ->
         "as-of": "2026-03-06",
         "days-left": 180,
     }
-    assert [d["rule_id"] for d in data["diagnostics"]] == ["eligibility-conditional"]
+    assert [d["rule-id"] for d in data["diagnostics"]] == ["eligibility-conditional"]
 
 
 def test_a_missing_ssp_has_no_score(cli: Run, files: dict[str, Path]) -> None:
@@ -119,7 +120,7 @@ def test_a_missing_ssp_has_no_score(cli: Run, files: dict[str, Path]) -> None:
     assert data["score"]["score"] is None and data["score"]["ratio"] is None
     assert data["verdict"]["status"] == "none"
     assert {"score-ssp-missing", "eligibility-no-score", "eligibility-l2-excluded"} <= {
-        d["rule_id"] for d in data["diagnostics"]
+        d["rule-id"] for d in data["diagnostics"]
     }
     code, out, _ = run(*cli, "score", str(files["ssp"]))
     assert "Score: none (the assessment cannot be completed); maximum 110" in out
@@ -128,7 +129,7 @@ def test_a_missing_ssp_has_no_score(cli: Run, files: dict[str, Path]) -> None:
 def test_diagnostics_in_yaml_carry_their_line(cli: Run, files: dict[str, Path]) -> None:
     code, out, _ = run(*cli, "score", str(files["missing-yaml"]), "-f", "json")
     assert code == ExitCode.DIAGNOSTICS
-    unassessed = next(d for d in json.loads(out)["diagnostics"] if d["rule_id"] == "score-requirement-not-assessed")
+    unassessed = next(d for d in json.loads(out)["diagnostics"] if d["rule-id"] == "score-requirement-not-assessed")
     assert unassessed["subject"] == "AC.L2-3.1.3"
     assert isinstance(unassessed["line"], int) and unassessed["line"] > 1
     lines = files["missing-yaml"].read_text().splitlines()
@@ -138,7 +139,9 @@ def test_diagnostics_in_yaml_carry_their_line(cli: Run, files: dict[str, Path]) 
 def test_level3_precondition_and_the_level2_final_flag(cli: Run, files: dict[str, Path]) -> None:
     code, out, _ = run(*cli, "score", str(files["l3"]))
     assert code == ExitCode.OK
-    assert "Verdict: Final Level 3 (DIBCAC)" in out and "info eligibility-l3-precondition" in out
+    # Without evidence of Final Level 2 (C3PAO) the status is qualified in words, and a warning says why.
+    assert "Verdict: Final Level 3 (DIBCAC), subject to Final Level 2 (C3PAO)" in out
+    assert "warning eligibility-l3-precondition" in out
     code, out, _ = run(*cli, "score", str(files["l3"]), "--no-level2-final")
     assert code == ExitCode.DIAGNOSTICS
     assert "error eligibility-l3-precondition" in out
@@ -150,7 +153,7 @@ def test_the_level_option_overrides_the_prop(cli: Run, files: dict[str, Path]) -
     code, out, _ = run(*cli, "score", str(files["88"]), "--level", "3", "-f", "json")
     data = json.loads(out)
     assert data["score"]["level"] == 3
-    assert "results-level-mismatch" in {d["rule_id"] for d in data["diagnostics"]}
+    assert "results-level-mismatch" in {d["rule-id"] for d in data["diagnostics"]}
     assert code == ExitCode.DIAGNOSTICS  # every Level 3 requirement is unassessed
 
 
@@ -185,7 +188,7 @@ def test_closeout_late_json(cli: Run, files: dict[str, Path]) -> None:
     code, out, _ = run(*cli, *args, "-f", "json")
     assert code == ExitCode.DIAGNOSTICS
     data = json.loads(out)
-    assert (data["format"], data["version"], data["counts"]["error"]) == ("oscal-poam-closeout", 1, 2)
+    assert (data["format"], data["version"], data["counts"]["error"]) == ("oscal-poam-closeout", 2, 2)
     assert set(data) == {
         "format",
         "version",
@@ -205,7 +208,7 @@ def test_closeout_late_json(cli: Run, files: dict[str, Path]) -> None:
         "diagnostics",
     }
     assert (data["verdict"], data["closeout-date"], data["days-left"]) == ("expired", "2026-09-03", -8)
-    assert {"closeout-late", "closeout-expired"} <= {d["rule_id"] for d in data["diagnostics"]}
+    assert {"closeout-late", "closeout-expired"} <= {d["rule-id"] for d in data["diagnostics"]}
 
 
 def test_closeout_as_of_defaults_to_today(cli: Run, files: dict[str, Path]) -> None:

@@ -14,7 +14,7 @@ import jsonschema_rs
 import pytest
 from lxml import etree
 
-from oscal_poam.derive import DeriveResult, derive
+from oscal_poam.derivation.api import DeriveResult, derive
 from tests.conftest import ROOT, SCHEMAS
 
 EXAMPLES = ROOT / "examples"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 import pytest
 
 import oscal_poam
-from oscal_poam.derive import DeriveResult
+from oscal_poam.derivation.api import DeriveResult, derive
 from oscal_poam.errors import LoadError, UsageError
 from oscal_poam.io.load import load
 from tests.derive.conftest import EXAMPLES
@@ -15,12 +16,14 @@ from tests.derive.conftest import EXAMPLES
 FOLDER = EXAMPLES / "l3-conditional"
 
 
-def test_oscal_poam_derive_is_callable_before_and_after_the_package_is_imported() -> None:
-    first = oscal_poam.derive(FOLDER / "ssp.json", FOLDER / "assessment-results.json")
-    importlib.import_module("oscal_poam.derive")
-    second = oscal_poam.derive(FOLDER / "ssp.json", FOLDER / "assessment-results.json")
-    assert isinstance(first, DeriveResult) and isinstance(second, DeriveResult)
-    assert first.cmmc_status == second.cmmc_status == "Conditional Level 3 (DIBCAC)"
+def test_oscal_poam_derive_is_always_the_same_function() -> None:
+    """ "`oscal_poam.derive` always the same object": before and after every module of the package is imported."""
+    first = oscal_poam.derive
+    result = first(FOLDER / "ssp.json", FOLDER / "assessment-results.json")
+    for module in pkgutil.walk_packages(oscal_poam.__path__, "oscal_poam."):
+        importlib.import_module(module.name)
+    assert oscal_poam.derive is first is derive
+    assert isinstance(result, DeriveResult) and result.cmmc_status == "Conditional Level 3 (DIBCAC)"
     assert oscal_poam.DeriveResult is DeriveResult
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.derive import derive
+from oscal_poam.derivation.api import derive
 from oscal_poam.io.models import text
 from oscal_poam.io.write import dumps
 from tests import builders

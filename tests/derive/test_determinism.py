@@ -10,7 +10,7 @@ import pytest
 
 from oscal_poam.cmmc import vocab
 from oscal_poam.cmmc.catalog import catalog
-from oscal_poam.derive import derive
+from oscal_poam.derivation.api import derive
 from oscal_poam.io.load import load
 from oscal_poam.io.write import dumps
 from tests.derive.conftest import EXAMPLES, Derived

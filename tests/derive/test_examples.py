@@ -13,10 +13,10 @@ import pytest
 
 from oscal_poam.cmmc import vocab
 from oscal_poam.diagnostics import Severity
+from oscal_poam.engine.api import check
 from oscal_poam.io.load import load
 from oscal_poam.io.models import text
 from oscal_poam.io.write import dumps, to_data
-from oscal_poam.rules.check import check
 from tests.derive.conftest import EXAMPLES, SCENARIOS, Derived
 
 

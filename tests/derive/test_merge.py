@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.derive import derive
+from oscal_poam.derivation.api import derive
 from oscal_poam.errors import UsageError
 from oscal_poam.io.write import dumps
 from tests.derive.conftest import EXAMPLES

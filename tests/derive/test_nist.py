@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from oscal_poam.derive import NotCmmcError, derive
+from oscal_poam.derivation.api import NotCmmcError, derive
 from oscal_poam.errors import UsageError
 from oscal_poam.io.load import load
 from oscal_poam.io.write import dumps

@@ -50,7 +50,7 @@ def test_import_json_output(run, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert payload["summary"]["items"] == 2
     assert payload["summary"]["columns-kept"][0]["header"] == "Internal Ticket"
     assert payload["written"] == [str(tmp_path / "p.json")]
-    assert {d["rule_id"] for d in payload["diagnostics"]} >= {"credibility-root-cause"}
+    assert {d["rule-id"] for d in payload["diagnostics"]} >= {"credibility-root-cause"}
 
 
 def test_the_empty_template_writes_nothing_and_succeeds(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

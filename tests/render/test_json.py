@@ -8,7 +8,7 @@ from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.render import render
 from tests.conftest import ROOT
 
-FIELDS = ["rule_id", "severity", "message", "pointer", "citation", "document", "subject", "line"]
+FIELDS = ["rule-id", "severity", "message", "pointer", "citation", "document", "subject", "line"]
 
 FOUND = [
     Diagnostic(
@@ -34,20 +34,20 @@ FOUND = [
 
 
 def test_json_structure() -> None:
-    """`{"format": "oscal-poam-diagnostics", "version": 1, "counts": {...}, "diagnostics": [...]}`, each diagnostic
+    """`{"format": "oscal-poam-diagnostics", "version": 2, "counts": {...}, "diagnostics": [...]}`, each diagnostic
     with exactly the documented fields, sorted like the text output."""
     payload = json.loads(render(FOUND, "json"))
     assert list(payload) == ["format", "version", "counts", "diagnostics"]
-    assert (payload["format"], payload["version"]) == ("oscal-poam-diagnostics", 1)
+    assert (payload["format"], payload["version"]) == ("oscal-poam-diagnostics", 2)
     assert payload["counts"] == {"error": 2, "warning": 1, "info": 0}
     assert all(list(d) == FIELDS for d in payload["diagnostics"])
-    assert [d["rule_id"] for d in payload["diagnostics"]] == [
+    assert [d["rule-id"] for d in payload["diagnostics"]] == [
         "poam-missing-item",
         "credibility-root-cause",
         "integrity-party",
     ]
     assert payload["diagnostics"][1] == {
-        "rule_id": "credibility-root-cause",
+        "rule-id": "credibility-root-cause",
         "severity": "warning",
         "message": "no root cause",
         "pointer": "/p/poam-items/1/props",

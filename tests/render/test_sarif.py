@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from importlib import resources
@@ -11,10 +12,10 @@ import jsonschema_rs
 import pytest
 
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.engine.api import check
 from oscal_poam.engine.ruleset import all_rules
 from oscal_poam.render import render
 from oscal_poam.render.sarif import artifact_uri
-from oscal_poam.rules.check import check
 from tests import builders
 from tests.rules import poam_data
 from tests.sarif_structure import problems
@@ -47,13 +48,12 @@ def checked() -> list[Diagnostic]:
     )
     data = poam_data.changed(data, "/plan-of-action-and-milestones/poam-items/0/props/1", poam_data.DELETE)
     results = builders.assessment_results(
-        not_met=["AC.L2-3.1.8", "AU.L2-3.3.8", "AC.L2-3.1.9"], status_date=poam_data.STATUS_DATE
+        not_met=["AC.L2-3.1.8", "AU.L2-3.3.8", "AC.L2-3.1.9"],
+        status_date=poam_data.STATUS_DATE,
+        **poam_data.RESULTS_WINDOW,  # type: ignore[arg-type]
     )
     found = list(check(poam_data.model(data), results=results, as_of=dt.date(2026, 6, 20)).diagnostics)
-    return [
-        d if d.document else Diagnostic(**{**d.to_dict(), "severity": d.severity, "document": "poam.json"})
-        for d in found
-    ]
+    return [d if d.document else dataclasses.replace(d, document="poam.json") for d in found]
 
 
 def test_checked_diagnostics_validate(checked: list[Diagnostic], schema: Any) -> None:

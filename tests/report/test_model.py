@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from oscal_poam.assess import evaluate
 from oscal_poam.cmmc.catalog import catalog
 from oscal_poam.cmmc.regulation import minimum_score
 from oscal_poam.diagnostics import Severity
+from oscal_poam.engine.api import evaluate_results
 from oscal_poam.io.load import validate
 from oscal_poam.report import report
 from oscal_poam.report.model import ReportData
@@ -113,7 +113,9 @@ def example_report(example: Example) -> ReportData:
 @pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name != "l2-closeout"], ids=lambda e: e.name)
 def test_with_initial_results_score_and_verdict_are_the_assessments(example: Example) -> None:
     data = example_report(example)
-    scored, verdict = evaluate(example.paths()[1])
+    evaluation = evaluate_results(example.paths()[1])
+    scored, verdict = evaluation.score, evaluation.verdict
+    assert scored is not None and verdict is not None
     assert data.score.source == "results"
     assert (data.score.value, data.score.maximum) == (scored.score, scored.maximum)
     assert data.score.threshold == minimum_score(scored.maximum)

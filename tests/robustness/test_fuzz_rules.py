@@ -16,15 +16,13 @@ from hypothesis import strategies as st
 from trestle.oscal import assessment_results as ar
 from trestle.oscal import common
 
-from oscal_poam import assess
 from oscal_poam.cmmc import vocab
 from oscal_poam.cmmc.catalog import catalog
-from oscal_poam.derive import derive
+from oscal_poam.derivation.api import derive
 from oscal_poam.diagnostics import Diagnostic
+from oscal_poam.engine.api import check, closeout, evaluate_results
 from oscal_poam.engine.ruleset import all_rules
 from oscal_poam.errors import UsageError
-from oscal_poam.rules.check import check
-from oscal_poam.rules.closeout import closeout
 from tests import builders as b
 from tests.robustness.mutations import assert_writable, examples
 from tests.rules import ssp_data
@@ -116,7 +114,9 @@ def _diagnostics_are_well_formed(found: tuple[Diagnostic, ...]) -> None:
 @given(random_results())
 def test_score_and_eligibility_give_a_verdict(generated: tuple[int, ar.AssessmentResults]) -> None:
     _, results = generated
-    score, verdict = assess.evaluate(results)
+    evaluation = evaluate_results(results)
+    score, verdict = evaluation.score, evaluation.verdict
+    assert score is not None and verdict is not None
     assert score.maximum > 0
     assert score.score is None or score.score <= score.maximum
     assert verdict.status in ("final", "conditional", "none")

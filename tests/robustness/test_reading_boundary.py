@@ -54,7 +54,7 @@ def test_validate_follows_no_href_out_of_the_repository(capsys: Any, monkeypatch
     assert SECRET not in ran.stdout + ran.stderr
     by_document = _by_document(json.loads(ran.stdout))
     for name in planted.hrefs:
-        said = [d for d in by_document[f"repo/{name}.json"] if d["rule_id"] == "integrity-not-followed"]
+        said = [d for d in by_document[f"repo/{name}.json"] if d["rule-id"] == "integrity-not-followed"]
         assert [d["message"] for d in said] == [_expected(planted, name)], name
         assert said[0]["severity"] == ("info" if name in planted.remote else "warning")
         assert said[0]["pointer"] == "/plan-of-action-and-milestones/import-ssp/href"
@@ -69,9 +69,9 @@ def test_a_missing_target_reads_as_an_existing_one(capsys: Any, monkeypatch: Any
         other = twin(name)
         if other is None or other not in planted.hrefs:
             continue
-        mine = [(d["rule_id"], d["severity"], d["message"].replace(planted.hrefs[name], "HREF")) for d in
+        mine = [(d["rule-id"], d["severity"], d["message"].replace(planted.hrefs[name], "HREF")) for d in
                 by_document[f"repo/{name}.json"]]  # fmt: skip
-        theirs = [(d["rule_id"], d["severity"], d["message"].replace(planted.hrefs[other], "HREF")) for d in
+        theirs = [(d["rule-id"], d["severity"], d["message"].replace(planted.hrefs[other], "HREF")) for d in
                   by_document[f"repo/{other}.json"]]  # fmt: skip
         assert mine == theirs, name
         compared += 1
@@ -95,7 +95,7 @@ def test_links_out_of_a_validated_folder_are_not_read(capsys: Any, monkeypatch: 
             assert [d["message"] for d in said] == ["is a FIFO (named pipe), not a regular file: not read"]
         else:
             assert [d["message"] for d in said] == ["outside the repository: not followed"], link.name
-        assert [d["rule_id"] for d in said] == ["integrity-not-followed"]
+        assert [d["rule-id"] for d in said] == ["integrity-not-followed"]
 
 
 def test_check_names_no_secret_for_any_hostile_href(capsys: Any, monkeypatch: Any, planted: Planted) -> None:
@@ -104,7 +104,7 @@ def test_check_names_no_secret_for_any_hostile_href(capsys: Any, monkeypatch: An
                        "--format", "json")  # fmt: skip
         assert ran.returncode in (0, 1), (name, ran.stderr)
         assert SECRET not in ran.stdout + ran.stderr, name
-        messages = [d["message"] for d in json.loads(ran.stdout)["diagnostics"] if d["rule_id"].startswith("integ")]
+        messages = [d["message"] for d in json.loads(ran.stdout)["diagnostics"] if d["rule-id"].startswith("integ")]
         assert _expected(planted, name) in messages, name
 
 

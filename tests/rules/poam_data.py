@@ -8,6 +8,7 @@ task. Tests change one place (by JSON pointer) and expect one rule to speak.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 from oscal_poam.cmmc import vocab
@@ -15,6 +16,11 @@ from oscal_poam.ids import stable_uuid
 
 NS = vocab.NS
 STATUS_DATE = "2026-01-15"
+RESULTS_WINDOW = {
+    "start": dt.datetime(2026, 1, 12, 9, 0, tzinfo=dt.UTC),
+    "end": dt.datetime(2026, 1, 15, 17, 0, tzinfo=dt.UTC),
+}
+"""When the assessment behind this POA&M ran: its results end on the Conditional CMMC Status Date."""
 OWNER = stable_uuid("test", "party", "owner")
 ROOT = "plan-of-action-and-milestones"
 

@@ -12,9 +12,9 @@ import yaml
 
 import oscal_poam
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.engine.api import CheckResult, check
 from oscal_poam.errors import LoadError, UsageError
 from oscal_poam.io.load import load
-from oscal_poam.rules.check import CheckResult, check
 from tests import builders
 from tests.rules import poam_data, ssp_data
 
@@ -30,7 +30,9 @@ def poam(edits: list[tuple[str, Any]] = (), level: int = 2) -> Any:  # type: ign
 
 
 def results(not_met: Any = ON_POAM, **kw: Any) -> Any:
-    return builders.assessment_results(not_met=not_met, status_date=poam_data.STATUS_DATE, **kw)
+    return builders.assessment_results(
+        not_met=not_met, status_date=poam_data.STATUS_DATE, **{**poam_data.RESULTS_WINDOW, **kw}
+    )
 
 
 def ids(result: CheckResult, rule_id: str) -> list[tuple[str, Severity]]:
@@ -238,4 +240,4 @@ def test_public_api() -> None:
     data = result.to_dict()
     assert data["cmmc-status"] == "Conditional Level 2 (C3PAO)"
     assert data["score"]["score"] == 108
-    assert data["diagnostics"][0]["rule_id"] == "eligibility-conditional"
+    assert data["diagnostics"][0]["rule-id"] == "eligibility-conditional"

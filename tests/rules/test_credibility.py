@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.facts.poam import read_poam
 from oscal_poam.rules.credibility import credibility, is_team_name
 from tests.rules.poam_data import DELETE, OWNER, changed, credible_poam, model, prop
 
@@ -28,7 +29,7 @@ def run(edits: Edits, as_of: dt.date = EARLY, level: int = 2, status_date: str |
     data = credible_poam(level=level, status_date=status_date)
     for where, value in edits:
         data = changed(data, where, value)
-    return credibility(model(data), as_of=as_of, document="poam.json", **kw)
+    return credibility(read_poam(model(data), "poam.json"), as_of=as_of, **kw)
 
 
 def of(diagnostics: list[Diagnostic], rule_id: str) -> list[Diagnostic]:

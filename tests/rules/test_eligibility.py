@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.cmmc.assessment import read_assessment
 from oscal_poam.cmmc.catalog import catalog
 from oscal_poam.cmmc.regulation import L2_POAM_EXCLUDED, L3_POAM_EXCLUDED, minimum_score, status_name
 from oscal_poam.diagnostics import Severity
-from oscal_poam.rules.eligibility import Verdict, eligibility
+from oscal_poam.engine.verdict import Verdict
+from oscal_poam.facts.results import read_assessment
+from oscal_poam.rules.eligibility import eligibility
 from tests import builders as b
 
 ONE_POINT = b.requirements_worth(1)
@@ -234,19 +235,21 @@ def test_level3_exclusions(label: str) -> None:
 
 @pytest.mark.parametrize(
     ("level2_final", "status", "severity"),
-    [(None, "final", Severity.INFO), (False, "none", Severity.ERROR), (True, "final", None)],
+    [(None, "final", Severity.WARNING), (False, "none", Severity.ERROR), (True, "final", None)],
 )
 def test_level3_presupposes_final_level2_c3pao(
     level2_final: bool | None, status: str, severity: Severity | None
 ) -> None:
     """The rule: "A maximum score on the Level 2 certification assessment is required to be eligible to initiate a
-    Level 3 certification assessment" (32 CFR 170.24(c)(3)): stated as a precondition, checked only when given."""
+    Level 3 certification assessment" (32 CFR 170.24(c)(3)). Without evidence of it the status is qualified and a
+    warning says why (rule 6 of the verdict rules; it was an info that the precondition was not checked)."""
     v = verdict(3, assessment_type="dibcac", level2_final=level2_final)
     assert v.status == status
     found = [d for d in v.reasons if d.rule_id == "eligibility-l3-precondition"]
     assert [d.severity for d in found] == ([] if severity is None else [severity])
     if level2_final is None:
-        assert "not checked" in found[0].message
+        assert v.qualifier == "subject to Final Level 2 (C3PAO)"
+        assert "subject to Final Level 2 (C3PAO)" in found[0].message
 
 
 def test_level3_names_dibcac_even_without_the_prop() -> None:

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.cmmc.assessment import read_assessment
 from oscal_poam.cmmc.catalog import catalog
 from oscal_poam.diagnostics import Severity
+from oscal_poam.facts.results import read_assessment
 from oscal_poam.rules.scoring import Score, score
 from tests import builders as b
 

@@ -7,11 +7,21 @@ from typing import Any
 import pytest
 
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.rules.ssp import reconcile, ssp_implementation_status, weakest
+from oscal_poam.facts.poam import read_poam
+from oscal_poam.facts.ssp import implementation_status, read_ssp, weakest
+from oscal_poam.rules import ssp as ssp_rules
 from tests.rules import poam_data, ssp_data
 
 ON_POAM = "AC.L2-3.1.8"  # the credible POA&M has items for AC.L2-3.1.8 and AU.L2-3.3.8
 NOT_ON_POAM = "AC.L2-3.1.9"
+
+
+def reconcile(
+    ssp: Any, poam: Any = None, level: int | None = None, *, document: str = "", poam_document: str = ""
+) -> list[Diagnostic]:
+    """The SSP reconciliation rules over the facts of `ssp` and `poam` (models), as the engine runs them."""
+    poam_facts = read_poam(poam, poam_document) if poam is not None else None
+    return ssp_rules.reconcile(read_ssp(ssp, document), poam_facts, None, level=level)
 
 
 def of(diagnostics: list[Diagnostic], rule_id: str) -> list[Diagnostic]:
@@ -19,7 +29,7 @@ def of(diagnostics: list[Diagnostic], rule_id: str) -> list[Diagnostic]:
 
 
 def statuses(overrides: dict[str, Any], level: int = 2) -> dict[str, str]:
-    return ssp_implementation_status(ssp_data.model(ssp_data.cmmc_ssp(overrides, level=level)))
+    return implementation_status(read_ssp(ssp_data.model(ssp_data.cmmc_ssp(overrides, level=level))))
 
 
 STATEMENT_PARTIAL = {

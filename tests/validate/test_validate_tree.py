@@ -201,7 +201,7 @@ def test_json_and_sarif_go_to_stdout_or_to_a_file(repo: Path, tmp_path: Path) ->
     target = str(repo / "ssp" / "broken-party.json")
     printed = runner.invoke(app, ["validate", "--as-of", AS_OF, target, "--format", "json"])
     payload = json.loads(printed.stdout)
-    assert [d["rule_id"] for d in payload["diagnostics"]] == ["integrity-party"]
+    assert [d["rule-id"] for d in payload["diagnostics"]] == ["integrity-party"]
     assert payload["counts"] == {"error": 1, "warning": 0, "info": 0}
     out = tmp_path / "report.sarif"
     written = runner.invoke(app, ["validate", "--as-of", AS_OF, target, "--format", "sarif", "--output", str(out)])

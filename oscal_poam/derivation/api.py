@@ -13,20 +13,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oscal_poam.cmmc import vocab
-from oscal_poam.derive.data import Data, prop_value, status_date_of
+from oscal_poam.derivation.data import Data, status_date_of
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.engine.evaluate import Evaluation, evaluate
+from oscal_poam.engine.gather import PoamInput, ResultsInput, SspInput
+from oscal_poam.engine.inputs import Facts, Options, Source
+from oscal_poam.engine.verdict import Verdict
 from oscal_poam.errors import UsageError
+from oscal_poam.facts.detect import is_cmmc_results
+from oscal_poam.facts.poam import read_poam
+from oscal_poam.facts.results import Assessment, read_assessment
+from oscal_poam.facts.ssp import read_ssp
 from oscal_poam.io.boundary import reading_from_inputs
+from oscal_poam.io.inputs import document_of
+from oscal_poam.io.load import Document
+from oscal_poam.io.models import kind_of
+from oscal_poam.rules.closeout import CloseoutResult
 
 if TYPE_CHECKING:
     from trestle.oscal.poam import PlanOfActionAndMilestones
-
-    from oscal_poam.cmmc.assessment import Assessment
-    from oscal_poam.io.load import Document
-    from oscal_poam.rules.check import CheckResult
-    from oscal_poam.rules.closeout import CloseoutResult
-    from oscal_poam.rules.eligibility import Verdict
 
 
 class NotCmmcError(UsageError):
@@ -71,26 +76,29 @@ class DeriveResult:
 class _Input:
     model: Any
     source: str
+    """How messages name the input."""
     path: Path | None
     doc: Document | None
     """The Document given or loaded; None for a model given alone."""
 
+    @property
+    def name(self) -> str:
+        """How diagnostics name the input: its source, '' for a model given alone (as `check` names one)."""
+        return self.doc.source if self.doc is not None else ""
 
-def _input(value: Any, expect: str, name: str) -> _Input:
-    from oscal_poam.io.inputs import document_of
 
+def _input(value: object, expect: str, name: str) -> _Input:
     doc = document_of(value, expect, name=name)
-    # A model given alone goes on to check() as it came, so that check names it as it names any bare model.
     return _Input(doc.model, doc.source, doc.path, None if doc.model is value else doc)
 
 
 @reading_from_inputs("ssp", "results", "existing", "poam_path")
 def derive(
-    ssp: Any,
-    results: Any,
+    ssp: SspInput,
+    results: ResultsInput,
     *,
     level: int | None = None,
-    existing: Any = None,
+    existing: PoamInput | None = None,
     as_of: dt.date | None = None,
     generic: bool = False,
     poam_path: str | os.PathLike[str] | None = None,
@@ -124,17 +132,16 @@ def derive(
     if generic:
         return _derive_generic(ssp_data, results_data, result, href, existing_data, as_of, target)
 
-    if not is_cmmc(result):
+    if not is_cmmc_results(results_in.model):
         raise NotCmmcError(
             f"{results_in.source}: these assessment results carry no CMMC level and target no CMMC requirement; "
             "use --generic to derive a plain POA&M from the not-satisfied findings"
         )
 
-    from oscal_poam.cmmc.assessment import read_assessment
-    from oscal_poam.derive.build import Inputs, build, result_end
-    from oscal_poam.derive.merge import MergeContext, merge
+    from oscal_poam.derivation.build import Inputs, build, result_end
+    from oscal_poam.derivation.merge import MergeContext, merge
 
-    assessment = read_assessment(results_in.model, level=level, document=results_in.source)
+    assessment = read_assessment(results_in.model, level=level, document=results_in.name)
     status_date = assessment.status_date
     if assessment.kind == "closeout":
         if existing_data is None:
@@ -157,24 +164,20 @@ def derive(
     poam = model_of(data) if data.get("poam-items") else None
     if poam is None:
         # Nothing NOT MET and no POA&M to update: the verdict alone (Final, or why not).
-        from oscal_poam.rules.eligibility import eligibility
-        from oscal_poam.rules.scoring import score
-
-        scored = score(assessment)
-        verdict = eligibility(assessment, scored)
+        evaluation = evaluate(Facts(results=assessment), Options(as_of=as_of))
         return DeriveResult(
             poam=None,
-            diagnostics=_sorted([*scored.diagnostics, *verdict.reasons]),
-            verdict=verdict,
+            diagnostics=evaluation.diagnostics,
+            verdict=evaluation.verdict,
             assessment=assessment,
             as_of=when,
         )
-    checked = check_poam(poam, ssp_in, results_in, assessment.level, target, when)
+    evaluation = _judged(poam, ssp_in, results_in, assessment, target, when)
     return DeriveResult(
         poam=poam,
-        diagnostics=checked.diagnostics,
-        verdict=checked.verdict,
-        closeout=checked.closeout,
+        diagnostics=evaluation.diagnostics,
+        verdict=evaluation.verdict,
+        closeout=evaluation.closeout,
         assessment=assessment,
         as_of=when,
     )
@@ -190,56 +193,53 @@ def _derive_generic(
     target: Path | None,
 ) -> DeriveResult:
     """A plain POA&M from the not-satisfied findings, checked for integrity only: no CMMC rule applies."""
-    from oscal_poam.derive.build import result_end
-    from oscal_poam.derive.generic import build_generic, merge_generic
+    from oscal_poam.derivation.build import result_end
+    from oscal_poam.derivation.generic import build_generic, merge_generic
 
     fresh = build_generic(ssp, results, result, ssp_href)
     data = merge_generic(existing, fresh) if existing is not None else fresh
     poam = model_of(data) if data.get("poam-items") else None
     when = as_of or result_end(result).date()
-    diagnostics = check_integrity(poam, target) if poam is not None else []
-    return DeriveResult(poam=poam, diagnostics=tuple(diagnostics), verdict=None, as_of=when, generic=True)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    if poam is not None:
+        written = _as_written(poam, target)
+        facts = Facts(sources=(Source(written, base_dir=_base(target)),), documents=(written,))
+        diagnostics = evaluate(facts, Options(as_of=when)).diagnostics
+    return DeriveResult(poam=poam, diagnostics=diagnostics, verdict=None, as_of=when, generic=True)
 
 
-def check_poam(
+def _judged(
     poam: PlanOfActionAndMilestones,
     ssp: _Input,
     results: _Input,
-    level: int,
+    assessment: Assessment,
     target: Path | None,
     as_of: dt.date,
-) -> CheckResult:
-    """Every rule of the rule engine over the derived POA&M with its SSP and results: what `check` says of it.
+) -> Evaluation:
+    """The engine's evaluation of the derived POA&M with its SSP and results: what `check` says of it.
 
     The POA&M is judged as the document it will be once written to `target`, so that its import-ssp resolves
-    from there.
+    from there (from the working folder when it has no place yet).
     """
-    from dataclasses import replace
-
-    from oscal_poam.rules.check import check
-
-    doc = _as_written(poam, target)
-    checked = check(
-        doc,
-        ssp=ssp.doc if ssp.doc is not None else ssp.model,
-        results=results.doc if results.doc is not None else results.model,
-        as_of=as_of,
-        level=level,
+    written = _as_written(poam, target)
+    ssp_doc = ssp.doc or Document(kind=kind_of(ssp.model), model=ssp.model, format="json", source="")
+    ssp_facts = read_ssp(ssp.model, ssp_doc.source)
+    poam_facts = read_poam(poam, written.source)
+    given = [d for d in (ssp.doc, results.doc) if d is not None]
+    closeout = assessment.kind == "closeout"
+    facts = Facts(
+        poam=poam_facts,
+        ssp=ssp_facts,
+        results=None if closeout else assessment,
+        closeout=assessment if closeout else None,
+        sources=(Source(written, base_dir=_base(target)), *(Source(d) for d in given if d.path is not None)),
+        documents=(written, *given),
     )
-    if target is None:
-        # check() follows imports only for documents with a place; judge this one from the working folder.
-        extra = check_integrity(poam, None)
-        checked = replace(checked, diagnostics=_sorted([*checked.diagnostics, *extra]))
-    return checked
+    return evaluate(facts, Options(as_of=as_of, level=assessment.level))
 
 
-def check_integrity(poam: PlanOfActionAndMilestones, target: Path | None) -> list[Diagnostic]:
-    """Unique UUIDs and resolving references, following import-ssp from where the POA&M will be written."""
-    from oscal_poam.rules.integrity import integrity
-
-    doc = _as_written(poam, target)
-    base = target.parent if target is not None else Path.cwd()
-    return list(integrity(doc, base_dir=base))
+def _base(target: Path | None) -> Path | None:
+    return None if target is not None else Path.cwd()
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
@@ -248,9 +248,6 @@ def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
 
 def _as_written(poam: PlanOfActionAndMilestones, target: Path | None) -> Document:
     """The derived POA&M as the document it will be once written to `target`."""
-    from oscal_poam.io.load import Document
-    from oscal_poam.io.models import kind_of
-
     shown = target.as_posix() if target is not None else "<derived POA&M>"
     return Document(kind=kind_of(poam), model=poam, format="json", source=shown, path=target)
 
@@ -268,20 +265,6 @@ def _last_result(results: Data, source: str) -> Data:
         raise UsageError(f"{source} holds no result")
     result: Data = found[-1]
     return result
-
-
-def is_cmmc(result: Data) -> bool:
-    """Does this result speak CMMC: a cmmc-level prop, or a finding on a requirement of a CMMC catalog?"""
-    from oscal_poam.cmmc.catalog import catalog
-    from oscal_poam.cmmc.regulation import LEVELS
-
-    if prop_value(result, vocab.LEVEL) is not None:
-        return True
-    for finding in result.get("findings") or []:
-        target = str((finding.get("target") or {}).get("target-id", ""))
-        if any(catalog(level).resolve_target(target) is not None for level in LEVELS):
-            return True
-    return False
 
 
 def _href(ssp: _Input, target: Path | None) -> str:

@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import oscal_poam.derive.describe as describe
+import oscal_poam.derivation.describe as describe
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.derive.build import merge_by_key, merge_responsible
-from oscal_poam.derive.data import (
+from oscal_poam.derivation.build import merge_by_key, merge_responsible
+from oscal_poam.derivation.data import (
     Data,
     by_uuid,
     format_datetime,
@@ -39,8 +39,8 @@ from oscal_poam.errors import UsageError
 from oscal_poam.ids import stable_uuid
 
 if TYPE_CHECKING:
-    from oscal_poam.cmmc.assessment import Assessment
     from oscal_poam.cmmc.catalog import CmmcCatalog
+    from oscal_poam.facts.results import Assessment
 
 CLOSED = "closed"
 MET_STATES = ("met", "not-applicable")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import copy
 
-from oscal_poam.derive.build import Copier
-from oscal_poam.derive.data import Data, format_datetime, related, unique
+from oscal_poam.derivation.build import Copier
+from oscal_poam.derivation.data import Data, format_datetime, related, unique
 
 
 class _Generic(Copier):

@@ -1,16 +1,18 @@
-"""What a POA&M says about each of its items, read from the places docs/conventions.md names.
+"""The facts of a POA&M: its CMMC metadata and what it says about each item, read once.
 
-The rules (credibility, SSP reconciliation, POA&M against results) all need the same facts
-about an item: which requirement it is for, its risk and status, its planned remediation with
-milestones, owner, resources and verification. Reading them once, with the JSON pointer of
-each place, keeps every rule pointing at the place a person must edit.
+Every rule and command that looks at a POA&M (credibility, eligibility, the POA&M against its results, SSP
+reconciliation, the closeout, the report) reads it here: the level, assessment type and Conditional CMMC Status
+Date its metadata records, and for each item which requirement it is for, its risk and status, its planned
+remediation with milestones, owner, resources and verification, and the points and eligibility it records. Each
+fact keeps the JSON pointer of its place, so that every rule points at the place a person must edit.
+docs/conventions.md names the places.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from oscal_poam.cmmc import regulation, vocab
@@ -69,6 +71,12 @@ class PoamItemView:
     verifications: tuple[Located, ...]
     owner_roles: tuple[Located, ...]
     """responsible-roles entries with role-id `remediation-owner` on the planned remediation's tasks."""
+    points: int | None = None
+    """The item's cmmc-points-deducted, where it is a whole number."""
+    eligible: str | None = None
+    """The item's cmmc-poam-eligible: `yes`, `no` or None."""
+    partial_state: str | None = None
+    """The item's cmmc-partial-state."""
 
     @property
     def subject(self) -> str:
@@ -107,10 +115,50 @@ class PoamFacts:
     """The POA&M's own CMMC metadata and every item read per the conventions."""
 
     level: int | None
+    """The metadata's cmmc-level, where it is 1, 2 or 3."""
     level_text: str | None
+    """The metadata's cmmc-level as written (values given twice with a difference: joined by ' and ')."""
     status_date: dt.date | None
     status_date_text: str | None
     items: tuple[PoamItemView, ...]
+    assessment_type: str | None = None
+    """The metadata's cmmc-assessment-type in its documented spelling (`self`, `c3pao`, `dibcac`), where valid."""
+    type_text: str | None = None
+    status_zone: dt.tzinfo | None = None
+    """The time zone of the status date: the offset it is written with, else that of the metadata's last-modified."""
+    model: PlanOfActionAndMilestones | None = field(default=None, compare=False, repr=False)
+    document: str = ""
+
+    @property
+    def inferred_level(self) -> int | None:
+        """The recorded level, else the one level every item's requirement belongs to."""
+        if self.level is not None:
+            return self.level
+        levels = {v.requirement.level for v in self.items if v.requirement is not None}
+        return levels.pop() if len(levels) == 1 else None
+
+    @property
+    def title(self) -> str:
+        return text(self.model.metadata.title) if self.model is not None else ""
+
+    def parties(self) -> dict[str, tuple[int, Any]]:
+        """Parties of the metadata by uuid, with their index."""
+        found = self.model.metadata.parties if self.model is not None else None
+        return {str(p.uuid): (i, p) for i, p in enumerate(found or []) if p.uuid is not None}
+
+    def requirements(self, level: int | None = None) -> dict[str, tuple[Requirement, tuple[str, ...]]]:
+        """Official id -> (requirement, uuids of the items naming it), in item order; closed items count too.
+
+        With `level`, only requirements of that level (items naming another are for `unknown_items`).
+        """
+        found: dict[str, tuple[Requirement, tuple[str, ...]]] = {}
+        for view in self.items:
+            requirement = view.requirement
+            if requirement is None or (level is not None and requirement.level != level):
+                continue
+            _, uuids = found.get(requirement.label, (requirement, ()))
+            found[requirement.label] = (requirement, (*uuids, str(view.item.uuid or "")))
+        return found
 
     @property
     def conditional(self) -> bool:
@@ -124,14 +172,50 @@ class PoamFacts:
         return regulation.deadline(self.status_date)
 
 
-def read_poam(poam: PlanOfActionAndMilestones) -> PoamFacts:
-    level_text = vocab.prop_value(poam.metadata.props, vocab.LEVEL)
+def read_poam(poam: PlanOfActionAndMilestones, document: str = "") -> PoamFacts:
+    """The facts of `poam` (`document` is the name diagnostics give it)."""
+    meta = poam.metadata.props
+    level_text = _one(meta, vocab.LEVEL)
     level = int(level_text) if level_text in ("1", "2", "3") else None
-    date_text = vocab.prop_value(poam.metadata.props, vocab.STATUS_DATE)
+    type_text = _one(meta, vocab.ASSESSMENT_TYPE)
+    wanted = type_text.strip().casefold() if type_text is not None else None
+    assessment_type = next((t for t in regulation.ASSESSMENT_TYPES if t == wanted), None)
+    date_text = _one(meta, vocab.STATUS_DATE)
     status_date = leading_iso_day(date_text)
+    zone = _zone(date_text) or _zone_of(poam.metadata.last_modified)
     risks = {str(r.uuid): Located(r, pointer("risks", i)) for i, r in enumerate(poam.risks or [])}
     items = tuple(_read_item(i, item, risks, level) for i, item in enumerate(poam.poam_items))
-    return PoamFacts(level, level_text, status_date, date_text, items)
+    return PoamFacts(
+        level,
+        level_text,
+        status_date,
+        date_text,
+        items,
+        assessment_type=assessment_type,
+        type_text=type_text,
+        status_zone=zone,
+        model=poam,
+        document=document,
+    )
+
+
+def _one(props: Any, name: str) -> str | None:
+    """The prop's value; values given twice with a difference are joined (' and '), which no reading accepts."""
+    values = list(dict.fromkeys(vocab.prop_values(props, name)))
+    return " and ".join(values) if values else None
+
+
+def _zone(value: str | None) -> dt.tzinfo | None:
+    if value is None or "T" not in value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.strip()).tzinfo
+    except ValueError:
+        return None
+
+
+def _zone_of(value: Any) -> dt.tzinfo | None:
+    return value.tzinfo if isinstance(value, dt.datetime) else None
 
 
 def requirement_ids_in(value: str) -> list[str]:
@@ -178,6 +262,7 @@ def _read_item(index: int, item: PoamItem, risks: dict[str, Located], level: int
                 for r_index, role in enumerate(located.obj.responsible_roles or []):
                     if role.role_id == vocab.OWNER_ROLE:
                         owners.append(Located(role, f"{located.pointer}/responsible-roles/{r_index}"))
+    points = vocab.prop_value(item.props, vocab.POINTS_DEDUCTED)
     return PoamItemView(
         index=index,
         item=item,
@@ -191,6 +276,9 @@ def _read_item(index: int, item: PoamItem, risks: dict[str, Located], level: int
         milestones=tuple(milestones),
         verifications=tuple(verifications),
         owner_roles=tuple(owners),
+        points=int(points.strip()) if points is not None and points.strip().isdigit() else None,
+        eligible=vocab.prop_value(item.props, vocab.ITEM_ELIGIBLE),
+        partial_state=vocab.prop_value(item.props, vocab.PARTIAL_STATE),
     )
 
 

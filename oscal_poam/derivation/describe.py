@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.derive.data import Data
+from oscal_poam.derivation.data import Data
 
 if TYPE_CHECKING:
-    from oscal_poam.cmmc.assessment import Assessment, RequirementResult
     from oscal_poam.cmmc.catalog import Requirement
+    from oscal_poam.facts.results import Assessment, RequirementResult
 
 PARTIAL_TEXT = {
     vocab.PARTIAL_MFA: "multi-factor authentication is implemented for remote and privileged users only",

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import oscal_poam.derive.describe as describe
+import oscal_poam.derivation.describe as describe
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.derive.data import (
+from oscal_poam.derivation.data import (
     Data,
     by_uuid,
     format_datetime,
@@ -30,7 +30,7 @@ from oscal_poam.derive.data import (
 from oscal_poam.ids import stable_uuid
 
 if TYPE_CHECKING:
-    from oscal_poam.cmmc.assessment import Assessment, RequirementResult
+    from oscal_poam.facts.results import Assessment, RequirementResult
 
 OSCAL_VERSION = "1.2.1"
 ASSESSOR_ROLE = "assessor"
