@@ -331,7 +331,7 @@ def _rules(
     as_of: dt.date | None,
     document: str,
 ) -> list[Diagnostic]:
-    """What an assessor would flag: credibility always, eligibility when results are given (rules.check)."""
+    """What an assessor would flag: credibility always, eligibility when results are given (the engine, as `check`)."""
     from oscal_poam.engine.api import check
 
     found = check(poam, ssp=ssp, results=results, as_of=as_of)
