@@ -136,11 +136,11 @@ def _verdict(result: DeriveResult, as_of: dt.date | None, out: Console) -> None:
         items = len(result.poam.poam_items) if result.poam is not None else 0
         out.print(f"[bold]Generic POA&M[/]: {items} item{'s' if items != 1 else ''}; the CMMC rules were skipped.")
         return
-    line = f"[bold]{escape(verdict.cmmc_status)}[/]"
+    line = f"[bold]{escape(verdict.statement)}[/]"
     if verdict.status == "conditional" and verdict.deadline is not None:
         line += f": POA&M closeout due by {verdict.deadline.isoformat()}, {_days(verdict.deadline, today)}"
     out.print(line)
-    if verdict.status == "none":
+    if verdict.status in ("none", "expired"):
         _reasons(result, out)
 
 

@@ -454,10 +454,15 @@ def _item(requirement: Requirement, uuids: tuple[str, ...], assessment: Assessme
     name = requirement_name(requirement)
     label = requirement.label
     if found is None or status == "not-assessed":
+        partly = found is not None and bool(found.finding_uuids)
         say(
             MISSING,
-            f"{name} is on the POA&M but the closeout has no finding for it: a closeout must assess every "
-            "requirement on the POA&M",
+            f"{name} is on the POA&M but the closeout "
+            + (
+                "assesses it only in part (not every objective has a determination): it is not closed"
+                if partly
+                else "has no finding for it: a closeout must assess every requirement on the POA&M"
+            ),
             pointer=assessment.result_pointer + "/findings",
             subject=label,
         )
