@@ -154,14 +154,13 @@ def derive(
     end = result_end(result)
     when = as_of or end.date()
     closed_on = completion_time(as_of, end)
-    system = str(fresh["system-id"]["id"])
+    system = str(fresh.system_id.id)
     if existing_data is not None:
         ctx = MergeContext(assessment, result, closed_on, system, existing_in.source if existing_in else "")
-        data = merge(existing_data, fresh, ctx)
+        data = merge(existing_data, fresh.data(), ctx)
+        poam = model_of(data) if data.get("poam-items") else None
     else:
-        data = fresh
-
-    poam = model_of(data) if data.get("poam-items") else None
+        poam = fresh.document()
     if poam is None:
         # Nothing NOT MET and no POA&M to update: the verdict alone (Final, or why not).
         evaluation = evaluate(Facts(results=assessment), Options(as_of=as_of))
@@ -197,8 +196,11 @@ def _derive_generic(
     from oscal_poam.derivation.generic import build_generic, merge_generic
 
     fresh = build_generic(ssp, results, result, ssp_href)
-    data = merge_generic(existing, fresh) if existing is not None else fresh
-    poam = model_of(data) if data.get("poam-items") else None
+    if existing is not None:
+        data = merge_generic(existing, fresh.data())
+        poam = model_of(data) if data.get("poam-items") else None
+    else:
+        poam = fresh.document()
     when = as_of or result_end(result).date()
     diagnostics: tuple[Diagnostic, ...] = ()
     if poam is not None:

@@ -1,10 +1,10 @@
 """A new POA&M from CMMC assessment results and the system security plan they assess.
 
-Works on plain OSCAL data (dicts as in OSCAL JSON) so that the findings,
-observations and risks copied from the results keep exactly what the assessor
-wrote; the caller validates the whole into the compliance-trestle model once.
-Everything created here has a version-5 UUID over (system id, requirement id,
-purpose), so the same inputs always give the same document.
+What the POA&M copies (the assessor's findings, observations and risks, the parties and roles of the inputs) is
+copied from the inputs' plain OSCAL data as it is, so that it keeps exactly what the assessor wrote; everything it
+creates (items, risks, remediations, tasks, risk-log entries, props) is built as a compliance-trestle model by
+`oscal_poam.builders`. Everything created has a version-5 UUID over (system id, requirement id, purpose), so the
+same inputs always give the same document.
 """
 
 from __future__ import annotations
@@ -13,26 +13,22 @@ import copy
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
+from pydantic import TypeAdapter
+from trestle.oscal import common
+from trestle.oscal.poam import PlanOfActionAndMilestones, PoamItem
+
+import oscal_poam.builders as build_
 import oscal_poam.derivation.describe as describe
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.derivation.data import (
-    Data,
-    by_uuid,
-    format_datetime,
-    parse_datetime,
-    prop,
-    related,
-    unique,
-    walk_strings,
-)
+from oscal_poam.derivation.data import Data, by_uuid, parse_datetime, related, unique, walk_strings
+from oscal_poam.facts.results import Assessment, RequirementResult
 from oscal_poam.ids import stable_uuid
 
-if TYPE_CHECKING:
-    from oscal_poam.facts.results import Assessment, RequirementResult
+_PARTY: TypeAdapter[Any] = TypeAdapter(common.Party)
+"""A party of the inputs' metadata, whichever of trestle's two party models it is."""
 
-OSCAL_VERSION = "1.2.1"
 ASSESSOR_ROLE = "assessor"
 OWNER_ROLE_TITLE = "Remediation Owner"
 OWNER_ROLE_DESCRIPTION = "Owns the remediation of a POA&M item: its milestones, resources and closure evidence."
@@ -66,9 +62,56 @@ def result_end(result: Data) -> dt.datetime:
 class _Collected:
     """The objects copied or created for the POA&M, each once, in the order items first reference them."""
 
-    findings: dict[str, Data] = field(default_factory=dict)
-    observations: dict[str, Data] = field(default_factory=dict)
-    risks: dict[str, Data] = field(default_factory=dict)
+    findings: dict[str, common.Finding] = field(default_factory=dict)
+    observations: dict[str, common.Observation] = field(default_factory=dict)
+    risks: dict[str, common.Risk] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """A freshly derived POA&M: the document when it has items, and its parts as plain data for a merge."""
+
+    uuid: str
+    metadata: common.Metadata
+    items: tuple[PoamItem, ...]
+    ssp_href: str
+    system_id: common.SystemId
+    observations: tuple[common.Observation, ...]
+    risks: tuple[common.Risk, ...]
+    findings: tuple[common.Finding, ...]
+    resources: tuple[common.Resource, ...]
+
+    def document(self) -> PlanOfActionAndMilestones | None:
+        """The POA&M, or None when it holds no item (an OSCAL POA&M holds at least one)."""
+        if not self.items:
+            return None
+        return build_.plan_of_action(
+            self.uuid,
+            self.metadata,
+            self.items,
+            import_ssp=self.ssp_href,
+            system_id=self.system_id,
+            observations=self.observations,
+            risks=self.risks,
+            findings=self.findings,
+            resources=self.resources,
+        )
+
+    def data(self) -> Data:
+        """The POA&M's content (under its root key) as plain OSCAL data, in OSCAL's key order."""
+        found: Data = {
+            "uuid": self.uuid,
+            "metadata": build_.as_data(self.metadata),
+            "import-ssp": build_.as_data(common.ImportSsp(href=self.ssp_href)),
+            "system-id": build_.as_data(self.system_id),
+        }
+        for key, group in (("observations", self.observations), ("risks", self.risks), ("findings", self.findings)):
+            if group:
+                found[key] = [build_.as_data(o) for o in group]
+        found["poam-items"] = [build_.as_data(i) for i in self.items]
+        if self.resources:
+            found["back-matter"] = {"resources": [build_.as_data(r) for r in self.resources]}
+        return found
 
 
 class Copier:
@@ -90,52 +133,42 @@ class Copier:
     def uuid(self, *keys: object) -> str:
         return stable_uuid(self.system, *keys)
 
-    def document(self, uuid: str, metadata: Data, ssp_href: str, items: list[Data]) -> Data:
+    def fresh(self, uuid: str, metadata: common.Metadata, ssp_href: str, items: Sequence[PoamItem]) -> Fresh:
         """The POA&M around `items`, with every object they reference."""
-        poam: Data = {
-            "uuid": uuid,
-            "metadata": metadata,
-            "import-ssp": {"href": ssp_href},
-            "system-id": self.sysid,
-        }
-        if self.out.observations:
-            poam["observations"] = list(self.out.observations.values())
-        if self.out.risks:
-            poam["risks"] = list(self.out.risks.values())
-        if self.out.findings:
-            poam["findings"] = list(self.out.findings.values())
-        poam["poam-items"] = items
-        resources = self.referenced_resources()
-        if resources:
-            poam["back-matter"] = {"resources": resources}
-        return poam
+        return Fresh(
+            uuid,
+            metadata,
+            tuple(items),
+            ssp_href,
+            common.SystemId.model_validate(self.sysid),
+            tuple(self.out.observations.values()),
+            tuple(self.out.risks.values()),
+            tuple(self.out.findings.values()),
+            tuple(common.Resource.model_validate(r) for r in self.referenced_resources()),
+        )
 
-    def metadata(self, title: str, props: list[Data]) -> Data:
+    def metadata(self, title: str, props: Sequence[common.Property]) -> common.Metadata:
         """Title and props as given; roles, parties and locations of the SSP and the results; the owner role."""
         ssp_meta = self.ssp.get("metadata") or {}
         ar_meta = self.results.get("metadata") or {}
-        roles = merge_by_key([ssp_meta.get("roles"), ar_meta.get("roles")], "id")
-        if not any(r["id"] == vocab.OWNER_ROLE for r in roles):
-            roles.append({"id": vocab.OWNER_ROLE, "title": OWNER_ROLE_TITLE, "description": OWNER_ROLE_DESCRIPTION})
-        meta: Data = {
-            "title": title,
-            "last-modified": str(ar_meta.get("last-modified") or self.result.get("end") or self.result["start"]),
-            "version": str(ar_meta.get("version") or "1.0"),
-            "oscal-version": OSCAL_VERSION,
-        }
-        if props:
-            meta["props"] = props
-        meta["roles"] = roles
+        roles = [
+            common.Role.model_validate(r) for r in merge_by_key([ssp_meta.get("roles"), ar_meta.get("roles")], "id")
+        ]
+        if not any(r.id == vocab.OWNER_ROLE for r in roles):
+            roles.append(build_.role(vocab.OWNER_ROLE, OWNER_ROLE_TITLE, OWNER_ROLE_DESCRIPTION))
         locations = merge_by_key([ssp_meta.get("locations"), ar_meta.get("locations")], "uuid")
-        if locations:
-            meta["locations"] = locations
         parties = merge_by_key([ssp_meta.get("parties"), ar_meta.get("parties")], "uuid")
-        if parties:
-            meta["parties"] = parties
         responsible = merge_responsible([ssp_meta.get("responsible-parties"), ar_meta.get("responsible-parties")])
-        if responsible:
-            meta["responsible-parties"] = responsible
-        return meta
+        return build_.metadata(
+            title,
+            parse_datetime(str(ar_meta.get("last-modified") or self.result.get("end") or self.result["start"])),
+            version=str(ar_meta.get("version") or "1.0"),
+            props=props,
+            roles=roles,
+            locations=[common.Location.model_validate(loc) for loc in locations],
+            parties=[_PARTY.validate_python(p) for p in parties],
+            responsible_parties=[common.ResponsibleParty.model_validate(rp) for rp in responsible],
+        )
 
     # -- copies ------------------------------------------------------------------------------------------------
 
@@ -143,21 +176,22 @@ class Copier:
         uuid = str(finding["uuid"])
         if uuid in self.out.findings:
             return
-        self.out.findings[uuid] = copy.deepcopy(finding)
+        self.out.findings[uuid] = common.Finding.model_validate(finding)
         for o in related(finding, "related-observations", "observation-uuid"):
             self.copy_observation(o)
         for r in related(finding, "related-risks", "risk-uuid"):
             if r in self.risks and r not in self.out.risks:
-                self.copy_risk(copy.deepcopy(self.risks[r]))
+                self.copy_risk(self.risks[r])
 
-    def copy_risk(self, risk: Data) -> None:
-        self.out.risks[str(risk["uuid"])] = risk
+    def copy_risk(self, risk: Data, completed: common.Risk | None = None) -> None:
+        """The assessor's risk as it is (or as `completed` for the POA&M), with the observations it names."""
+        self.out.risks[str(risk["uuid"])] = completed or common.Risk.model_validate(risk)
         for o in related(risk, "related-observations", "observation-uuid"):
             self.copy_observation(o)
 
     def copy_observation(self, uuid: str) -> None:
         if uuid in self.observations and uuid not in self.out.observations:
-            self.out.observations[uuid] = copy.deepcopy(self.observations[uuid])
+            self.out.observations[uuid] = common.Observation.model_validate(self.observations[uuid])
 
     def referenced_resources(self) -> list[Data]:
         """The results' back-matter resources that the copied objects link to (`#uuid`)."""
@@ -166,7 +200,7 @@ class Copier:
             return []
         wanted: set[str] = set()
         for group in (self.out.findings, self.out.observations, self.out.risks):
-            for value in walk_strings(list(group.values())):
+            for value in walk_strings([build_.as_data(o) for o in group.values()]):
                 if value.startswith("#") and value[1:] in resources:
                     wanted.add(value[1:])
         return [copy.deepcopy(r) for u, r in resources.items() if u in wanted]
@@ -181,8 +215,8 @@ class Copier:
                 found.extend(str(u) for u in rp.get("party-uuids") or [])
         return unique(found)
 
-    def assessor_actors(self) -> list[Data]:
-        return [{"type": "party", "actor-uuid": u, "role-id": ASSESSOR_ROLE} for u in self.assessor]
+    def assessor_actors(self) -> list[common.OriginActor]:
+        return [build_.actor(u, ASSESSOR_ROLE) for u in self.assessor]
 
     @property
     def system_name(self) -> str:
@@ -206,49 +240,47 @@ class _Builder(Copier):
 
     # -- the document -------------------------------------------------------------------------------------------
 
-    def build(self) -> Data:
+    def build(self) -> Fresh:
         items = [self.item(rr) for rr in self.assessment.not_met()]
         level = self.assessment.level
-        props = [prop(vocab.LEVEL, str(level))]
+        pairs = [(vocab.LEVEL, str(level))]
         if self.assessment.assessment_type:
-            props.append(prop(vocab.ASSESSMENT_TYPE, self.assessment.assessment_type))
+            pairs.append((vocab.ASSESSMENT_TYPE, self.assessment.assessment_type))
         if self.status_date is not None:
-            props.append(prop(vocab.STATUS_DATE, self.status_date.isoformat()))
+            pairs.append((vocab.STATUS_DATE, self.status_date.isoformat()))
         title = describe.poam_title(self.system_name, level, self.assessment.assessment_type)
+        meta = self.metadata(title, build_.props(pairs))
         # One POA&M per system and level: a Level 3 POA&M is another document than the Level 2 one.
-        return self.document(self.uuid("poam", level), self.metadata(title, props), self.inputs.ssp_href, items)
+        return self.fresh(self.uuid("poam", level), meta, self.inputs.ssp_href, items)
 
     # -- one item per NOT MET requirement -------------------------------------------------------------------------
 
-    def item(self, rr: RequirementResult) -> Data:
+    def item(self, rr: RequirementResult) -> PoamItem:
         requirement = rr.requirement
         cid = requirement.control_id
         findings = self.not_satisfied(rr)
-        finding_ids = [str(f["uuid"]) for f in findings]
         observation_ids = unique(o for f in findings for o in related(f, "related-observations", "observation-uuid"))
         risk_ids = self.item_risks(rr, findings, observation_ids)
         for f in findings:
             self.copy_finding(f)
         components = [self.components[c] for c in self.by_control.get(cid, []) if c in self.components]
-        item: Data = {
-            "uuid": self.uuid(cid, "poam-item"),
-            "title": describe.item_title(requirement),
-            "description": describe.weakness(rr, findings, components),
-            "props": [
-                prop(vocab.REQUIREMENT, requirement.label),
-                prop(vocab.POINTS_DEDUCTED, str(rr.points_deducted)),
-                prop(vocab.ITEM_ELIGIBLE, "yes" if rr.poam_eligible else "no"),
-                prop(vocab.PARTIAL_STATE, rr.partial or "none"),
-            ],
-        }
-        if self.assessor:
-            item["origins"] = [{"actors": self.assessor_actors()}]
-        if finding_ids:
-            item["related-findings"] = [{"finding-uuid": u} for u in finding_ids]
-        if observation_ids:
-            item["related-observations"] = [{"observation-uuid": u} for u in observation_ids]
-        item["related-risks"] = [{"risk-uuid": u} for u in risk_ids]
-        return item
+        return build_.poam_item(
+            self.uuid(cid, "poam-item"),
+            describe.item_title(requirement),
+            describe.weakness(rr, findings, components),
+            props=build_.props(
+                [
+                    (vocab.REQUIREMENT, requirement.label),
+                    (vocab.POINTS_DEDUCTED, str(rr.points_deducted)),
+                    (vocab.ITEM_ELIGIBLE, "yes" if rr.poam_eligible else "no"),
+                    (vocab.PARTIAL_STATE, rr.partial or "none"),
+                ]
+            ),
+            origins=self.assessor_actors(),
+            related_findings=[str(f["uuid"]) for f in findings],
+            related_observations=observation_ids,
+            related_risks=risk_ids,
+        )
 
     def not_satisfied(self, rr: RequirementResult) -> list[Data]:
         """The findings that make the requirement NOT MET (all of its findings when none says so)."""
@@ -263,71 +295,63 @@ class _Builder(Copier):
         if present:
             for index, uuid in enumerate(present):
                 if uuid not in self.out.risks:
-                    risk = copy.deepcopy(self.risks[uuid])
-                    if index == 0:
-                        self.complete_risk(risk, rr)
-                    self.copy_risk(risk)
+                    given = self.risks[uuid]
+                    self.copy_risk(given, self.completed_risk(given, rr) if index == 0 else None)
             return present
         risk = self.new_risk(rr, findings, observation_ids)
-        self.out.risks[str(risk["uuid"])] = risk
-        return [str(risk["uuid"])]
+        self.out.risks[str(risk.uuid)] = risk
+        return [str(risk.uuid)]
 
     # -- risks --------------------------------------------------------------------------------------------------
 
-    def new_risk(self, rr: RequirementResult, findings: Sequence[Data], observation_ids: list[str]) -> Data:
+    def new_risk(self, rr: RequirementResult, findings: Sequence[Data], observation_ids: list[str]) -> common.Risk:
         requirement = rr.requirement
         cid = requirement.control_id
-        risk: Data = {
-            "uuid": self.uuid(cid, "risk"),
-            "title": describe.risk_title(requirement),
-            "description": describe.weakness(rr, findings, []),
-            "statement": describe.risk_statement(rr),
-            "status": "open",
-        }
-        if self.assessor:
-            risk["origins"] = [{"actors": self.assessor_actors()}]
-        if self.deadline is not None:
-            risk["deadline"] = format_datetime(self.deadline)
-        risk["remediations"] = [self.planned_remediation(rr, findings)]
-        risk["risk-log"] = {
-            "entries": [
-                {
-                    "uuid": self.uuid(cid, "risk-log", "opened", self.assessment.result_uuid),
-                    "title": "Opened",
-                    "description": describe.opened(self.name, self.end),
-                    "start": format_datetime(self.end),
-                    "status-change": "open",
-                }
-            ]
-        }
-        if observation_ids:
-            risk["related-observations"] = [{"observation-uuid": u} for u in observation_ids]
-        return risk
-
-    def complete_risk(self, risk: Data, rr: RequirementResult) -> None:
-        """Add what a POA&M item's risk needs and the assessor's lacks, and say so in its log; change nothing else."""
-        cid = rr.requirement.control_id
-        deadline = self.deadline if "deadline" not in risk else None
-        needs_deadline = deadline is not None
-        needs_plan = not any(r.get("lifecycle") == "planned" for r in risk.get("remediations") or [])
-        if not (needs_deadline or needs_plan):
-            return
-        if deadline is not None:
-            risk["deadline"] = format_datetime(deadline)
-        if needs_plan:
-            findings = self.not_satisfied(rr)
-            risk.setdefault("remediations", []).append(self.planned_remediation(rr, findings))
-        entries = risk.setdefault("risk-log", {}).setdefault("entries", [])
-        entries.append(
-            {
-                "uuid": self.uuid(cid, "risk-log", "added", str(risk["uuid"])),
-                "title": "Added to the POA&M",
-                "description": describe.completed_risk(needs_deadline, needs_plan),
-                "start": format_datetime(self.end),
-            }
+        opened = build_.log_entry(
+            self.uuid(cid, "risk-log", "opened", self.assessment.result_uuid),
+            "Opened",
+            self.end,
+            description=describe.opened(self.name, self.end),
+            status_change="open",
+        )
+        return build_.risk(
+            self.uuid(cid, "risk"),
+            describe.risk_title(requirement),
+            describe.weakness(rr, findings, []),
+            describe.risk_statement(rr),
+            "open",
+            origins=self.assessor_actors(),
+            deadline=self.deadline,
+            remediations=[self.planned_remediation(rr, findings)],
+            log=[opened],
+            related_observations=observation_ids,
         )
 
-    def planned_remediation(self, rr: RequirementResult, findings: Sequence[Data]) -> Data:
+    def completed_risk(self, risk: Data, rr: RequirementResult) -> common.Risk | None:
+        """The assessor's risk with what a POA&M item's risk needs and it lacks, said in its log; None: it lacks
+        nothing, and is copied unchanged."""
+        cid = rr.requirement.control_id
+        needs_deadline = self.deadline is not None and "deadline" not in risk
+        needs_plan = not any(r.get("lifecycle") == "planned" for r in risk.get("remediations") or [])
+        if not (needs_deadline or needs_plan):
+            return None
+        given = common.Risk.model_validate(risk)
+        update: dict[str, Any] = {}
+        if needs_deadline:
+            update["deadline"] = self.deadline
+        if needs_plan:
+            update["remediations"] = [*(given.remediations or []), self.planned_remediation(rr, self.not_satisfied(rr))]
+        added = build_.log_entry(
+            self.uuid(cid, "risk-log", "added", str(risk["uuid"])),
+            "Added to the POA&M",
+            self.end,
+            description=describe.completed_risk(needs_deadline, needs_plan),
+        )
+        entries = [*(given.risk_log.entries if given.risk_log is not None else []), added]
+        update["risk_log"] = common.RiskLog(entries=entries)
+        return given.model_copy(update=update)
+
+    def planned_remediation(self, rr: RequirementResult, findings: Sequence[Data]) -> common.Response:
         requirement = rr.requirement
         cid = requirement.control_id
         objectives: list[tuple[str, str]] = []
@@ -335,21 +359,19 @@ class _Builder(Copier):
             target = str((f.get("target") or {}).get("target-id", ""))
             objectives.extend((o.letter, o.text) for o in requirement.objectives if o.id == target)
         title, description = describe.verification(requirement, self.assessment.assessment_type)
-        return {
-            "uuid": self.uuid(cid, "remediation"),
-            "lifecycle": "planned",
-            "title": describe.remediation_title(requirement),
-            "description": describe.remediation_description(rr, sorted(set(objectives))),
-            "tasks": [
-                {
-                    "uuid": self.uuid(cid, "verification"),
-                    "type": "action",
-                    "title": title,
-                    "description": description,
-                    "props": [prop(vocab.TASK_PURPOSE, "verification")],
-                }
-            ],
-        }
+        verification = build_.task(
+            self.uuid(cid, "verification"),
+            "action",
+            title,
+            description=description,
+            props=[build_.prop(vocab.TASK_PURPOSE, "verification")],
+        )
+        return build_.remediation(
+            self.uuid(cid, "remediation"),
+            describe.remediation_title(requirement),
+            describe.remediation_description(rr, sorted(set(objectives))),
+            tasks=[verification],
+        )
 
 
 def _state(finding: Data) -> str:
@@ -396,6 +418,6 @@ def merge_responsible(groups: Iterable[list[Data] | None]) -> list[Data]:
     return list(merged.values())
 
 
-def build(inputs: Inputs) -> Data:
-    """The POA&M content (under its root key) for `inputs`, items in catalog order."""
+def build(inputs: Inputs) -> Fresh:
+    """The POA&M for `inputs`, items in catalog order."""
     return _Builder(inputs).build()

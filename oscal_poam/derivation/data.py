@@ -6,18 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import oscal_poam.builders as builders
 from oscal_poam.cmmc.vocab import NS, STATUS_DATE
 from oscal_poam.dates import leading_iso_day
 
 Data = dict[str, Any]
-
-
-def prop(name: str, value: str, ns: str | None = NS) -> Data:
-    found: Data = {"name": name}
-    if ns is not None:
-        found["ns"] = ns
-    found["value"] = value
-    return found
 
 
 def prop_value(obj: Data, name: str, ns: str | None = NS) -> str | None:
@@ -34,7 +27,7 @@ def set_prop(obj: Data, name: str, value: str, ns: str | None = NS) -> None:
         if p.get("name") == name and p.get("ns") == ns:
             p["value"] = value
             return
-    props.append(prop(name, value, ns))
+    props.append(builders.as_data(builders.prop(name, value, ns=ns)))
 
 
 def by_uuid(objects: Iterable[Data] | None) -> dict[str, Data]:

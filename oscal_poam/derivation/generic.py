@@ -13,64 +13,60 @@ from __future__ import annotations
 
 import copy
 
-from oscal_poam.derivation.build import Copier
-from oscal_poam.derivation.data import Data, format_datetime, related, unique
+from trestle.oscal import common
+from trestle.oscal.poam import PoamItem
+
+import oscal_poam.builders as build_
+from oscal_poam.derivation.build import Copier, Fresh
+from oscal_poam.derivation.data import Data, related, unique
 
 
 class _Generic(Copier):
-    def build(self, ssp_href: str) -> Data:
+    def build(self, ssp_href: str) -> Fresh:
         failing = [f for f in self.findings.values() if _state(f) == "not-satisfied"]
         ordered = sorted(enumerate(failing), key=lambda pair: (_target(pair[1]), pair[0]))
         items = [self.item(f) for _, f in ordered]
         title = f"{self.system_name} Plan of Action and Milestones"
-        return self.document(self.uuid("poam", "generic"), self.metadata(title, []), ssp_href, items)
+        return self.fresh(self.uuid("poam", "generic"), self.metadata(title, []), ssp_href, items)
 
-    def item(self, finding: Data) -> Data:
+    def item(self, finding: Data) -> PoamItem:
         key = str(finding["uuid"])
         self.copy_finding(finding)
         observations = related(finding, "related-observations", "observation-uuid")
         risks = [r for r in related(finding, "related-risks", "risk-uuid") if r in self.risks]
         if not risks:
             risk = self.new_risk(finding, observations)
-            self.out.risks[str(risk["uuid"])] = risk
-            risks = [str(risk["uuid"])]
-        item: Data = {
-            "uuid": self.uuid("generic", key, "poam-item"),
-            "title": str(finding.get("title") or _target(finding)),
-            "description": str(finding.get("description") or finding.get("title") or _target(finding)),
-        }
-        if self.assessor:
-            item["origins"] = [{"actors": self.assessor_actors()}]
-        item["related-findings"] = [{"finding-uuid": key}]
-        if observations:
-            item["related-observations"] = [{"observation-uuid": u} for u in unique(observations)]
-        item["related-risks"] = [{"risk-uuid": u} for u in risks]
-        return item
+            self.out.risks[str(risk.uuid)] = risk
+            risks = [str(risk.uuid)]
+        return build_.poam_item(
+            self.uuid("generic", key, "poam-item"),
+            str(finding.get("title") or _target(finding)),
+            str(finding.get("description") or finding.get("title") or _target(finding)),
+            origins=self.assessor_actors(),
+            related_findings=[key],
+            related_observations=unique(observations),
+            related_risks=risks,
+        )
 
-    def new_risk(self, finding: Data, observations: list[str]) -> Data:
+    def new_risk(self, finding: Data, observations: list[str]) -> common.Risk:
         key = str(finding["uuid"])
         title = str(finding.get("title") or _target(finding))
-        risk: Data = {
-            "uuid": self.uuid("generic", key, "risk"),
-            "title": title,
-            "description": str(finding.get("description") or title),
-            "statement": f"{_target(finding)} is not satisfied.",
-            "status": "open",
-            "risk-log": {
-                "entries": [
-                    {
-                        "uuid": self.uuid("generic", key, "risk-log", "opened"),
-                        "title": "Opened",
-                        "description": f"Found not satisfied in {self.result.get('title') or 'the assessment'}.",
-                        "start": format_datetime(self.end),
-                        "status-change": "open",
-                    }
-                ]
-            },
-        }
-        if observations:
-            risk["related-observations"] = [{"observation-uuid": u} for u in unique(observations)]
-        return risk
+        opened = build_.log_entry(
+            self.uuid("generic", key, "risk-log", "opened"),
+            "Opened",
+            self.end,
+            description=f"Found not satisfied in {self.result.get('title') or 'the assessment'}.",
+            status_change="open",
+        )
+        return build_.risk(
+            self.uuid("generic", key, "risk"),
+            title,
+            str(finding.get("description") or title),
+            f"{_target(finding)} is not satisfied.",
+            "open",
+            log=[opened],
+            related_observations=unique(observations),
+        )
 
 
 def _state(finding: Data) -> str:
@@ -81,7 +77,7 @@ def _target(finding: Data) -> str:
     return str((finding.get("target") or {}).get("target-id", ""))
 
 
-def build_generic(ssp: Data, results: Data, result: Data, ssp_href: str) -> Data:
+def build_generic(ssp: Data, results: Data, result: Data, ssp_href: str) -> Fresh:
     return _Generic(ssp, results, result).build(ssp_href)
 
 

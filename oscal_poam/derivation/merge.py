@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import oscal_poam.builders as builders
 import oscal_poam.derivation.describe as describe
 from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.derivation.build import merge_by_key, merge_responsible
@@ -288,17 +289,16 @@ def _close(item: Data, pool: _Pool, ctx: MergeContext, cid: str, finding_uuids: 
 
 
 def _log(risk: Data, ctx: MergeContext, cid: str, purpose: str, status: str, title: str, text: str) -> None:
-    entry: Data = {
-        "uuid": stable_uuid(ctx.system, cid, "risk-log", purpose, str(risk["uuid"]), ctx.assessment.result_uuid),
-        "title": title,
-        "description": text,
-        "start": format_datetime(ctx.closed_on),
-        "status-change": status,
-    }
     planned = [str(r["uuid"]) for r in risk.get("remediations") or [] if r.get("lifecycle") == "planned"]
-    if planned:
-        entry["related-responses"] = [{"response-uuid": u} for u in planned]
-    risk.setdefault("risk-log", {}).setdefault("entries", []).append(entry)
+    entry = builders.log_entry(
+        stable_uuid(ctx.system, cid, "risk-log", purpose, str(risk["uuid"]), ctx.assessment.result_uuid),
+        title,
+        ctx.closed_on,
+        description=text,
+        status_change=status,
+        related_responses=planned,
+    )
+    risk.setdefault("risk-log", {}).setdefault("entries", []).append(builders.as_data(entry))
 
 
 def _reopened_text(ctx: MergeContext, cid: str) -> str:

@@ -14,15 +14,28 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import orjson
+from trestle.oscal.common import (
+    Entry,
+    Link,
+    Metadata,
+    Parties,
+    Property,
+    Response,
+    ResponsibleRole,
+    Risk,
+    SystemId,
+    Task,
+)
+from trestle.oscal.poam import PlanOfActionAndMilestones, PoamItem
 
+import oscal_poam.builders as build
 from oscal_poam.cmmc import vocab
+from oscal_poam.cmmc.catalog import normalize_requirement_id
 from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.ids import stable_uuid
-from oscal_poam.io.write import format_datetime
 from oscal_poam.legacy.layouts import HOMELESS_PROPS
 from oscal_poam.legacy.markup import to_markdown as md
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location
@@ -30,12 +43,8 @@ from oscal_poam.legacy.status import item_status, sheet_status
 from oscal_poam.rules import legacy as rules
 
 if TYPE_CHECKING:
-    from trestle.oscal.poam import PlanOfActionAndMilestones
-
     from oscal_poam.cmmc.catalog import Requirement
 
-Data = dict[str, Any]
-OSCAL_VERSION = "1.2.1"
 PROP_VALUE_MAX = 200
 TITLE_MAX = 120
 OWNER_ROLE_TITLE = "Remediation owner"
@@ -76,11 +85,12 @@ class BuildResult:
     level: int | None
 
 
-def as_datetime(day: dt.date) -> str:
-    return format_datetime(dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC))
+def as_datetime(day: dt.date) -> dt.datetime:
+    """Midnight UTC of a day the sheet gives."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
 
 
-def prop(name: str, text: str) -> Data | None:
+def prop(name: str, text: str) -> Property | None:
     """A prop in the project's namespace; text a prop cannot hold in full goes whole into its remarks."""
     plain = text and "\n" not in text and "  " not in text and "\t" not in text and not text[0].isspace()
     value = text if plain and not text[-1].isspace() else " ".join(text.split())
@@ -88,13 +98,10 @@ def prop(name: str, text: str) -> Data | None:
         return None
     if len(value) > PROP_VALUE_MAX:
         value = value[: PROP_VALUE_MAX - 1].rstrip() + "…"
-    data: Data = {"name": name, "ns": vocab.NS, "value": value}
-    if value != text:
-        data["remarks"] = md(text)
-    return data
+    return build.prop(name, value, remarks=md(text) if value != text else None)
 
 
-def props(pairs: Iterable[tuple[str, str]]) -> list[Data]:
+def props(pairs: Iterable[tuple[str, str]]) -> list[Property]:
     return [p for p in (prop(n, t) for n, t in pairs) if p is not None]
 
 
@@ -110,8 +117,6 @@ def split_controls(text: str) -> list[str]:
 
 def requirements_of(text: str) -> tuple[list[Requirement], list[str]]:
     """The CMMC requirements a controls cell names, and the parts that name none."""
-    from oscal_poam.cmmc.catalog import normalize_requirement_id
-
     found: list[Requirement] = []
     unmapped: list[str] = []
     for token in split_controls(text):
@@ -127,16 +132,13 @@ def party_type(name: str) -> str:
     return "organization" if _ORGANIZATION_HINT.search(name) else "person"
 
 
-def evidence_links(text: str) -> list[Data]:
+def evidence_links(text: str) -> list[Link]:
     links = []
     for entry in (line.strip() for line in text.splitlines()):
         if not entry:
             continue
         href = quote(entry, safe="/:._-~#?&=%+@,;()!$'*[]")
-        link: Data = {"href": href, "rel": vocab.EVIDENCE_REL}
-        if href != entry:
-            link["text"] = md(" ".join(entry.split()))
-        links.append(link)
+        links.append(build.link(href, vocab.EVIDENCE_REL, md(" ".join(entry.split())) if href != entry else None))
     return links
 
 
@@ -146,69 +148,54 @@ class Builder:
         self.context = context
         self.diagnostics: list[Diagnostic] = []
         self.unmapped: list[UnmappedRequirement] = []
-        self.parties: dict[str, Data] = {}
-        self.risks: list[Data] = []
+        self.parties: dict[str, Parties] = {}
+        self.risks: list[Risk] = []
         self.levels: set[int] = set()
 
     def diag(self, made: Diagnostic) -> None:
         self.diagnostics.append(made)
 
     def build(self) -> BuildResult:
-        from trestle.oscal.poam import PlanOfActionAndMilestones
-
         poam_items = [self.item(index, item) for index, item in enumerate(self.items)]
         level = next(iter(self.levels)) if len(self.levels) == 1 else None
-        data: Data = {
-            "uuid": stable_uuid(
-                "legacy-poam", self.context.system_id or self.context.system_name or self.context.source
-            ),
-            "metadata": self.metadata(level),
-        }
-        if self.context.import_ssp:
-            data["import-ssp"] = {"href": self.context.import_ssp}
+        system_id = None
         if self.context.system_id:
-            system_id: Data = {"id": self.context.system_id}
-            if self.context.system_id_type:
-                system_id["identifier-type"] = self.context.system_id_type
-            data["system-id"] = system_id
-        data["risks"] = self.risks
-        data["poam-items"] = poam_items
-        # Validating from JSON bytes is faster than from Python objects, and the data is plain JSON anyway.
-        model = PlanOfActionAndMilestones.model_validate_json(orjson.dumps(data))
+            system_id = SystemId(id=self.context.system_id, identifier_type=self.context.system_id_type)
+        model = build.plan_of_action(
+            stable_uuid("legacy-poam", self.context.system_id or self.context.system_name or self.context.source),
+            self.metadata(level),
+            poam_items,
+            import_ssp=self.context.import_ssp or None,
+            system_id=system_id,
+            risks=self.risks,
+        )
         return BuildResult(model, self.diagnostics, self.unmapped, level)
 
-    def metadata(self, level: int | None) -> Data:
+    def metadata(self, level: int | None) -> Metadata:
         name = self.context.system_name
         title = f"Plan of Action and Milestones: {name}" if name else "Plan of Action and Milestones"
-        meta: Data = {
-            "title": f"{title} (imported from {self.context.source})",
-            "last-modified": format_datetime(self.context.last_modified),
-            "version": "1.0",
-            "oscal-version": OSCAL_VERSION,
-        }
         pairs = [(vocab.LEVEL, str(level))] if level is not None else []
         pairs.extend(self.context.metadata_props.items())
-        if pairs:
-            meta["props"] = props(pairs)
-        if self.parties:
-            meta["roles"] = [{"id": vocab.OWNER_ROLE, "title": OWNER_ROLE_TITLE}]
-            meta["parties"] = sorted(self.parties.values(), key=lambda p: (p["name"], p["uuid"]))
-        if self.context.banners:
-            meta["remarks"] = "\n\n".join(md(b) for b in self.context.banners)
-        return meta
+        parties = sorted(self.parties.values(), key=lambda p: (str(p.name), str(p.uuid)))
+        return build.metadata(
+            f"{title} (imported from {self.context.source})",
+            self.context.last_modified,
+            props=props(pairs),
+            roles=[build.role(vocab.OWNER_ROLE, OWNER_ROLE_TITLE)] if self.parties else (),
+            parties=parties,
+            remarks="\n\n".join(md(b) for b in self.context.banners) or None,
+        )
 
     def party(self, owner: str) -> str:
         name = " ".join(owner.split())
         if name not in self.parties:
-            party: Data = {"uuid": stable_uuid("legacy-party", name), "type": party_type(name), "name": name}
-            if name != owner:
-                party["remarks"] = md(owner)
-            self.parties[name] = party
-        return str(self.parties[name]["uuid"])
+            uuid = stable_uuid("legacy-party", name)
+            self.parties[name] = build.party(uuid, party_type(name), name, md(owner) if name != owner else None)
+        return str(self.parties[name].uuid)
 
     # -- one item ------------------------------------------------------------------------------------------
 
-    def item(self, index: int, item: LegacyItem) -> Data:
+    def item(self, index: int, item: LegacyItem) -> PoamItem:
         keys = self.context.item_keys.get(index) or ("row", item.sheet, item.location.row if item.location else index)
         uuid = stable_uuid("legacy-item", *keys)
         requirements, unmapped = requirements_of(item.controls)
@@ -244,18 +231,14 @@ class Builder:
         title = self.title(item, requirements)
         risk = self.risk(uuid, item, title)
         self.risks.append(risk)
-        data: Data = {
-            "uuid": uuid,
-            "title": md(title),
-            "description": md(item.description),
-            "props": props(pairs),
-            "related-risks": [{"risk-uuid": risk["uuid"]}],
-        }
-        if not data["props"]:
-            del data["props"]
-        if item.comments:
-            data["remarks"] = md(item.comments)
-        return data
+        return build.poam_item(
+            uuid,
+            md(title),
+            md(item.description),
+            props=props(pairs),
+            related_risks=[str(risk.uuid)],
+            remarks=md(item.comments) if item.comments else None,
+        )
 
     @staticmethod
     def title(item: LegacyItem, requirements: list[Requirement]) -> str:
@@ -296,27 +279,22 @@ class Builder:
             return "closed"
         return "open"
 
-    def risk(self, item_uuid: str, item: LegacyItem, title: str) -> Data:
+    def risk(self, item_uuid: str, item: LegacyItem, title: str) -> Risk:
         status = self.risk_status(item)
-        risk: Data = {
-            "uuid": stable_uuid(item_uuid, "risk"),
-            "title": md(title),
-            "description": md(item.description),
-            "statement": md(item.description),
-            "status": status,
-        }
-        if item.scheduled is not None:
-            risk["deadline"] = as_datetime(item.scheduled)
         remediation = self.remediation(item_uuid, item)
-        if remediation is not None:
-            risk["remediations"] = [remediation]
-        entries = self.log(item_uuid, item, status)
-        if entries:
-            risk["risk-log"] = {"entries": entries}
-        return risk
+        return build.risk(
+            stable_uuid(item_uuid, "risk"),
+            md(title),
+            md(item.description),
+            md(item.description),
+            status,
+            deadline=as_datetime(item.scheduled) if item.scheduled is not None else None,
+            remediations=[remediation] if remediation is not None else (),
+            log=self.log(item_uuid, item, status),
+        )
 
-    def log(self, item_uuid: str, item: LegacyItem, status: str) -> list[Data]:
-        entries: list[tuple[dt.date, int, Data]] = []
+    def log(self, item_uuid: str, item: LegacyItem, status: str) -> list[Entry]:
+        entries: list[tuple[dt.date, int, Entry]] = []
         if item.detected is not None:
             entries.append(
                 (item.detected, 0, self.entry(item_uuid, "detected", item.detected, "Weakness detected", "open"))
@@ -335,18 +313,16 @@ class Builder:
         return [e for _, _, e in sorted(entries, key=lambda t: (t[0], t[1]))]
 
     @staticmethod
-    def entry(item_uuid: str, event: str, day: dt.date, title: str, change: str | None) -> Data:
-        entry: Data = {
-            "uuid": stable_uuid(item_uuid, "risk-log", event),
-            "title": title,
-            "start": as_datetime(day),
-            "props": [{"name": vocab.LOG_EVENT, "ns": vocab.NS, "value": event}],
-        }
-        if change is not None:
-            entry["status-change"] = change
-        return entry
+    def entry(item_uuid: str, event: str, day: dt.date, title: str, change: str | None) -> Entry:
+        return build.log_entry(
+            stable_uuid(item_uuid, "risk-log", event),
+            title,
+            as_datetime(day),
+            status_change=change,
+            props=[build.prop(vocab.LOG_EVENT, event)],
+        )
 
-    def remediation(self, item_uuid: str, item: LegacyItem) -> Data | None:
+    def remediation(self, item_uuid: str, item: LegacyItem) -> Response | None:
         if not (
             item.remediation_plan
             or item.milestones
@@ -356,48 +332,37 @@ class Builder:
             or item.evidence
         ):
             return None
-        owner_roles = (
-            [{"role-id": vocab.OWNER_ROLE, "party-uuids": [self.party(item.owner)]}] if item.owner.strip() else None
-        )
-        tasks = [self.milestone(item_uuid, n, m, owner_roles) for n, m in enumerate(item.milestones, start=1)]
+        owners = [build.responsible_role(vocab.OWNER_ROLE, [self.party(item.owner)])] if item.owner.strip() else []
+        tasks = [self.milestone(item_uuid, n, m, owners) for n, m in enumerate(item.milestones, start=1)]
         if item.verification or item.evidence:
-            task: Data = {
-                "uuid": stable_uuid(item_uuid, "verification"),
-                "type": "action",
-                "title": "Verify closure",
-                "props": [{"name": vocab.TASK_PURPOSE, "ns": vocab.NS, "value": "verification"}],
-            }
-            if item.verification:
-                task["description"] = md(item.verification)
-            links = evidence_links(item.evidence)
-            if links:
-                task["links"] = links
-            if owner_roles:
-                task["responsible-roles"] = owner_roles
-            tasks.append(task)
-        if owner_roles and not tasks:
             tasks.append(
-                {
-                    "uuid": stable_uuid(item_uuid, "remediation-task"),
-                    "type": "action",
-                    "title": "Remediate",
-                    "responsible-roles": owner_roles,
-                }
+                build.task(
+                    stable_uuid(item_uuid, "verification"),
+                    "action",
+                    "Verify closure",
+                    description=md(item.verification) if item.verification else None,
+                    props=[build.prop(vocab.TASK_PURPOSE, "verification")],
+                    links=evidence_links(item.evidence),
+                    responsible_roles=owners,
+                )
             )
-        data: Data = {
-            "uuid": stable_uuid(item_uuid, "remediation"),
-            "lifecycle": "planned",
-            "title": "Remediation plan",
-            "description": md(item.remediation_plan),
-        }
-        if item.resources:
-            data["required-assets"] = [{"uuid": stable_uuid(item_uuid, "resources"), "description": md(item.resources)}]
-        if tasks:
-            data["tasks"] = tasks
-        return data
+        if owners and not tasks:
+            tasks.append(
+                build.task(stable_uuid(item_uuid, "remediation-task"), "action", "Remediate", responsible_roles=owners)
+            )
+        assets = (
+            [build.required_asset(stable_uuid(item_uuid, "resources"), md(item.resources))] if item.resources else []
+        )
+        return build.remediation(
+            stable_uuid(item_uuid, "remediation"),
+            "Remediation plan",
+            md(item.remediation_plan),
+            tasks=tasks,
+            required_assets=assets,
+        )
 
     @staticmethod
-    def milestone(item_uuid: str, number: int, milestone: LegacyMilestone, owner_roles: list[Data] | None) -> Data:
+    def milestone(item_uuid: str, number: int, milestone: LegacyMilestone, owners: list[ResponsibleRole]) -> Task:
         title = one_line(milestone.description) or f"Milestone {one_line(milestone.milestone_id) or number}"
         pairs = [(vocab.MILESTONE_STATUS, "completed" if milestone.is_completed else "pending")]
         if milestone.completed_on is not None:
@@ -407,21 +372,16 @@ class Builder:
         if milestone.status:
             pairs.append((vocab.LEGACY_STATUS, milestone.status))
         pairs.extend(milestone.extra.items())
-        task: Data = {
-            "uuid": stable_uuid(item_uuid, "milestone", number),
-            "type": "milestone",
-            "title": md(title),
-            "props": props(pairs),
-        }
-        if milestone.description:
-            task["description"] = md(milestone.description)
-        if milestone.scheduled is not None:
-            task["timing"] = {"on-date": {"date": as_datetime(milestone.scheduled)}}
-        if owner_roles:
-            task["responsible-roles"] = owner_roles
-        if milestone.comments:
-            task["remarks"] = md(milestone.comments)
-        return task
+        return build.task(
+            stable_uuid(item_uuid, "milestone", number),
+            "milestone",
+            md(title),
+            description=md(milestone.description) if milestone.description else None,
+            props=props(pairs),
+            on_date=as_datetime(milestone.scheduled) if milestone.scheduled is not None else None,
+            responsible_roles=owners,
+            remarks=md(milestone.comments) if milestone.comments else None,
+        )
 
 
 def build_poam(items: Sequence[LegacyItem], context: BuildContext) -> BuildResult:
