@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -20,6 +20,9 @@ from oscal_poam.cli import report as report_cmd
 from oscal_poam.cli import score as score_cmd
 from oscal_poam.cli import validate as validate_cmd
 from oscal_poam.cli.common import ExitCode, err
+
+if TYPE_CHECKING:
+    from oscal_poam.errors import LoadError
 
 app = typer.Typer(
     name="oscal-poam",
@@ -62,31 +65,66 @@ app.command("convert")(convert_cmd.convert)
 
 def main() -> None:
     """Console entry point: maps the project's errors to exit codes, never a traceback."""
-    from rich.markup import escape
-
     from oscal_poam.errors import LoadError, UsageError, WriteError
 
     try:
         app(prog_name="oscal-poam")
     except LoadError as exc:
-        for problem in exc.problems:
-            err.print(f"[bold red]error[/]: {escape(str(problem))}")
+        _problems(exc)
         sys.exit(ExitCode.LOAD)
     except UsageError as exc:
-        err.print(f"[bold red]error[/]: {escape(str(exc))}")
+        _error(str(exc))
         sys.exit(ExitCode.USAGE)
     except WriteError as exc:
-        err.print(f"[bold red]error[/]: {escape(str(exc))}")
+        _error(str(exc))
         sys.exit(ExitCode.WRITE)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except OverflowError as exc:  # days counted from a date too late for the calendar: find it in the inputs
+        from oscal_poam.io.out_of_range import problem_in_files
+
+        problem = problem_in_files(sys.argv[1:])
+        if problem is None:
+            _internal(exc)
+        _error(str(problem))
+        sys.exit(ExitCode.LOAD)
     except Exception as exc:  # the last line of defence: report, never a traceback
-        if os.environ.get("OSCAL_POAM_DEBUG"):
-            raise
-        err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {escape(str(exc))}")
-        err.print("Set OSCAL_POAM_DEBUG=1 to see the traceback, and please report it.")
-        sys.exit(ExitCode.INTERNAL)
+        _internal(exc)
+
+
+def _error(message: str) -> None:
+    """One error line on standard error, whatever the message holds (names from the command line, text from a
+    document): escaped for the terminal, on one line."""
+    from rich.markup import escape
+
+    from oscal_poam.quoting import printable
+
+    err.print(f"[bold red]error[/]: {escape(printable(message))}")
+
+
+def _problems(exc: LoadError) -> None:
+    """Every problem of a LoadError, up to OSCAL_POAM_MAX_PROBLEMS of them, then how many more."""
+    from oscal_poam.limits import max_problems
+
+    limit = max_problems()
+    for problem in exc.problems[:limit]:
+        _error(str(problem))
+    if len(exc.problems) > limit:
+        more = len(exc.problems) - limit
+        err.print(f"… and {more:,} more problem{'s' if more != 1 else ''} (OSCAL_POAM_MAX_PROBLEMS={limit})")
+
+
+def _internal(exc: BaseException) -> NoReturn:
+    from rich.markup import escape
+
+    from oscal_poam.quoting import printable
+
+    if os.environ.get("OSCAL_POAM_DEBUG"):
+        raise exc
+    err.print(f"[bold red]internal error[/]: {type(exc).__name__}: {escape(printable(str(exc)))}")
+    err.print("Set OSCAL_POAM_DEBUG=1 to see the traceback, and please report it.")
+    sys.exit(ExitCode.INTERNAL)
 
 
 if __name__ == "__main__":

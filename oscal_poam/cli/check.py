@@ -65,10 +65,11 @@ def check(
 def _print_text(result: Evaluation, *, with_results: bool) -> None:
     from rich.text import Text
 
+    from oscal_poam.quoting import printable
     from oscal_poam.render.counts import summary_line
 
     for document, group in groupby(result.diagnostics, key=lambda d: d.document):
-        out.print(Text(document or "<input>", style="bold"))
+        out.print(Text(printable(document or "<input>"), style="bold"))
         for d in group:
             out.print(_styled(d))
     out.print(Text(summary_line(result.diagnostics)))
@@ -92,15 +93,9 @@ def _styled(d: Diagnostic) -> Text:
     """The text renderer's line, indented under its document, with the severity coloured."""
     from rich.text import Text
 
-    from oscal_poam.render.text import place
+    from oscal_poam.render.text import cited, place, said
 
-    line = Text.assemble(
-        "  ",
-        place(d),
-        ": ",
-        (d.severity.value, SEVERITY_STYLE[d.severity.value]),
-        f" {d.rule_id} {d.message}",
-    )
+    line = Text.assemble("  ", place(d), ": ", (d.severity.value, SEVERITY_STYLE[d.severity.value]), f" {said(d)}")
     if d.citation:
-        line.append(f" [{d.citation}]", style="dim")
+        line.append(cited(d), style="dim")
     return line

@@ -37,10 +37,12 @@ def parse_as_of(value: str | None) -> dt.date | None:
         return None
     if value == "today":
         return dt.date.today()
-    from oscal_poam.dates import iso_day
+    from oscal_poam.dates import LAST_DAY, iso_day
 
     day = iso_day(value)
     if day is None:
+        if value[:4].isdigit() and int(value[:4]) > LAST_DAY.year:
+            raise typer.BadParameter(f"{value!r} is out of range: the last day deadlines are counted on is {LAST_DAY}")
         raise typer.BadParameter(f"{value!r} is not a date such as 2026-05-01")
     return day
 

@@ -148,12 +148,13 @@ def _reasons(result: DeriveResult, out: Console) -> None:
     from rich.markup import escape
 
     from oscal_poam.diagnostics import Severity
+    from oscal_poam.quoting import printable
 
     reasons = result.verdict.reasons if result.verdict is not None else result.diagnostics
     for d in reasons:
         if d.severity is Severity.ERROR:
             cited = f" [{d.citation}]" if d.citation else ""
-            out.print(f"  - {escape(d.message)}{escape(cited)}")
+            out.print(f"  - {escape(printable(d.message))}{escape(printable(cited))}")
 
 
 def _days(deadline: dt.date, today: dt.date) -> str:

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oscal_poam.cmmc import vocab
-from oscal_poam.diagnostics import Diagnostic
+from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.io import pointers
 from oscal_poam.io.models import text
+from oscal_poam.quoting import excerpt
 from oscal_poam.rules import results as rules
 
 
@@ -80,11 +81,13 @@ class PropReader:
         fallback: str = "",
         parse: Callable[[str], object] | None = None,
         expected: str = "",
+        severity: Severity | None = None,
     ) -> Written | None:
         """The one value of `name` (in its documented spelling where `allowed` lists them), or None.
 
-        None when the prop is absent, when its value is not allowed (or `parse` gives None for it; a warning says
-        what is read instead: `fallback`), or when it is given twice with different values (an error names both).
+        None when the prop is absent, when its value is not allowed (or `parse` gives None for it; a warning, or
+        a diagnostic of `severity`, says what is read instead: `fallback`), or when it is given twice with
+        different values (an error names both).
         """
         found = self.written(name)
         if not found:
@@ -97,8 +100,9 @@ class PropReader:
                 wanted = expected or " or ".join(allowed or ())
                 self._say(
                     rules.PROP_INVALID,
-                    f"{self.what} {name} is {w.value!r}, not {wanted}" + (f"; {fallback}" if fallback else ""),
+                    f"{self.what} {name} is {excerpt(w.value)}, not {wanted}" + (f"; {fallback}" if fallback else ""),
                     w.pointer,
+                    severity,
                 )
             else:
                 valid.append(Written(value or "", w.pointer))
@@ -114,8 +118,10 @@ class PropReader:
             return None
         return valid[0] if valid else None
 
-    def _say(self, rule: Any, message: str, pointer: str) -> None:
-        self.diagnostics.append(rule.diag(message, pointer=pointer, document=self.document, subject=self.subject))
+    def _say(self, rule: Any, message: str, pointer: str, severity: Severity | None = None) -> None:
+        self.diagnostics.append(
+            rule.diag(message, pointer=pointer, document=self.document, subject=self.subject, severity=severity)
+        )
 
 
 _OTHER_NS = "\x00"

@@ -351,8 +351,14 @@ class _ResultProps:
         self.assessment_type = raw_type.value if raw_type else None
         raw_kind = reader.one(vocab.ASSESSMENT_KIND, ASSESSMENT_KINDS, "read as initial")
         self.kind = raw_kind.value if raw_kind else "initial"
+        # unreadable, it is an error: the deadline counted from the result's end instead may be later
         when = reader.one(
-            vocab.STATUS_DATE, None, "the result's end is used instead", parse=iso_day, expected="a date (YYYY-MM-DD)"
+            vocab.STATUS_DATE,
+            None,
+            "the result's end is used instead",
+            parse=iso_day,
+            expected="a date (YYYY-MM-DD)",
+            severity=Severity.ERROR,
         )
         self.status_date = iso_day(when.value) if when else None
         self.status_zone = _zone(when.value) if when else None

@@ -21,7 +21,7 @@ import yaml
 
 import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError, NotOscalError, Problem
-from oscal_poam.io import pointers
+from oscal_poam.io import encodings, faithful, pointers
 from oscal_poam.io.files import read_file
 from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
 
@@ -125,6 +125,11 @@ def decode(data: bytes, source: str = "<input>", max_bytes: int | None = None) -
 
 
 def detect_format(data: bytes, source: str = "<input>") -> Format:
+    found = encodings.wide(data)
+    if found is not None:  # XML may be UTF-16 or UTF-32; JSON and YAML here are UTF-8
+        if encodings.first_character(data, found) == "<":
+            return "xml"
+        raise LoadError.single(f"the file is {found.name} text; JSON and YAML are read as UTF-8 only", source, line=1)
     text = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise LoadError.single("file is empty", source, line=1)
@@ -147,12 +152,14 @@ def _text(data: bytes, source: str) -> str:
 def _decode_json(data: bytes, source: str) -> Any:
     text = _text(data, source)
     try:
-        raw = json.loads(text)
+        raw = faithful.decode_json(text)
     except json.JSONDecodeError as exc:
         raise LoadError.single(f"invalid JSON: {exc.msg}", source, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
         line, column = _json_too_deep_at(text)
         raise LoadError.single("invalid JSON: nested too deeply", source, line=line, column=column) from None
+    except ValueError:  # a key twice, a number out of range
+        raise faithful.json_error(text, source) from None
     if _SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(raw, source)
     return raw
@@ -223,9 +230,6 @@ MAX_YAML_DEPTH = 500
 Below the YAML library's own limit (1,000 levels since PyYAML 6.0.4, none before), so that the refusal, its
 words and its place are ours whichever release is installed; OSCAL documents need a few dozen levels."""
 
-MAX_YAML_EXPANSION = 10
-"""Aliases may repeat what their anchors hold, but never grow the document more than this many times over."""
-
 
 def read_yaml(data: bytes, source: str) -> Any:
     """Plain data from YAML that is not an OSCAL document (a mapping file), under the same limits."""
@@ -241,8 +245,7 @@ def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        if _ANCHOR.search(text):
-            _refuse_alias_bombs(node, source)
+        faithful.check_yaml(node, len(text), source)
         return loader.construct_document(node), _yaml_lines(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -293,49 +296,6 @@ def _refuse_deep_yaml(text: str, source: str) -> None:
         return  # composing the document reports it, located
     finally:
         loader.dispose()
-
-
-_ANCHOR = re.compile(r"(?:^|[\s\[\]{},])&[^\s\[\]{},]")
-"""An anchor (`&name`), which aliases need; `POA&M` is not one."""
-
-
-def _refuse_alias_bombs(root: yaml.Node, source: str) -> None:
-    """A LoadError when aliases expand the document far beyond what its text holds (the YAML 'billion laughs')."""
-    sizes: dict[int, int] = {}  # expanded node count under each distinct node
-    on_path: set[int] = set()
-    first_alias: yaml.Node | None = None
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        key = id(node)
-        children = _yaml_children(node)
-        if finished:
-            on_path.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
-            continue
-        if key in sizes:
-            first_alias = first_alias or node
-            continue
-        if key in on_path:
-            raise LoadError.single("invalid YAML: an alias refers to itself", source, line=node.start_mark.line + 1)
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in children)
-    expanded, distinct = sizes[id(root)], len(sizes)
-    if first_alias is not None and expanded > MAX_YAML_EXPANSION * distinct + 10_000:
-        raise LoadError.single(
-            f"invalid YAML: aliases expand {distinct:,} nodes into {expanded:,}; refused as an expansion attack",
-            source,
-            line=first_alias.start_mark.line + 1,
-        )
-
-
-def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
 
 
 def _offset_position(text: str, offset: int, in_utf8: bool) -> tuple[int, int]:

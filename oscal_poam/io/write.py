@@ -99,9 +99,18 @@ def dumps(model: OscalBaseModel, fmt: OutputFormat = "json") -> bytes:
         )
         return text.encode("utf-8")
     if fmt == "xml":
+        from oscal_poam.io.faithful import not_in_xml
         from oscal_poam.io.xml import dump_xml
 
-        return dump_xml(to_data(model))
+        data = to_data(model)
+        found = not_in_xml(data)
+        if found is not None:  # never replaced, never dropped: refused
+            where, char = found
+            raise WriteError(
+                f"cannot write XML: the text at {where} holds U+{ord(char):04X}, a character XML cannot carry; "
+                "nothing written (JSON and YAML can carry it)"
+            )
+        return dump_xml(data)
     raise WriteError(f"unknown output format {fmt!r}")
 
 

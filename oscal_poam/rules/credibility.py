@@ -32,6 +32,7 @@ from oscal_poam.facts.poam import (
     task_date,
 )
 from oscal_poam.io.models import text
+from oscal_poam.quoting import excerpt
 from oscal_poam.rules.registry import Rule, rule
 
 if TYPE_CHECKING:
@@ -263,7 +264,12 @@ def _metadata(facts: PoamFacts, document: str) -> Iterator[Diagnostic]:
     if facts.level_text is not None and facts.level is None:
         yield METADATA.diag(f"cmmc-level is {facts.level_text!r}, not 1, 2 or 3", where, document)
     if facts.status_date_text is not None and facts.status_date is None:
-        yield METADATA.diag(f"cmmc-status-date is {facts.status_date_text!r}, not a date (YYYY-MM-DD)", where, document)
+        # an error, not the rule's warning: without the date no deadline can be judged, and none may pass unseen
+        message = (
+            f"cmmc-status-date is {excerpt(facts.status_date_text)}, not a date (YYYY-MM-DD) the 180 days can be "
+            "counted from"
+        )
+        yield METADATA.diag(message, where, document, severity=Severity.ERROR)
     if facts.type_text is not None and facts.assessment_type is None:
         yield METADATA.diag(
             f"cmmc-assessment-type is {facts.type_text!r}, not {', '.join(ASSESSMENT_TYPES)}", where, document

@@ -19,6 +19,7 @@ from oscal_poam.engine.evaluate import evaluate
 from oscal_poam.engine.inputs import Options
 from oscal_poam.errors import LoadError, NotOscalError, Problem, UsageError
 from oscal_poam.io import boundary as boundary_module
+from oscal_poam.io import out_of_range
 from oscal_poam.io.boundary import Boundary, boundary_for
 from oscal_poam.io.files import SpecialFile, UnreadableFile, read_file
 from oscal_poam.io.load import Document, decode, validate
@@ -69,6 +70,12 @@ def validate_file(path: Path, *, as_of: dt.date | None = None, boundary: Boundar
             return _capped(_check(known, shown, path, as_of, reread, boundary))
         return _capped(validate_bytes(data, shown, path=path, as_of=as_of, boundary=boundary, real=real))
     except Exception as exc:  # one defective check must not hide the results of every other file
+        if isinstance(exc, OverflowError):  # days counted from a date too late for the calendar: that date
+            found = out_of_range.problem_in(data or read_file(real, shown, follow_links=False), shown)
+            if found is not None:
+                return FileResult(
+                    shown, None, None, (MODEL.diag(found.message, found.pointer or "", shown, line=found.line),)
+                )
         if os.environ.get("OSCAL_POAM_DEBUG"):
             raise
         message = f"internal error: {type(exc).__name__}: {excerpt(str(exc), 200)}"

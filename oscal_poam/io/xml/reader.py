@@ -11,6 +11,7 @@ error or for `XmlLines`, the on-demand map from pointer to source line.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple, cast
@@ -19,8 +20,10 @@ from lxml import etree
 
 import oscal_poam.io.xml.prose as prose
 from oscal_poam.io import pointers
+from oscal_poam.io.faithful import in_int_range
 from oscal_poam.io.xml.binding_table import DEFINITIONS, ROOTS
 from oscal_poam.io.xml.definitions import BLOCK_ELEMENTS, OSCAL_NAMESPACE, Assembly, Field, ValueType
+from oscal_poam.quoting import excerpt
 
 _NS = "{" + OSCAL_NAMESPACE + "}"
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
@@ -95,15 +98,17 @@ def _name(tag: Any) -> str:
     return f"<{qname.localname}> (not in the OSCAL namespace)"
 
 
+def _integer(text: str) -> int:
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(f"{excerpt(text)} is not an integer")
+    if len(text.strip().lstrip("+-")) > 20 or not in_int_range(int(text)):
+        raise ValueError(f"the integer {excerpt(text.strip(), 24)} is out of range (64 bits)")
+    return int(text)
+
+
 def _converter(vtype: ValueType) -> Callable[[str], Any] | None:
     if vtype == "integer":
-
-        def integer(text: str) -> int:
-            if not _INTEGER.fullmatch(text):
-                raise ValueError(f"{text!r} is not an integer")
-            return int(text)
-
-        return integer
+        return _integer
     if vtype == "boolean":
         values = {"true": True, "1": True, "false": False, "0": False}
 
@@ -111,18 +116,21 @@ def _converter(vtype: ValueType) -> Callable[[str], Any] | None:
             try:
                 return values[text.strip()]
             except KeyError:
-                raise ValueError(f"{text!r} is not a boolean (true or false)") from None
+                raise ValueError(f"{excerpt(text)} is not a boolean (true or false)") from None
 
         return boolean
     if vtype == "decimal":
 
         def decimal(text: str) -> int | float:
             if _INTEGER.fullmatch(text):
-                return int(text)
+                return _integer(text)
             try:
-                return float(text)
+                value = float(text)
             except ValueError:
-                raise ValueError(f"{text!r} is not a decimal number") from None
+                raise ValueError(f"{excerpt(text)} is not a decimal number") from None
+            if not math.isfinite(value):
+                raise ValueError(f"{excerpt(text)} is out of range (OSCAL numbers are finite)")
+            return value
 
         return decimal
     return None
@@ -133,13 +141,16 @@ def _unknown_attribute(element: etree._Element, name: str) -> XmlDataError:
 
 
 def _read_flags(element: etree._Element, specs: dict[str, Callable[[str], Any] | None], out: dict[str, Any]) -> None:
-    for name, text in cast(list[tuple[str, str]], element.items()):
+    # keys() is linear in the attributes, items() quadratic (lxml looks each value up by name again): only the
+    # few known flags are looked up, so ten thousand attributes on one element cost ten thousand steps
+    for name in cast(list[str], element.keys()):
         try:
             convert = specs[name]
         except KeyError:
             if name.startswith(_XSI):
                 continue
             raise _unknown_attribute(element, name) from None
+        text = cast(str, element.get(name))
         if convert is None:
             out[name] = text
         else:

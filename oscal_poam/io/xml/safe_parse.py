@@ -14,6 +14,7 @@ import re
 from lxml import etree
 
 from oscal_poam.errors import LoadError
+from oscal_poam.io.encodings import xml_as_utf8
 
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
@@ -57,6 +58,7 @@ def parse_xml(data: bytes, source: str, max_bytes: int) -> etree._Element:
     """The root element of `data`, or a LoadError with line and column."""
     if len(data) > max_bytes:
         raise LoadError.single(f"input is {len(data):,} bytes, over the limit of {max_bytes:,} bytes", source)
+    data = xml_as_utf8(data, source)  # UTF-16 and UTF-32 too, every check below on the same bytes
     offset = find_doctype(data)
     if offset is not None:
         line, column = _position(data, offset)

@@ -1,0 +1,76 @@
+"""Finding the date that put a computation past the end of the calendar, to report it with its place.
+
+A date-time such as `9999-12-31T23:00:00Z` is valid OSCAL (some use it for "never"), and converting or
+validating it is fine; only counting days from it overflows. When a command's computation does, the date is
+found in the document it came from and reported as a located error, exit code 3, rather than an internal one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from oscal_poam.dates import LAST_DAY
+from oscal_poam.errors import LoadError, Problem
+from oscal_poam.io import pointers
+
+_DATE = re.compile(r"\s*([0-9]{4})-[0-9]{2}-[0-9]{2}")
+
+
+def first_out_of_range(data: Any) -> tuple[str, str] | None:
+    """The JSON pointer and text of the first string in `data` that starts with a date after dates.LAST_DAY."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, str):
+            found = _DATE.match(node)
+            if found is not None and int(found.group(1)) > LAST_DAY.year:
+                return pointer, node
+        elif isinstance(node, dict):
+            stack.extend((v, f"{pointer}/{pointers.escape(k)}") for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((v, f"{pointer}/{i}") for i, v in reversed(list(enumerate(node))))
+    return None
+
+
+def problem_in(data: bytes, source: str) -> Problem | None:
+    """The located problem of the first date too late to count from in a document's bytes, if any."""
+    from oscal_poam.io.load import decode
+
+    try:
+        _, raw, lines = decode(data, source)
+    except LoadError:
+        return None
+    found = first_out_of_range(raw)
+    if found is None:
+        return None
+    pointer, text = found
+    return Problem(_message(text), source, pointer, pointers.nearest_line(lines, pointer))
+
+
+def problem_in_files(paths: Iterable[str]) -> Problem | None:
+    """The first such problem among the regular files named (a command line's arguments), if any."""
+    from oscal_poam.io.files import read_file
+
+    for path in paths:
+        if not os.path.isfile(path):
+            continue
+        try:
+            data = read_file(path, path)
+        except LoadError:
+            continue
+        found = problem_in(data, path)
+        if found is not None:
+            return found
+    return None
+
+
+def _message(text: str) -> str:
+    from oscal_poam.quoting import excerpt
+
+    return (
+        f"the date {excerpt(text, 40)} is out of range: the deadlines counted from it would pass the end of the "
+        f"calendar (the last day counted from is {LAST_DAY.isoformat()})"
+    )
