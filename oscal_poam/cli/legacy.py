@@ -168,11 +168,13 @@ def _print_table(title: str, headings: Sequence[str], rows: Sequence[Sequence[st
     from rich.markup import escape
     from rich.table import Table
 
+    from oscal_poam.quoting import printable
+
     table = Table(title=title, title_justify="left")
     for heading in headings:
         table.add_column(heading)
     for row in rows:
-        table.add_row(*(escape(cell) for cell in row))
+        table.add_row(*(escape(printable(cell)) for cell in row))
     out.print(table)
 
 

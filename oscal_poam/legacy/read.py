@@ -2,8 +2,9 @@
 
 Workbooks are read in openpyxl's read-only mode, which is fast but does not report merged cells;
 those are read from the sheet's own XML, where they follow the cell data. CSV files may be UTF-8
-(with or without a byte-order mark), UTF-16 with a byte-order mark, or Windows-1252; the delimiter
-(comma, semicolon, tab or bar) is sniffed.
+(with or without a byte-order mark), UTF-16 with a byte-order mark, or Windows-1252, one encoding for a whole
+file; the delimiter (comma, semicolon, tab or bar) is sniffed. Both are read as streams of rows, at most
+OSCAL_POAM_MAX_ROWS of them holding values.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from oscal_poam.errors import LoadError
+from oscal_poam.limits import max_rows
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -222,7 +224,7 @@ def _read_xlsx(file: io.BytesIO, source: str, only: str | None) -> RawWorkbook:
                 continue  # a chart sheet holds no cells
             # Some writers record a wrong size; reading without it costs nothing and is always right.
             worksheet.reset_dimensions()
-            rows = _rows(worksheet.iter_rows(values_only=True))
+            rows = _rows(worksheet.iter_rows(values_only=True), source, worksheet.title)
             sheets.append(RawSheet(worksheet.title, rows, merges.get(worksheet.title, [])))
         modified = workbook.properties.modified if workbook.properties is not None else None
     except LoadError:
@@ -234,12 +236,19 @@ def _read_xlsx(file: io.BytesIO, source: str, only: str | None) -> RawWorkbook:
     return RawWorkbook(source, "xlsx", sheets, names, modified=modified)
 
 
-def _rows(found: Iterable[Sequence[CellValue]]) -> list[tuple[CellValue, ...]]:
-    """Rows up to the last one holding a value; templates format empty rows down to row 1,048,576."""
+def _rows(found: Iterable[Sequence[CellValue]], source: str, sheet: str) -> list[tuple[CellValue, ...]]:
+    """Rows up to the last one holding a value; templates format empty rows down to row 1,048,576.
+
+    Read as a stream: past OSCAL_POAM_MAX_ROWS rows holding a value, the rest is not read.
+    """
     rows: list[tuple[CellValue, ...]] = []
     pending = 0
+    limit, filled = max_rows(), 0
     for row in found:
         if row and any(v is not None and v != "" for v in row):
+            filled += 1
+            if filled > limit:
+                raise _too_many_rows(limit, f"{source}, sheet {sheet!r}", line=len(rows) + pending + 1)
             if pending:
                 rows.extend([()] * pending)
                 pending = 0
@@ -247,6 +256,12 @@ def _rows(found: Iterable[Sequence[CellValue]]) -> list[tuple[CellValue, ...]]:
         else:
             pending += 1
     return rows
+
+
+def _too_many_rows(limit: int, source: str, line: int) -> LoadError:
+    return LoadError.single(
+        f"more than {limit:,} rows hold values (OSCAL_POAM_MAX_ROWS); the rest is not read", source, line=line
+    )
 
 
 def _merges_by_sheet(file: io.BytesIO, source: str) -> dict[str, list[Merge]]:
@@ -317,20 +332,52 @@ def _cell(ref: str) -> tuple[int, int] | None:
     return int(match.group(2)), column
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was read with."""
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+"""A character of UTF-8 beyond ASCII: text holding one was written as UTF-8."""
+
+
+def decode(data: bytes, source: str = "<input>") -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was read with, one encoding for the whole file.
+
+    UTF-8 (a byte-order mark optional), UTF-16 with a byte-order mark, else Windows-1252 for files written by
+    older tools. A file that is UTF-8 in places and not in others (one byte of Windows-1252 pasted into UTF-8
+    text) is refused at the first byte that is not UTF-8: read either way, part of it would be garbled.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        return _strict_utf8(data[3:], source, 3), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise LoadError.single(f"not UTF-16 text: byte {exc.start:,} does not decode", source) from None
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQUENCE.search(data) is not None:
+            raise _mixed(data, exc.start, source) from None
     try:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _strict_utf8(data: bytes, source: str, offset: int) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _mixed(data, exc.start, source, offset) from None
+
+
+def _mixed(data: bytes, at: int, source: str, offset: int = 0) -> LoadError:
+    line = data.count(b"\n", 0, at) + 1
+    column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+    return LoadError.single(
+        f"the file is UTF-8, but byte {at + offset:,} (0x{data[at]:02X}) is not: an encoding mixed into it, "
+        "perhaps Windows-1252; save the file as UTF-8 and import it again",
+        source,
+        line=line,
+        column=column,
+    )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -350,10 +397,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, source: str) -> RawWorkbook:
-    try:
-        text, encoding = decode(data)
-    except UnicodeDecodeError as exc:
-        raise LoadError.single(f"cannot decode the file as text: {exc.reason}", source) from None
+    text, encoding = decode(data, source)
     if "\x00" in text:
         raise LoadError.single("not a CSV file: it holds binary data", source)
     if not text.strip():
@@ -361,9 +405,15 @@ def _read_csv(data: bytes, source: str) -> RawWorkbook:
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
     rows: list[tuple[CellValue, ...]] = []
+    limit, filled = max_rows(), 0
     try:
         for record in reader:
-            rows.append(tuple(v if v != "" else None for v in record))
+            row = tuple(v if v != "" else None for v in record)
+            if any(v is not None for v in row):
+                filled += 1
+                if filled > limit:
+                    raise _too_many_rows(limit, source, line=reader.line_num)
+            rows.append(row)
     except csv.Error as exc:
         raise LoadError.single(f"not a well-formed CSV file: {exc}", source, line=reader.line_num) from None
     while rows and all(v is None or not str(v).strip() for v in rows[-1]):

@@ -14,10 +14,10 @@ command line (for a file named on the command line, against the path as given).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from oscal_poam.errors import UsageError
 
 SUFFIXES = frozenset({".json", ".yaml", ".yml", ".xml"})
 
@@ -33,95 +33,31 @@ SKIPPED_DIRS = frozenset(
 """Folders never walked into, besides hidden ones (`.git`, `.venv`, `.tox`, ...): they hold tools, not documents."""
 
 
-@dataclass(frozen=True)
-class Pattern:
-    regex: re.Pattern[str]
-    negated: bool
-    dir_only: bool
-    source: str
-
-
-def compile_pattern(text: str) -> Pattern | None:
-    """One `.gitignore` line as a Pattern; None for blank lines and comments."""
-    line = text.rstrip("\n")
-    if not line.strip() or line.startswith("#"):
-        return None
-    line = line.rstrip(" ") if not line.endswith("\\ ") else line
-    negated = line.startswith("!")
-    if negated:
-        line = line[1:]
-    elif line.startswith("\\!") or line.startswith("\\#"):
-        line = line[1:]
-    dir_only = line.endswith("/")
-    line = line.rstrip("/")
-    if not line:
-        return None
-    anchored = "/" in line
-    line = line.lstrip("/")
-    body = _translate(line)
-    prefix = "" if anchored else "(?:.*/)?"
-    return Pattern(re.compile(f"^{prefix}{body}$"), negated, dir_only, text)
-
-
-def _translate(glob: str) -> str:
-    out: list[str] = []
-    i, n = 0, len(glob)
-    while i < n:
-        c = glob[i]
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("/**", i) and i + 3 == n:
-            out.append("/.*")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            end = glob.find("]", i + 2 if glob[i + 1 : i + 2] in ("!", "]") else i + 1)
-            if end == -1:
-                out.append(re.escape(c))
-                i += 1
-                continue
-            inner = glob[i + 1 : end]
-            if inner.startswith("!"):
-                inner = "^" + inner[1:]
-            out.append("[" + inner.replace("\\", "\\\\") + "]")
-            i = end + 1
-        elif c == "\\" and i + 1 < n:
-            out.append(re.escape(glob[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)
-
-
 class Excludes:
-    """An ordered list of `.gitignore`-style patterns."""
+    """An ordered list of `.gitignore` patterns, matched by pathspec on RE2: in time linear in the path.
+
+    A pattern that is not a `.gitignore` pattern (`[z-a]`, a lone `\\`) is a UsageError naming it.
+    """
 
     def __init__(self, patterns: Iterable[str] = ()) -> None:
-        compiled = (compile_pattern(p) for p in patterns)
-        self.patterns: tuple[Pattern, ...] = tuple(p for p in compiled if p is not None)
+        import pathspec
+
+        lines = [p for p in patterns if p.strip() and not p.startswith("#")]
+        for line in lines:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line], backend="re2")
+            except Exception as exc:  # re.error, GitIgnorePatternError, ValueError: each says what is wrong
+                raise UsageError(f"--exclude {line!r} is not a .gitignore pattern: {exc}") from None
+        self._spec = pathspec.GitIgnoreSpec.from_lines(lines, backend="re2") if lines else None
 
     def excluded(self, relative: str, is_dir: bool) -> bool:
         """Whether a path (posix, relative to the walked folder) is excluded."""
-        verdict = False
-        for pattern in self.patterns:
-            if pattern.dir_only and not is_dir:
-                continue
-            if pattern.regex.match(relative):
-                verdict = not pattern.negated
-        return verdict
+        if self._spec is None:
+            return False
+        return bool(self._spec.match_file(relative + "/" if is_dir else relative))
 
     def __bool__(self) -> bool:
-        return bool(self.patterns)
+        return self._spec is not None
 
 
 def candidate_files(paths: Sequence[str | os.PathLike[str]], excludes: Sequence[str] = ()) -> list[Path]:
