@@ -121,3 +121,56 @@ def plant(tmp: Path) -> Planted:
 def twin(name: str) -> str | None:
     """The case whose target does not exist, for a case whose target does."""
     return None if name.endswith("-missing") else f"{name}-missing"
+
+
+def every_attack(tmp: Path) -> Planted:
+    """`plant`, and beside the hostile hrefs one file of every other kind of attack on a reader."""
+    found = plant(tmp)
+    repo, outside = found.repo, found.outside
+    secret_file = (outside / "secret.txt").as_uri()
+    poam = json.loads(POAM.read_bytes())
+
+    def write(name: str, data: bytes | str) -> None:
+        path = repo / "attacks" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+    def poam_with(change: Any) -> bytes:
+        data = json.loads(json.dumps(poam))
+        change(data["plan-of-action-and-milestones"])
+        return json.dumps(data).encode()
+
+    def status_date(value: str) -> Any:
+        def change(p: dict[str, Any]) -> None:
+            for prop in p["metadata"]["props"]:
+                if prop["name"] == "cmmc-status-date":
+                    prop["value"] = value
+
+        return change
+
+    xxe = f'<?xml version="1.0"?>\n<!DOCTYPE catalog [<!ENTITY s SYSTEM "{secret_file}">]>\n<catalog>&s;</catalog>\n'
+    write("xxe.xml", xxe)
+    write("xxe-utf16.xml", xxe.replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16"))
+    write("xinclude.xml", f'<catalog xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="{secret_file}" '
+                          'parse="text"/></catalog>\n')  # fmt: skip
+    laughs = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+    write("laughs.xml", f'<!DOCTYPE c [<!ENTITY l0 "lol">{laughs}]><catalog>&l9;</catalog>')
+    write("alias-bomb.yaml", "a: &a '" + "x" * 500_000 + "'\ncatalog:\n  remarks:\n" + "    - *a\n" * 200)
+    write("deep.json", "[" * 100_000 + "]" * 100_000)
+    write("deep.yaml", "a: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    write("digits.json", b'{"catalog": {"uuid": ' + b"9" * 5001 + b"}}")
+    write("duplicate.json", poam_with(lambda p: None).replace(b'"uuid":', b'"uuid": "x", "uuid":', 1))
+    write("duplicate.yaml", "catalog:\n  uuid: a\n  uuid: b\n")
+    write("attributes.xml", '<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" '
+                            + " ".join(f'a{n}="x"' for n in range(100_000)) + "/>")  # fmt: skip
+    write("utf16.xml", (ROOT / "examples" / "l2-conditional" / "poam.xml").read_text(encoding="utf-8")
+          .replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))  # fmt: skip
+    write("nul.json", poam_with(lambda p: p["poam-items"][0].update(description="a\u0000b")))
+    write("year-9999.json", poam_with(status_date("9999-12-20")))
+    write("february-30.json", poam_with(status_date("2026-02-30")))
+    write("unknown-keys.json", poam_with(lambda p: p["metadata"].update({f"k{n}": n for n in range(5_000)})))
+    write("x\n::error file=README.md,line=1::pwned.json", b"{")
+    write("x\x1b[2J.json", b"{")
+    with (repo / "attacks" / "sparse.json").open("wb") as handle:
+        handle.truncate(3 * 1024**3)
+    return found

@@ -313,3 +313,44 @@ def test_many_unknown_keys_report_a_bounded_number_of_lines(tmp_path: Path) -> N
     lines = validated.stdout.splitlines()
     assert len(lines) == 102
     assert sum("… and 4,900 more diagnostics in this file" in line for line in lines) == 1
+
+
+def test_lines_of_many_diagnostics_in_a_large_xml_document_are_found_in_one_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding an element walks its siblings: thousands of diagnostics in a document of thousands of items took
+    time quadratic in its size (3,000 items: 95 s) until the lines are mapped in one walk after a few lookups."""
+    from oscal_poam.io.xml import reader
+    from oscal_poam.validate.one_file import validate_file
+
+    data = json.loads((EXAMPLE / "poam.json").read_bytes())
+    items = data["plan-of-action-and-milestones"]["poam-items"]
+    for n in range(300):
+        item = json.loads(json.dumps(items[n % 4]))
+        item["uuid"] = f"00000000-0000-4000-8000-{n:012d}"
+        for key in ("related-findings", "related-observations", "related-risks"):
+            item.pop(key, None)
+        items.append(item)
+    path = tmp_path / "big.xml"
+    path.write_bytes(dumps(parse(json.dumps(data).encode(), "big.json").model, "xml"))
+    walks: list[str] = []
+    element = reader.XmlLines._element
+
+    def counted(self: reader.XmlLines, pointer: str) -> Any:
+        walks.append(pointer)
+        return element(self, pointer)
+
+    monkeypatch.setattr(reader.XmlLines, "_element", counted)
+    found = validate_file(path)
+    assert len(found.diagnostics) > 100
+    assert all(d.line is not None for d in found.diagnostics if d.pointer)
+    assert len(walks) <= 40
+
+
+def test_text_over_libxml2s_10_mb_is_written_and_read_as_xml(tmp_path: Path) -> None:
+    """An 11 MB value (an attachment in back-matter, say) round-trips; depth stays bounded (the other tests)."""
+    data = json.loads((EXAMPLE / "ssp.json").read_bytes())
+    data["system-security-plan"]["metadata"]["remarks"] = "x" * 11_000_000
+    doc = parse(json.dumps(data).encode(), "big.json")
+    again = parse(dumps(doc.model, "xml"), "big.xml")
+    assert again.model == doc.model

@@ -399,6 +399,9 @@ def pointer_of(element: etree._Element, root_key: str) -> str:
     return pointers.join(*tokens)
 
 
+_LOOKUPS_BEFORE_MAPPING = 32
+
+
 class XmlLines(Mapping[str, int]):
     """JSON pointer -> source line of the element that holds the value, worked out on demand.
 
@@ -411,6 +414,7 @@ class XmlLines(Mapping[str, int]):
         self._root = root
         self._root_key = root_key
         self._all: dict[str, int] | None = None
+        self._lookups = 0
 
     def __bool__(self) -> bool:
         return True
@@ -456,7 +460,18 @@ class XmlLines(Mapping[str, int]):
             definition = entry.definition
         return node
 
+    def _mapped(self) -> bool:
+        """Past a few lookups, one walk maps every pointer: a lookup walks its siblings, and a document with
+        thousands of items and diagnostics would otherwise take time quadratic in its size."""
+        if self._all is None:
+            self._lookups += 1
+            if self._lookups <= _LOOKUPS_BEFORE_MAPPING:
+                return False
+        return True
+
     def __getitem__(self, pointer: str) -> int:
+        if self._mapped():
+            return self._everything()[pointer]
         element = self._element(pointer)
         line = None if element is None else element.sourceline
         if line is None:
@@ -464,6 +479,8 @@ class XmlLines(Mapping[str, int]):
         return cast(int, line)
 
     def __contains__(self, pointer: object) -> bool:
+        if self._mapped():
+            return pointer in self._everything()
         return isinstance(pointer, str) and self._element(pointer) is not None
 
     def _everything(self) -> dict[str, int]:
