@@ -1,4 +1,7 @@
-"""The `oscal-poam` command."""
+"""The `oscal-poam` command.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`oscal-poam catalog`: the CMMC requirements of a level, as a table or as JSON."""
+"""`oscal-poam catalog`: the CMMC requirements of a level, as a table or as JSON.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ JSON output (`--format json`) is one object (README: "Score and closeout as JSON
 `rule-id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`).
 
 Exit status: 0 when the verdict is final, 1 otherwise, 3 when a file cannot be loaded.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ from typing import Annotated, Any, Literal
 import typer
 from rich.console import Console
 
+from oscal_poam.dates import LAST_DAY, iso_day
+from oscal_poam.errors import UsageError
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -37,7 +40,6 @@ def parse_as_of(value: str | None) -> dt.date | None:
         return None
     if value == "today":
         return dt.date.today()
-    from oscal_poam.dates import LAST_DAY, iso_day
 
     day = iso_day(value)
     if day is None:
@@ -76,8 +78,6 @@ def roots(root: Path | None) -> list[Path] | None:
     if root is None:
         return None
     if not root.is_dir():
-        from oscal_poam.errors import UsageError
-
         raise UsageError(f"--root {root}: no such folder")
     return [root]
 

@@ -1,4 +1,7 @@
-"""`oscal-poam convert IN OUT [--to json|yaml|xml]`."""
+"""`oscal-poam convert IN OUT [--to json|yaml|xml]`.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 

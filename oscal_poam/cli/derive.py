@@ -1,4 +1,7 @@
-"""`oscal-poam derive`: the POA&M of an assessment, checked before it is written."""
+"""`oscal-poam derive`: the POA&M of an assessment, checked before it is written.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 

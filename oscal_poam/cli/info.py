@@ -1,4 +1,7 @@
-"""`oscal-poam info FILE`."""
+"""`oscal-poam info FILE`.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 

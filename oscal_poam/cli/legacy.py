@@ -3,6 +3,8 @@
 Exit status of import: 0 when no diagnostic at or above `--fail-on` stands, 1 when one does (the POA&M is
 written all the same: the diagnostics are what an assessor would flag in it), 3 when the spreadsheet
 cannot be read as a POA&M (nothing is written).
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""`oscal-poam report --poam POAM [--results RESULTS] [--ssp SSP] [--as-of DATE] -o REPORT.html|REPORT.md`."""
+"""`oscal-poam report --poam POAM [--results RESULTS] [--ssp SSP] [--as-of DATE] -o REPORT.html|REPORT.md`.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 

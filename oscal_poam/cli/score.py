@@ -15,6 +15,8 @@ JSON output (`--format json`) is one object (README: "Score and closeout as JSON
   with `rule-id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`.
 
 Exit status: 0 when no error diagnostic stands, 1 when one does, 3 when the file cannot be loaded.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""`oscal-poam validate PATH...`: check every OSCAL file of a repository."""
+"""`oscal-poam validate PATH...`: check every OSCAL file of a repository.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 

@@ -21,6 +21,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from trestle.common.err import TrestleError
+from trestle.core.profile_resolver import ProfileResolver
+
 from oscal_poam.cmmc.vocab import SORT_ID, prop_value
 from oscal_poam.errors import LoadError
 from oscal_poam.io.load import Document, load
@@ -34,8 +37,6 @@ _IMPORTABLE_SUFFIXES = (".json", ".yaml", ".yml", ".xml")
 
 def resolve_profile(path: str | os.PathLike[str]) -> Catalog:
     """The resolved catalog of the profile at `path` (JSON, YAML or XML), with every import local."""
-    from trestle.common.err import TrestleError
-    from trestle.core.profile_resolver import ProfileResolver
 
     with tempfile.TemporaryDirectory(prefix="oscal-poam-profile-") as workspace:
         root = Path(workspace)

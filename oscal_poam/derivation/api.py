@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trestle.oscal.poam import PlanOfActionAndMilestones
+
+from oscal_poam.derivation.build import Inputs, build, result_end
 from oscal_poam.derivation.data import Data, status_date_of
+from oscal_poam.derivation.generic import build_generic, merge_generic
+from oscal_poam.derivation.merge import MergeContext, merge
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.engine.evaluate import Evaluation, evaluate
 from oscal_poam.engine.gather import PoamInput, ResultsInput, SspInput
@@ -28,6 +33,7 @@ from oscal_poam.io.boundary import reading_from_inputs
 from oscal_poam.io.inputs import document_of
 from oscal_poam.io.load import Document
 from oscal_poam.io.models import kind_of
+from oscal_poam.io.write import to_data
 from oscal_poam.rules.closeout import CloseoutResult
 
 if TYPE_CHECKING:
@@ -116,7 +122,6 @@ def derive(
     Raises LoadError for an input that cannot be loaded, UsageError (NotCmmcError) for inputs that cannot go
     together, for example results that are not a CMMC assessment.
     """
-    from oscal_poam.io.write import to_data
 
     ssp_in = _input(ssp, "system-security-plan", "ssp")
     results_in = _input(results, "assessment-results", "results")
@@ -137,9 +142,6 @@ def derive(
             f"{results_in.source}: these assessment results carry no CMMC level and target no CMMC requirement; "
             "use --generic to derive a plain POA&M from the not-satisfied findings"
         )
-
-    from oscal_poam.derivation.build import Inputs, build, result_end
-    from oscal_poam.derivation.merge import MergeContext, merge
 
     assessment = read_assessment(results_in.model, level=level, document=results_in.name)
     status_date = assessment.status_date
@@ -192,8 +194,6 @@ def _derive_generic(
     target: Path | None,
 ) -> DeriveResult:
     """A plain POA&M from the not-satisfied findings, checked for integrity only: no CMMC rule applies."""
-    from oscal_poam.derivation.build import result_end
-    from oscal_poam.derivation.generic import build_generic, merge_generic
 
     fresh = build_generic(ssp, results, result, ssp_href)
     if existing is not None:
@@ -255,8 +255,6 @@ def _as_written(poam: PlanOfActionAndMilestones, target: Path | None) -> Documen
 
 
 def model_of(data: Data) -> PlanOfActionAndMilestones:
-    from trestle.oscal.poam import PlanOfActionAndMilestones
-
     return PlanOfActionAndMilestones.model_validate(data)
 
 

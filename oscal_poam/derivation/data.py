@@ -9,6 +9,7 @@ from typing import Any
 import oscal_poam.builders as builders
 from oscal_poam.cmmc.vocab import NS, STATUS_DATE
 from oscal_poam.dates import leading_iso_day
+from oscal_poam.io.write import format_datetime as fmt
 
 Data = dict[str, Any]
 
@@ -57,8 +58,6 @@ def parse_datetime(value: str) -> dt.datetime:
 
 
 def format_datetime(value: dt.datetime) -> str:
-    from oscal_poam.io.write import format_datetime as fmt
-
     return fmt(value)
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import oscal_poam.builders as builders
 import oscal_poam.derivation.describe as describe
 from oscal_poam.cmmc import regulation, vocab
+from oscal_poam.cmmc.catalog import catalog, normalize_requirement_id
 from oscal_poam.derivation.build import merge_by_key, merge_responsible
 from oscal_poam.derivation.data import (
     Data,
@@ -38,6 +39,8 @@ from oscal_poam.derivation.data import (
 )
 from oscal_poam.errors import UsageError
 from oscal_poam.ids import stable_uuid
+from oscal_poam.io.xml.binding_table import DEFINITIONS
+from oscal_poam.io.xml.definitions import Assembly
 
 if TYPE_CHECKING:
     from oscal_poam.cmmc.catalog import CmmcCatalog
@@ -63,7 +66,6 @@ class MergeContext:
 
 def requirement_of(item: Data, level: int) -> str | None:
     """The control id of the CMMC requirement an item is for: its cmmc-requirement prop, else its title's id."""
-    from oscal_poam.cmmc.catalog import normalize_requirement_id
 
     named = prop_value(item, vocab.REQUIREMENT)
     candidates = [named] if named else []
@@ -339,8 +341,6 @@ def _reorder(poam: Data) -> Data:
 
 def _poam_keys() -> tuple[str, ...]:
     """The POA&M's own keys in the metaschema's order: its flags, then its model."""
-    from oscal_poam.io.xml.binding_table import DEFINITIONS
-    from oscal_poam.io.xml.definitions import Assembly
 
     poam = DEFINITIONS["plan-of-action-and-milestones"]
     assert isinstance(poam, Assembly)
@@ -351,6 +351,4 @@ _POAM_KEYS = _poam_keys()
 
 
 def _catalog(level: int) -> CmmcCatalog:
-    from oscal_poam.cmmc.catalog import catalog
-
     return catalog(level)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from oscal_poam.cmmc import regulation, vocab
+from oscal_poam.cmmc.catalog import normalize_requirement_id
 from oscal_poam.dates import leading_iso_day
 from oscal_poam.io import pointers
 from oscal_poam.io.models import text
@@ -229,8 +230,6 @@ def _leading_id(title: str) -> str:
 
 
 def _read_item(index: int, item: PoamItem, risks: dict[str, Located], level: int | None) -> PoamItemView:
-    from oscal_poam.cmmc.catalog import normalize_requirement_id
-
     here = pointer("poam-items", index)
     declared = vocab.prop_values(item.props, vocab.REQUIREMENT)
     requirement_text = declared[0] if declared else _leading_id(item.title)

@@ -19,9 +19,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from oscal_poam.collector import collector_paused
 from oscal_poam.diagnostics import Diagnostic
+from oscal_poam.engine.api import check
 from oscal_poam.errors import LoadError, Problem, UsageError
+from oscal_poam.io.inputs import document_of
+from oscal_poam.io.outputs import refuse_overwriting, write_bytes
 from oscal_poam.legacy.dates import NotADate, parse_date
-from oscal_poam.legacy.export import ExportSummary
+from oscal_poam.legacy.export import ExportSummary, workbook_bytes
+from oscal_poam.legacy.from_oscal import read_legacy
 from oscal_poam.legacy.layouts import FIELDS_BY_NAME, LAYOUTS
 from oscal_poam.legacy.mapping import ColumnMap, load_mapping
 from oscal_poam.legacy.model import LegacyItem
@@ -319,7 +323,6 @@ def _last_modified(
 def _ssp_model(ssp: Any) -> SystemSecurityPlan | None:
     if ssp is None:
         return None
-    from oscal_poam.io.inputs import document_of
 
     return document_of(ssp, "system-security-plan").model  # type: ignore[return-value]
 
@@ -332,7 +335,6 @@ def _rules(
     document: str,
 ) -> list[Diagnostic]:
     """What an assessor would flag: credibility always, eligibility when results are given (the engine, as `check`)."""
-    from oscal_poam.engine.api import check
 
     found = check(poam, ssp=ssp, results=results, as_of=as_of)
     return [replace(d, document=document) if not d.document else d for d in found.diagnostics]
@@ -390,7 +392,6 @@ def export_poam(
     on_wait: Callable[[], None] | None = None,
 ) -> ExportSummary:
     """Write the POA&M as an .xlsx workbook in the FedRAMP or eMASS layout, atomically (never over the POA&M)."""
-    from oscal_poam.io.outputs import refuse_overwriting, write_bytes
 
     given = poam if isinstance(poam, str | os.PathLike) else getattr(poam, "path", None)
     refuse_overwriting([("the workbook", path)], [("POA&M", given)])
@@ -403,9 +404,5 @@ def export_bytes(
     poam: PlanOfActionAndMilestones | Document | str | os.PathLike[str],
     layout: Literal["fedramp", "emass"] = "fedramp",
 ) -> tuple[bytes, ExportSummary]:
-    from oscal_poam.io.inputs import document_of
-    from oscal_poam.legacy.export import workbook_bytes
-    from oscal_poam.legacy.from_oscal import read_legacy
-
     document = document_of(poam, "plan-of-action-and-milestones")
     return workbook_bytes(read_legacy(document.model), layout)  # type: ignore[arg-type]

@@ -16,7 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from oscal_poam.errors import WriteError
+from lxml.etree import SerialisationError
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from oscal_poam.errors import UsageError, WriteError
 from oscal_poam.legacy.from_oscal import LegacyDocument
 from oscal_poam.legacy.layouts import EMASS, FEDRAMP, HOMELESS_PROPS, KNOWN_LAYOUTS, Layout, header_token
 from oscal_poam.legacy.milestones import format_milestones
@@ -111,8 +116,6 @@ class Writer:
         self.summary = ExportSummary(layout.name)
 
     def workbook_bytes(self) -> bytes:
-        from openpyxl import Workbook
-
         workbook = Workbook()
         default = workbook.active
         sheets: dict[str, Worksheet] = {}
@@ -145,8 +148,6 @@ class Writer:
         return OPEN_SHEET
 
     def block(self, ws: Worksheet) -> None:
-        from openpyxl.styles import Font
-
         meta = self.document.metadata
         used = set()
         if self.layout is FEDRAMP:
@@ -171,9 +172,6 @@ class Writer:
                 self.summary.not_written.append(("metadata", name))
 
     def header(self, ws: Worksheet) -> None:
-        from openpyxl.styles import Alignment, Font, PatternFill
-        from openpyxl.utils import get_column_letter
-
         fill = PatternFill("solid", fgColor="D9E1F2")
         for offset, column in enumerate(self.layout.columns):
             index = self.layout.first_column + offset
@@ -250,14 +248,11 @@ def layout_named(name: str) -> Layout:
     try:
         return KNOWN_LAYOUTS[name]
     except KeyError:
-        from oscal_poam.errors import UsageError
-
         raise UsageError(f"unknown layout {name!r}; export writes {', '.join(sorted(KNOWN_LAYOUTS))}") from None
 
 
 def _save(workbook: Workbook) -> bytes:
     """The .xlsx bytes; a WriteError when openpyxl cannot write the temporary file it spools each sheet to."""
-    from lxml.etree import SerialisationError
 
     buffer = io.BytesIO()
     hook = sys.unraisablehook

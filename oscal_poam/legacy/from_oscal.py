@@ -20,6 +20,7 @@ from oscal_poam.io.models import text
 from oscal_poam.legacy.layouts import HOMELESS_PROPS
 from oscal_poam.legacy.markup import to_plain
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone
+from oscal_poam.legacy.to_oscal import requirements_of
 
 if TYPE_CHECKING:
     from trestle.oscal.common import Risk, Task
@@ -103,8 +104,6 @@ def read_legacy(poam: PlanOfActionAndMilestones) -> LegacyDocument:
 
 
 def _controls(poam_item: PoamItem) -> str:
-    from oscal_poam.legacy.to_oscal import requirements_of
-
     labels = _all(poam_item.props, vocab.REQUIREMENT)
     written = _first(poam_item.props, vocab.LEGACY_CONTROLS)
     if not written:

@@ -15,6 +15,8 @@ from typing import Any
 
 from oscal_poam.errors import LoadError, Problem
 from oscal_poam.io import pointers
+from oscal_poam.io.files import read_file
+from oscal_poam.io.load import read_yaml
 from oscal_poam.legacy.layouts import FIELDS, normalize_header
 
 KEEP = "keep"
@@ -41,8 +43,6 @@ def field_named(text: str) -> str | None:
 
 def load_mapping(path: str | os.PathLike[str]) -> ColumnMap:
     """The mapping in the YAML file at `path`, read as every input is: capped in size, depth and alias expansion."""
-    from oscal_poam.io.files import read_file
-    from oscal_poam.io.load import read_yaml
 
     source = str(path)
     data: Any = read_yaml(read_file(path, source), source)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from oscal_poam.legacy.layouts import column_letter
+from oscal_poam.legacy.status import milestone_completed
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,6 @@ class LegacyMilestone:
 
     @property
     def is_completed(self) -> bool:
-        from oscal_poam.legacy.status import milestone_completed
-
         return milestone_completed(self.status, self.completed_on)
 
 

@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import openpyxl
+from lxml import etree as lxml_etree
+
 from oscal_poam.errors import LoadError
+from oscal_poam.io.files import read_file
+from oscal_poam.io.load import max_bytes_default
 from oscal_poam.limits import max_rows
 
 if TYPE_CHECKING:
@@ -113,8 +118,6 @@ def read_spreadsheet(path: str | Path, sheet: str | None = None, max_bytes: int 
     `max_bytes` caps the file and, for a workbook, what its package unpacks to (default: OSCAL_POAM_MAX_BYTES,
     else 256 MiB).
     """
-    from oscal_poam.io.files import read_file
-    from oscal_poam.io.load import max_bytes_default
 
     file = Path(path)
     source = str(path)
@@ -204,8 +207,6 @@ def _declares_doctype(data: bytes) -> bool:
 
 
 def _read_xlsx(file: io.BytesIO, source: str, only: str | None) -> RawWorkbook:
-    import openpyxl
-
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # InvalidFileException, BadZipFile, XML syntax errors, ...
@@ -266,7 +267,6 @@ def _too_many_rows(limit: int, source: str, line: int) -> LoadError:
 
 def _merges_by_sheet(file: io.BytesIO, source: str) -> dict[str, list[Merge]]:
     """Merged ranges of each sheet, read from the package: they sit after the cell data in the sheet XML."""
-    from lxml import etree as lxml_etree
 
     parser = lxml_etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     found: dict[str, list[Merge]] = {}
@@ -297,8 +297,6 @@ def _merges_by_sheet(file: io.BytesIO, source: str) -> dict[str, list[Merge]]:
 
 
 def _office_document(archive: zipfile.ZipFile, names: set[str], parser: etree.XMLParser) -> str | None:
-    from lxml import etree as lxml_etree
-
     if "_rels/.rels" not in names:
         return "xl/workbook.xml" if "xl/workbook.xml" in names else None
     root = lxml_etree.fromstring(archive.read("_rels/.rels"), parser)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 from oscal_poam import __version__
 from oscal_poam.diagnostics import Severity
+from oscal_poam.render.text import place
 from oscal_poam.report.geometry import clock, family_bar, gauge, timeline
+from oscal_poam.report.jinja import template_environment
 from oscal_poam.report.model import ReportData, ScoreView
 
 if TYPE_CHECKING:
@@ -35,8 +37,6 @@ def _count_or_dash(value: int | None) -> str:
 @cache
 def environment() -> jinja2.Environment:
     """The template environment: autoescape on, undefined names an error, templates from the package."""
-    from oscal_poam.render.text import place
-    from oscal_poam.report.jinja import template_environment
 
     env = template_environment(autoescape=True)
     env.filters["day"] = _day

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+
 if TYPE_CHECKING:
     import jinja2
 
 
 def template_environment(*, autoescape: bool, finalize: Callable[[Any], Any] | None = None) -> jinja2.Environment:
     """A new environment over `oscal_poam/report/templates`; block tags leave no blank lines behind."""
-    import jinja2
 
     return jinja2.Environment(
         loader=jinja2.PackageLoader("oscal_poam", "report/templates"),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from oscal_poam.cmmc.regulation import CONDITIONAL_DAYS
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.report.html import score_text
+from oscal_poam.report.jinja import template_environment
 from oscal_poam.report.model import Item, ReportData
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ def most_important(data: ReportData, limit: int = TOP_DIAGNOSTICS) -> list[Diagn
 @cache
 def environment() -> jinja2.Environment:
     """Every `{{ ... }}` is escaped for Markdown by `finalize`; templates come from the package."""
-    from oscal_poam.report.jinja import template_environment
 
     return template_environment(autoescape=False, finalize=escape)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from oscal_poam.cmmc import regulation, vocab
+from oscal_poam.cmmc.regulation import L2_POAM_EXCEPTION, L2_POAM_EXCLUDED, L3_POAM_EXCLUDED
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.facts.poam import PoamFacts, PoamItemView, pointer
 from oscal_poam.rules.registry import rule
@@ -157,7 +158,6 @@ def item_eligibility(
     With results, their NOT MET reading decides (partial credit included); without, the catalog's
     poam-eligible value and, for SC.L2-3.13.11, the item's cmmc-partial-state.
     """
-    from oscal_poam.cmmc.regulation import L2_POAM_EXCEPTION, L2_POAM_EXCLUDED, L3_POAM_EXCLUDED
 
     document = facts.document
     chosen = level or facts.level or (assessment.level if assessment is not None else None)

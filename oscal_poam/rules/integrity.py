@@ -32,6 +32,8 @@ from oscal_poam.io import boundary as boundary_module
 from oscal_poam.io import pointers
 from oscal_poam.io.boundary import Boundary, Target, boundary_for
 from oscal_poam.io.files import SpecialFile, UnreadableFile
+from oscal_poam.io.load import decode, root_kind
+from oscal_poam.io.write import to_data
 from oscal_poam.quoting import excerpt
 from oscal_poam.rules.registry import Rule, rule
 
@@ -336,8 +338,6 @@ def integrity(
     `base_dir`).
     """
     if data is None:
-        from oscal_poam.io.write import to_data
-
         data = to_data(doc.model)
     if base_dir is None:
         base_dir = doc.path.parent if doc.path is not None else Path.cwd()
@@ -502,8 +502,6 @@ def _imported_index(target: Target, boundary: Boundary, root_key: str, depth: in
 def _imported_version(
     target: Target, boundary: Boundary, root_key: str, depth: int, mtime_ns: int, size: int
 ) -> Index | str:
-    from oscal_poam.io.load import decode, root_kind
-
     source = target.shown or target.href
     raw_bytes = boundary.read(target, source)
     _, raw, _ = decode(raw_bytes, source)

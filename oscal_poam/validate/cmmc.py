@@ -20,6 +20,7 @@ from oscal_poam.facts.results import read_assessment
 from oscal_poam.facts.ssp import read_ssp
 from oscal_poam.io.boundary import Boundary, Target, boundary_for
 from oscal_poam.io.load import Document
+from oscal_poam.validate.loaded import load_path
 
 
 def facts_of(
@@ -110,7 +111,6 @@ def _load_relative(href: str, reach: _Reach, source: str, root_key: str) -> tupl
 
 def _load_cached(target: Target, root_key: str) -> Document | None:
     """Imported documents are shared by many files of a repository: each version is loaded once per process."""
-    from oscal_poam.validate.loaded import load_path
 
     assert target.path is not None
     try:

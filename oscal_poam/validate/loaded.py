@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from oscal_poam.io.files import read_file
 from oscal_poam.io.load import Format, decode, validate
+from oscal_poam.rules.integrity import forget_imports
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -44,7 +45,6 @@ _cache: OrderedDict[tuple[str, int, int], Loaded] = OrderedDict()
 def forget() -> None:
     """Start a run afresh: a file may have changed within the resolution of its modification time."""
     _cache.clear()
-    from oscal_poam.rules.integrity import forget_imports
 
     forget_imports()
 

@@ -29,6 +29,7 @@ from oscal_poam.quoting import excerpt
 from oscal_poam.rules.integrity import NOT_FOLLOWED, integrity
 from oscal_poam.rules.validate import INTERNAL, MODEL, MORE, NOT_APPLIED, NOT_OSCAL
 from oscal_poam.validate.cmmc import facts_of
+from oscal_poam.validate.json_lines import lines_for
 from oscal_poam.validate.loaded import Loaded, cached, remember
 
 
@@ -162,7 +163,6 @@ def _json_lines(data: bytes, wanted: list[str]) -> dict[str, int]:
     """Lines of the pointers diagnostics name in a JSON file; nothing to do for a file without diagnostics."""
     if not wanted:
         return {}
-    from oscal_poam.validate.json_lines import lines_for
 
     return lines_for(data.decode("utf-8-sig"), wanted)
 

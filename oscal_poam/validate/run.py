@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from oscal_poam.diagnostics import Diagnostic, Severity, has_at_least
 from oscal_poam.io.boundary import Boundary, repository_roots
+from oscal_poam.io.models import KINDS
+from oscal_poam.validate.loaded import forget
 from oscal_poam.validate.one_file import FileResult, validate_file
 from oscal_poam.validate.walk import candidate_files
 
@@ -84,7 +88,6 @@ def validate_files(
     boundary: Boundary | None = None,
 ) -> ValidationReport:
     """Validate `files`; with a `boundary`, files outside it are not read, nor files documents name."""
-    from oscal_poam.validate.loaded import forget
 
     forget()
     day = as_of or dt.date.today()
@@ -107,7 +110,6 @@ def _results(files: Sequence[Path], workers: int, as_of: dt.date, boundary: Boun
         for file in files:
             yield validate_file(file, as_of=as_of, boundary=boundary)
         return
-    from concurrent.futures import ProcessPoolExecutor
 
     _warm_up()
     # Chunks amortize pickling; several chunks per worker keep the workers evenly loaded when sizes vary.
@@ -127,8 +129,6 @@ def _validate_one(path: Path, as_of: dt.date, boundary: Boundary | None) -> File
 
 
 def _context() -> BaseContext:
-    import multiprocessing
-
     # On Linux, fork shares the models imported once in the parent; elsewhere fork is unsafe (macOS) or absent
     # (Windows), and the platform's default start method imports them in each worker.
     if sys.platform.startswith("linux"):
@@ -138,8 +138,6 @@ def _context() -> BaseContext:
 
 def _warm_up() -> None:
     """Import the models and rules before forking, so that each worker does not import them again."""
-    import oscal_poam.engine.ruleset  # noqa: F401
-    from oscal_poam.io.models import KINDS
 
     for kind in KINDS:
         kind.cls  # noqa: B018 - importing the module is the point

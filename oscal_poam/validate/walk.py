@@ -17,6 +17,8 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import pathspec
+
 from oscal_poam.errors import UsageError
 
 SUFFIXES = frozenset({".json", ".yaml", ".yml", ".xml"})
@@ -40,8 +42,6 @@ class Excludes:
     """
 
     def __init__(self, patterns: Iterable[str] = ()) -> None:
-        import pathspec
-
         lines = [p for p in patterns if p.strip() and not p.startswith("#")]
         for line in lines:
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,41 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
 def test_the_tool_sees_every_kind_of_import(tmp_path: Path, files: dict[str, str], expected: list[list[str]]) -> None:
     root = _package(tmp_path, files)
     assert import_cycles.cycles(import_cycles.graph(root, "pkg")) == expected
+
+
+DEFERRING = {
+    "oscal_poam.cli": "the commands import what they run when they run, so that `oscal-poam --version` stays fast",
+    "oscal_poam.io": "the readers and writers import lxml, pydantic and the models only for the format at hand",
+}
+"""The only places imports may be deferred into functions, and why (the root package's lazy API aside)."""
+
+
+def test_imports_are_deferred_only_where_they_keep_start_up_fast() -> None:
+    """ "Deferred imports stay only where they keep the CLI's start-up fast, and say so." """
+    found = []
+    for module, (path, _) in import_cycles.modules().items():
+        if module == "oscal_poam" or any(module.startswith(f"{prefix}.") for prefix in DEFERRING):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                found.extend(
+                    f"{module}:{node.lineno}"
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.Import | ast.ImportFrom)
+                )
+    assert found == []
+
+
+def test_the_cli_says_why_it_defers() -> None:
+    for module, (path, _) in import_cycles.modules().items():
+        if module.startswith("oscal_poam.cli.") and "def " in path.read_text(encoding="utf-8"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            defers = any(
+                isinstance(node, ast.Import | ast.ImportFrom)
+                for function in ast.walk(tree)
+                if isinstance(function, ast.FunctionDef)
+                for node in ast.walk(function)
+            )
+            if defers:
+                assert "keep `oscal-poam --version` fast" in (ast.get_docstring(tree) or ""), module
