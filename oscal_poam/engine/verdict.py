@@ -93,100 +93,82 @@ def blocked(reasons: Iterable[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in reasons)
 
 
+@dataclass(frozen=True)
+class _Case:
+    """What every verdict of one set of inputs shares; `status` makes the verdict and names it."""
+
+    level: int | None
+    assessment_type: str | None
+    reasons: tuple[Diagnostic, ...]
+    status_date: dt.date | None
+    basis: Basis
+    as_of: dt.date | None
+    name_type: str | None = None
+    """The assessment type the status is named with (None: the level's only type, or unnamed at Level 2)."""
+
+    @property
+    def deadline(self) -> dt.date | None:
+        return regulation.deadline(self.status_date) if self.status_date is not None else None
+
+    def status(
+        self,
+        status: VerdictStatus,
+        *,
+        poam: Sequence[RequirementResult] = (),
+        qualifier: str = "",
+        detail: str = "",
+        deadline: bool = True,
+    ) -> Verdict:
+        if status == "unknown" or self.level is None:
+            name = ""
+        elif status == "expired":
+            name = regulation.expired_name(self.level, self.name_type)
+        else:
+            name = regulation.status_name(status, self.level, self.name_type)
+        return Verdict(
+            self.level,
+            self.assessment_type,
+            status,
+            name,
+            self.reasons,
+            self.status_date,
+            self.deadline if deadline else None,
+            tuple(poam),
+            qualifier=qualifier if status in ("final", "conditional") else "",
+            basis=self.basis,
+            as_of=self.as_of,
+            detail=detail,
+        )
+
+
 def judged(
     *,
     level: int | None,
     assessment_type: str | None,
     reasons: Sequence[Diagnostic],
-    not_met: Sequence[RequirementResult] | int,
+    not_met: Sequence[RequirementResult],
     status_date: dt.date | None,
     as_of: dt.date | None,
     basis: Basis,
     name_type: str | None = None,
     qualifier: str = "",
-    closed_out: bool = False,
-    detail: str = "",
 ) -> Verdict:
-    """The verdict of an initial assessment, or of a POA&M as it records itself.
+    """The verdict of an initial assessment (32 CFR 170.21(a)).
 
-    `not_met`: the requirements left NOT MET (or their number): none gives Final, some give Conditional where the
-    level allows one. `name_type`: the assessment type the status is named with (None: not named, at Level 2).
-    `closed_out`: a closeout confirmed the POA&M (then Final even with items on it).
+    `not_met`: the requirements left NOT MET: none gives Final, some give Conditional where the level allows one.
+    `name_type`: the assessment type the status is named with (None: not named, at Level 2).
     """
-    count = not_met if isinstance(not_met, int) else len(not_met)
-    listed = () if isinstance(not_met, int) else tuple(not_met)
+    case = _Case(level, assessment_type, tuple(reasons), status_date, basis, as_of, name_type)
     if level is None:
-        return Verdict(
-            None,
-            assessment_type,
-            "unknown",
-            "",
-            tuple(reasons),
-            status_date,
-            None,
-            basis=basis,
-            as_of=as_of,
-            detail=detail,
-        )
-    deadline = regulation.deadline(status_date) if status_date is not None else None
+        return case.status("unknown")
     if blocked(reasons):
-        return Verdict(
-            level,
-            assessment_type,
-            "none",
-            regulation.NO_STATUS,
-            tuple(reasons),
-            status_date,
-            None,
-            basis=basis,
-            as_of=as_of,
-            detail=detail,
-        )
-    if count == 0 or closed_out:
-        name = regulation.status_name("final", level, name_type)
-        return Verdict(
-            level,
-            assessment_type,
-            "final",
-            name,
-            tuple(reasons),
-            status_date,
-            None,
-            qualifier=qualifier,
-            basis=basis,
-            as_of=as_of,
-            detail=detail,
-        )
+        return case.status("none", deadline=False)
+    if not not_met:
+        return case.status("final", qualifier=qualifier, deadline=False)
+    deadline = case.deadline
     if as_of is not None and deadline is not None and as_of > deadline:
-        name = regulation.expired_name(level, name_type)
-        return Verdict(
-            level,
-            assessment_type,
-            "expired",
-            name,
-            tuple(reasons),
-            status_date,
-            deadline,
-            listed,
-            basis=basis,
-            as_of=as_of,
-            detail=detail,
-        )
-    name = regulation.status_name("conditional", level, name_type)
-    return Verdict(
-        level,
-        assessment_type,
-        "conditional",
-        name,
-        tuple(reasons),
-        status_date,
-        deadline,
-        listed,
-        qualifier=qualifier,
-        basis=basis,
-        as_of=as_of,
-        detail=detail,
-    )
+        return case.status("expired", poam=not_met)
+    return case.status("conditional", poam=not_met, qualifier=qualifier)
 
 
 def after_closeout(
@@ -205,54 +187,17 @@ def after_closeout(
     `happened`: the closeout had ended by `as_of` (else it is not taken into account). `late`: it ended after the
     end of day 180. `earned`: the POA&M records a Conditional status to close out.
     """
-    deadline = regulation.deadline(status_date) if status_date is not None else None
+    case = _Case(level, assessment_type, tuple(reasons), status_date, "closeout", as_of, assessment_type)
     if level is None:
-        return Verdict(
-            None, assessment_type, "unknown", "", tuple(reasons), status_date, deadline, basis="closeout", as_of=as_of
-        )
+        return case.status("unknown")
     if not regulation.conditional_allowed(level) or not earned:
-        return Verdict(
-            level,
-            assessment_type,
-            "none",
-            regulation.NO_STATUS,
-            tuple(reasons),
-            status_date,
-            None,
-            basis="closeout",
-            as_of=as_of,
-        )
+        return case.status("none", deadline=False)
     if happened and not blocked(reasons):
-        name = regulation.status_name("final", level, assessment_type)
-        return Verdict(
-            level, assessment_type, "final", name, tuple(reasons), status_date, deadline, basis="closeout", as_of=as_of
-        )
-    passed = deadline is not None and (as_of > deadline or (happened and late))
-    if passed:
-        name = regulation.expired_name(level, assessment_type)
-        return Verdict(
-            level,
-            assessment_type,
-            "expired",
-            name,
-            tuple(reasons),
-            status_date,
-            deadline,
-            basis="closeout",
-            as_of=as_of,
-        )
-    name = regulation.status_name("conditional", level, assessment_type)
-    return Verdict(
-        level,
-        assessment_type,
-        "conditional",
-        name,
-        tuple(reasons),
-        status_date,
-        deadline,
-        basis="closeout",
-        as_of=as_of,
-    )
+        return case.status("final")
+    deadline = case.deadline
+    if deadline is not None and (as_of > deadline or (happened and late)):
+        return case.status("expired")
+    return case.status("conditional")
 
 
 def as_recorded(
@@ -268,85 +213,27 @@ def as_recorded(
     """The status a POA&M records of itself, with nothing else given.
 
     `reasons`: what keeps it from a Conditional status (items that may not be on a POA&M, a recorded score below
-    the threshold). With every item closed it stays Conditional: only a
-    closeout assessment decides Final, or lets it expire.
+    the threshold). With every item closed it stays Conditional: only a closeout assessment decides Final, or lets
+    it expire.
     """
+    case = _Case(level, assessment_type, tuple(reasons), status_date, "poam", as_of, assessment_type)
     if level is None:
-        return Verdict(
-            None,
-            assessment_type,
-            "unknown",
-            "",
-            (),
-            status_date,
-            None,
-            basis="poam",
-            as_of=as_of,
-            detail="the POA&M states no CMMC level",
-        )
+        return case.status("unknown", deadline=False, detail="the POA&M states no CMMC level")
     if items == 0:
-        return Verdict(
-            level,
-            assessment_type,
-            "unknown",
-            "",
-            (),
-            status_date,
-            None,
-            basis="poam",
-            as_of=as_of,
-            detail="the POA&M holds no items and no results were given",
-        )
+        return case.status("unknown", deadline=False, detail="the POA&M holds no items and no results were given")
     if not regulation.conditional_allowed(level):
-        return Verdict(
-            level,
-            assessment_type,
-            "none",
-            regulation.NO_STATUS,
-            tuple(reasons),
-            status_date,
-            None,
-            basis="poam",
-            as_of=as_of,
-            detail=f"a POA&M is not permitted at Level 1 ({regulation.NO_POAM_AT_LEVEL_1})",
-        )
+        detail = f"a POA&M is not permitted at Level 1 ({regulation.NO_POAM_AT_LEVEL_1})"
+        return case.status("none", deadline=False, detail=detail)
     if reasons:
-        return Verdict(
-            level,
-            assessment_type,
-            "none",
-            regulation.NO_STATUS,
-            tuple(reasons),
-            status_date,
-            None,
-            basis="poam",
-            as_of=as_of,
-        )
-    deadline = regulation.deadline(status_date) if status_date is not None else None
+        return case.status("none", deadline=False)
+    deadline = case.deadline
     if open_items and as_of is not None and deadline is not None and as_of > deadline:
-        return Verdict(
-            level,
-            assessment_type,
-            "expired",
-            regulation.expired_name(level, assessment_type),
-            (),
-            status_date,
-            deadline,
-            basis="poam",
-            as_of=as_of,
-            detail=f"{open_items} item{'' if open_items == 1 else 's'} still open after the deadline "
-            f"{deadline.isoformat()}",
+        still = (
+            f"{open_items} item{'' if open_items == 1 else 's'} still open after the deadline {deadline.isoformat()}"
         )
-    detail = "" if open_items else "every item is closed, and a POA&M closeout assessment decides Final status"
-    return Verdict(
-        level,
-        assessment_type,
-        "conditional",
-        regulation.status_name("conditional", level, assessment_type),
-        (),
-        status_date,
-        deadline,
-        basis="poam",
-        as_of=as_of,
-        detail=detail,
-    )
+        return case.status("expired", detail=still)
+    if not open_items:
+        return case.status(
+            "conditional", detail="every item is closed, and a POA&M closeout assessment decides Final status"
+        )
+    return case.status("conditional")
