@@ -9,8 +9,9 @@ JSON output (`--format json`) is one object (README: "Score and closeout as JSON
   `families`: one row per family with `family`, `name`, `requirements`, `met`, `not-met`, `not-applicable`,
   `not-assessed`, `points-deducted`;
 - `verdict`: `status` (`final`, `conditional`, `expired` or `none`), `cmmc-status` (`Conditional Level 2
-  (C3PAO)`), `qualifier` (`subject to Final Level 2 (C3PAO)`, or null), `level`, `assessment-type`, `status-date`, `deadline` (conditional only), `poam-requirements` (official ids
-  the POA&M must hold), and with `--as-of` also `as-of` and `days-left`;
+  (C3PAO)`), `qualifier` (`subject to Final Level 2 (C3PAO)`, or null), `level`, `assessment-type`,
+  `status-date`, `deadline` (conditional only), `poam-requirements` (official ids the POA&M must hold), and with
+  `--as-of` also `as-of` and `days-left`;
 - `counts`: diagnostics by severity; `diagnostics`: every diagnostic (reading, scoring and eligibility), each
   with `rule-id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`.
 
