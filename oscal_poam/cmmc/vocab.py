@@ -56,6 +56,12 @@ COMPLETED_ON = "cmmc-completed-on"  # YYYY-MM-DD
 OWNER_ROLE = "remediation-owner"  # role-id of the owner in responsible-roles
 EVIDENCE_REL = "evidence"  # link rel of closure evidence
 
+# Automated verification (`oscal-poam verify`; docs/conventions.md, "Automated verification").
+VERIFICATION_CHECK = "cmmc-verification-check"  # verification-task prop, repeatable: prowler:<check>, sarif:<tool>/<rule>, oscal:<target>
+VERIFICATION_STATE = "cmmc-verification-state"  # verification-task prop written by verify: passed | failed | not-run
+VERIFICATION_RESULT = "cmmc-verification-result"  # observation prop: passed | failed; subject prop: pass | fail
+VERIFIED = "verified"  # the LOG_EVENT of a risk-log entry verify writes
+
 # Kept columns from legacy spreadsheets.
 LEGACY_COLUMN_PREFIX = "legacy-"
 LEGACY_SHEET = "legacy-sheet"  # item prop: the sheet the item was read from
@@ -64,7 +70,7 @@ LEGACY_STATUS = "legacy-status"  # item or milestone-task prop: the status words
 LEGACY_MILESTONE_ID = "legacy-milestone-id"  # milestone-task prop
 
 # Risk-log entries written from spreadsheet dates.
-LOG_EVENT = "cmmc-log-event"  # detected | status | completed
+LOG_EVENT = "cmmc-log-event"  # detected | status | completed | verified
 
 
 def _matching(props: Any, name: str, ns: str | None) -> Iterator[str]:

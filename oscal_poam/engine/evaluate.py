@@ -24,7 +24,7 @@ from oscal_poam.diagnostics import Diagnostic, Severity, has_at_least, worst
 from oscal_poam.engine.inputs import Facts, Options, Source
 from oscal_poam.engine.ruleset import family_of, rules_of_family
 from oscal_poam.rules import closeout as closeout_rules
-from oscal_poam.rules import consistency, credibility, eligibility, integrity, recorded, scoring, ssp
+from oscal_poam.rules import consistency, credibility, eligibility, integrity, recorded, scoring, ssp, verification
 
 if TYPE_CHECKING:
     from oscal_poam.engine.verdict import Verdict
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from oscal_poam.rules.closeout import CloseoutResult
     from oscal_poam.rules.recorded import RecordedScore
     from oscal_poam.rules.scoring import Score
+    from oscal_poam.rules.verification import VerificationSummary
 
 DocumentCheck = Callable[[Source], Iterable[Diagnostic]]
 """A check every OSCAL document answers to, CMMC or not (integrity; schema and constraint checks plug in here)."""
@@ -64,6 +65,9 @@ class Evaluation:
     """With a POA&M: the status it records of itself (what a report shows when nothing else is given)."""
     recorded_score: RecordedScore | None = None
     """With a POA&M: the score it records (the maximum less the points of its items)."""
+    verification: VerificationSummary | None = None
+    """With a POA&M: each item's automated verification (passed, failed, not run, no check; regressed, stale) and
+    which items are ready for closeout evidence review."""
     facts: Facts = field(default_factory=Facts, compare=False, repr=False)
 
     @property
@@ -96,6 +100,7 @@ class Evaluation:
             "score": self.score.to_dict() if self.score is not None else None,
             "verdict": self.verdict.to_dict(self.as_of) if self.verdict is not None else None,
             "closeout": self.closeout.to_dict() if self.closeout is not None else None,
+            "verification": self.verification.to_dict() if self.verification is not None else None,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
         }
 
@@ -111,8 +116,11 @@ def evaluate(facts: Facts, options: Options | None = None) -> Evaluation:
 
     items: list[Diagnostic] = []
     recorded_verdict = recorded_score = None
+    verified = None
     if poam is not None:
         found.extend(credibility.credibility(poam, as_of=day, stale_days=options.stale_days))
+        verified, evidence = verification.verification(poam, as_of=day, evidence_days=options.evidence_days)
+        found.extend(evidence)
         items = consistency.item_eligibility(poam, initial, level=level)
         items.extend(recorded.marked_not_eligible(poam, items))
         found.extend(items)
@@ -176,6 +184,7 @@ def evaluate(facts: Facts, options: Options | None = None) -> Evaluation:
         closeout=closed_out,
         recorded=recorded_verdict,
         recorded_score=recorded_score,
+        verification=verified,
         facts=facts,
     )
 

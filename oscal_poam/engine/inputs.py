@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 DEFAULT_STALE_DAYS = 30
 """An open item's status date older than this many days is stale (assessor practice)."""
 
+DEFAULT_EVIDENCE_DAYS = 30
+"""Automated verification evidence older than this many days is stale."""
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -52,11 +55,13 @@ class Options:
     `as_of`: the day deadlines, expiry and staleness are judged on; None judges the assessment as of itself (no
     expiry), and the POA&M rules as of today. `level`: the CMMC level, overriding what the documents say.
     `level2_final`: for Level 3, whether the scope holds Final Level 2 (C3PAO) status; None: the results say.
+    `stale_days`, `evidence_days`: how old an open item's status date, and an item's automated evidence, may be.
     """
 
     as_of: dt.date | None = None
     level: int | None = None
     stale_days: int = DEFAULT_STALE_DAYS
+    evidence_days: int = DEFAULT_EVIDENCE_DAYS
     level2_final: bool | None = None
     selection: Selection = field(default_factory=Selection)
 

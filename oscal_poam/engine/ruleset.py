@@ -19,6 +19,7 @@ from oscal_poam.rules import (
     scoring,
     ssp,
     validate,
+    verification,
 )
 from oscal_poam.rules.registry import RULES, Rule
 
@@ -34,6 +35,7 @@ DECLARING_MODULES = (
     scoring,
     ssp,
     validate,
+    verification,
 )
 """The modules whose import declares rules."""
 

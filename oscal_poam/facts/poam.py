@@ -78,6 +78,11 @@ class PoamItemView:
     """The item's cmmc-poam-eligible: `yes`, `no` or None."""
     partial_state: str | None = None
     """The item's cmmc-partial-state."""
+    checks: tuple[Located, ...] = ()
+    """The cmmc-verification-check props of the verification tasks: each value (a str) and the prop's place."""
+    evidence: tuple[Located, ...] = ()
+    """The observations the item relates that record an automated check (props cmmc-verification-check and
+    cmmc-verification-result), in the item's order."""
 
     @property
     def subject(self) -> str:
@@ -96,10 +101,10 @@ class PoamItemView:
         return self.status == CLOSED
 
     def status_entry(self) -> Located | None:
-        """The latest risk-log entry: its `start` is the item's status date."""
+        """The latest risk-log entry people wrote (not one `verify` recorded): its `start` is the item's status date."""
         if self.risk is None or self.risk.obj.risk_log is None:
             return None
-        entries = list(enumerate(self.risk.obj.risk_log.entries))
+        entries = [(i, e) for i, e in enumerate(self.risk.obj.risk_log.entries) if not recorded_by_verify(e)]
         if not entries:
             return None
         index, latest = max(entries, key=lambda pair: (pair[1].start, pair[0]))
@@ -185,7 +190,12 @@ def read_poam(poam: PlanOfActionAndMilestones, document: str = "") -> PoamFacts:
     status_date = leading_iso_day(date_text)
     zone = _zone(date_text) or _zone_of(poam.metadata.last_modified)
     risks = {str(r.uuid): Located(r, pointer("risks", i)) for i, r in enumerate(poam.risks or [])}
-    items = tuple(_read_item(i, item, risks, level) for i, item in enumerate(poam.poam_items))
+    observations = {
+        str(o.uuid): Located(o, pointer("observations", i))
+        for i, o in enumerate(poam.observations or [])
+        if vocab.prop_value(o.props, vocab.VERIFICATION_CHECK) is not None
+    }
+    items = tuple(_read_item(i, item, risks, observations, level) for i, item in enumerate(poam.poam_items))
     return PoamFacts(
         level,
         level_text,
@@ -229,7 +239,9 @@ def _leading_id(title: str) -> str:
     return first.strip(":,;-–—()[]")
 
 
-def _read_item(index: int, item: PoamItem, risks: dict[str, Located], level: int | None) -> PoamItemView:
+def _read_item(
+    index: int, item: PoamItem, risks: dict[str, Located], observations: dict[str, Located], level: int | None
+) -> PoamItemView:
     here = pointer("poam-items", index)
     declared = vocab.prop_values(item.props, vocab.REQUIREMENT)
     requirement_text = declared[0] if declared else _leading_id(item.title)
@@ -262,6 +274,15 @@ def _read_item(index: int, item: PoamItem, risks: dict[str, Located], level: int
                     if role.role_id == vocab.OWNER_ROLE:
                         owners.append(Located(role, f"{located.pointer}/responsible-roles/{r_index}"))
     points = vocab.prop_value(item.props, vocab.POINTS_DEDUCTED)
+    checks = [
+        Located(value, f"{task.pointer}/props/{p_index}")
+        for task in verifications
+        for p_index, prop in enumerate(task.obj.props or [])
+        if prop.name == vocab.VERIFICATION_CHECK and str(prop.ns or "") == vocab.NS
+        for value in [text(prop.value)]
+    ]
+    related = dict.fromkeys(str(r.observation_uuid) for r in item.related_observations or [])
+    evidence = [observations[uuid] for uuid in related if uuid in observations]
     return PoamItemView(
         index=index,
         item=item,
@@ -278,7 +299,14 @@ def _read_item(index: int, item: PoamItem, risks: dict[str, Located], level: int
         points=int(points.strip()) if points is not None and points.strip().isdigit() else None,
         eligible=vocab.prop_value(item.props, vocab.ITEM_ELIGIBLE),
         partial_state=vocab.prop_value(item.props, vocab.PARTIAL_STATE),
+        checks=tuple(checks),
+        evidence=tuple(evidence),
     )
+
+
+def recorded_by_verify(entry: Any) -> bool:
+    """Whether a risk-log entry is one `verify` recorded (cmmc-log-event `verified`), not a person's status."""
+    return vocab.prop_value(entry.props, vocab.LOG_EVENT) == vocab.VERIFIED
 
 
 def _walk_task(task: Task, here: str) -> list[Located]:
