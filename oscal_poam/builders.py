@@ -266,3 +266,80 @@ def plan_of_action(
         poam_items=list(items),
         back_matter=common.BackMatter(resources=list(resources)) if resources else None,
     )
+
+
+# --- automated verification evidence -------------------------------------------------------------------------
+
+
+def tool_component(
+    uuid: str, title: str, description: str, *, props: Sequence[common.Property] = ()
+) -> common.SystemComponent:
+    """A tool that ran automated checks, as a component an observation's origin names (actor type `tool`)."""
+    return common.SystemComponent(
+        uuid=uuid,
+        type="software",
+        title=title,
+        description=description,
+        props=_some(props),
+        status=common.Status(state="operational"),
+    )
+
+
+def inventory_item(uuid: str, description: str, *, props: Sequence[common.Property] = ()) -> common.InventoryItem:
+    """A resource a check ran on, as an inventory item an observation's subject names."""
+    return common.InventoryItem(uuid=uuid, description=description, props=_some(props))
+
+
+def subject(
+    subject_uuid: str, type: str, title: str, *, props: Sequence[common.Property] = ()
+) -> common.SubjectReference:
+    return common.SubjectReference(subject_uuid=subject_uuid, type=type, title=title, props=_some(props))
+
+
+def observation(
+    uuid: str,
+    title: str,
+    description: str,
+    collected: dt.datetime,
+    *,
+    methods: Sequence[str],
+    props: Sequence[common.Property] = (),
+    tools: Sequence[str] = (),
+    subjects: Sequence[common.SubjectReference] = (),
+    evidence: Sequence[tuple[str, str]] = (),
+) -> common.Observation:
+    """An observation: `tools` are the uuids of the tool components it originates from, `evidence` (href,
+    description) pairs of its relevant evidence."""
+    return common.Observation(
+        uuid=uuid,
+        title=title,
+        description=description,
+        props=_some(props),
+        methods=list(methods),
+        origins=[common.Origin(actors=[actor(u, type="tool") for u in tools])] if tools else None,
+        subjects=_some(subjects),
+        relevant_evidence=_some(common.RelevantEvidence(href=h, description=d) for h, d in evidence),
+        collected=collected,
+    )
+
+
+def file_resource(
+    uuid: str,
+    title: str,
+    description: str,
+    href: str,
+    media_type: str,
+    sha256: str,
+    *,
+    props: Sequence[common.Property] = (),
+) -> common.Resource:
+    """A back-matter resource for a file: its relative href, media type and SHA-256 hash."""
+    return common.Resource(
+        uuid=uuid,
+        title=title,
+        description=description,
+        props=_some(props),
+        rlinks=[
+            common.Rlink(href=href, media_type=media_type, hashes=[common.Hash(algorithm="SHA-256", value=sha256)])
+        ],
+    )

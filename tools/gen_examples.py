@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import shutil
 import datetime as dt
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -995,6 +996,7 @@ class Plan:
     milestones: Sequence[tuple[str, str, str]]  # (date, title, description)
     resources: str
     evidence: str = ""  # the closure evidence Acme filed for the closeout assessment
+    checks: Sequence[str] = ()  # the automated checks that verify closure (verification pointers)
 
 
 PLANS: dict[str, Plan] = {
@@ -1047,6 +1049,7 @@ PLANS: dict[str, Plan] = {
         ),
         "IT Manager: 8 hours; Northgate monitoring desk configuration: 4 hours ($600).",
         "Audit-failure alert test record, 8 January 2027",
+        ("prowler:guardduty_is_enabled", "prowler:securityhub_enabled", "sarif:checkov/CKV_AWS_252"),
     ),
     "CM.L2-3.4.9": Plan(
         MARCUS,
@@ -1071,6 +1074,7 @@ PLANS: dict[str, Plan] = {
         ),
         "IT Manager: 12 hours; Northgate: 6 hours ($900).",
         "Weekly software-installation reports, December 2026 to February 2027",
+        ("prowler:ec2_instance_managed_by_ssm", "prowler:ssm_managed_compliant_patching"),
     ),
     "SC.L2-3.13.11": Plan(
         DANA,
@@ -1096,6 +1100,7 @@ PLANS: dict[str, Plan] = {
         ),
         "Appliance support renewal with firmware 8.0: $3,800; IT Manager: 10 hours; Northgate: 8 hours ($1,200).",
         "CMVP certificate of the backup appliance module and restore test record, 5 February 2027",
+        ("prowler:s3_bucket_kms_encryption", "sarif:checkov/CKV_AWS_145"),
     ),
 }
 
@@ -1152,6 +1157,9 @@ def maintain(poam: Data) -> Data:
         for task in planned["tasks"]:
             task.setdefault("responsible-roles", owner)
             task["links"] = [{"href": f"#{evidence}", "rel": vocab.EVIDENCE_REL, "text": plan.evidence}]
+            # Acme names the automated checks that verify closure in place of those derive proposed.
+            kept = [p for p in task["props"] if p["name"] != vocab.VERIFICATION_CHECK]
+            task["props"] = [*kept, *(prop(vocab.VERIFICATION_CHECK, check) for check in plan.checks)]
         planned["tasks"] = [*milestones, *planned["tasks"]]
         planned["required-assets"] = [{"uuid": uid("maintained", label, "resources"), "description": plan.resources}]
         log = risk.setdefault("risk-log", {}).setdefault("entries", [])
@@ -1346,10 +1354,40 @@ def generate(out: Path, check: bool) -> list[Path]:
                 for w in (writer, staging) if check else (writer,):
                     w.put(f"{folder}/poam-maintained.json", dumps(doc.model, "json"))
                     w.put(f"{folder}/poam-maintained.xml", dumps(doc.model, "xml"))
+                verified = verified_poam(out / folder / SCANS, base / folder)
+                for w in (writer, staging) if check else (writer,):
+                    w.put(f"{folder}/poam-verified.json", dumps(verified, "json"))
+                    w.put(f"{folder}/poam-verified.xml", dumps(verified, "xml"))
     if check and out.is_dir():  # a file the generator no longer makes is stale too
-        kept = {out / "README.md"}
+        # the scanners' outputs and what they scanned are made by tools/gen_scanner_fixtures.py
+        kept = {out / "README.md", *(out / "l2-conditional" / SCANS).rglob("*")}
         writer.stale.extend(p for p in sorted(out.rglob("*")) if p.is_file() and p not in writer.produced | kept)
     return writer.stale
+
+
+SCANS = "scans"
+VERIFIED_AS_OF = dt.date(2027, 2, 10)
+SCANNER_OUTPUTS = ("prowler-output.ocsf.json", "checkov.sarif")
+
+
+def verified_poam(scans: Path, folder: Path) -> Any:
+    """The maintained POA&M with Acme's scans of 10 February recorded by `verify` (as the README runs it).
+
+    The scans are the real scanners' output, made by tools/gen_scanner_fixtures.py; in a check the maintained
+    POA&M is the scratch copy, and the scans are copied beside it so that the hrefs are those of the examples.
+    """
+    from oscal_poam.verification.api import verify
+
+    local = folder / SCANS
+    if local.resolve() != scans.resolve():
+        shutil.copytree(scans, local, dirs_exist_ok=True)
+    result = verify(
+        folder / "poam-maintained.json",
+        [local / name for name in SCANNER_OUTPUTS],
+        as_of=VERIFIED_AS_OF,
+        output=folder / "poam-verified.json",
+    )
+    return result.poam
 
 
 def orjson_loads(data: bytes) -> Data:

@@ -22,6 +22,7 @@ from oscal_poam.cli import legacy as legacy_cmd
 from oscal_poam.cli import report as report_cmd
 from oscal_poam.cli import score as score_cmd
 from oscal_poam.cli import validate as validate_cmd
+from oscal_poam.cli import verify as verify_cmd
 from oscal_poam.cli.common import ExitCode, err
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ app.command("closeout")(closeout_cmd.closeout)
 app.command("derive")(derive_cmd.derive)
 app.command("validate")(validate_cmd.validate)
 app.command("report")(report_cmd.report)
+app.command("verify")(verify_cmd.verify)
 app.command("import")(legacy_cmd.import_command)
 app.command("export")(legacy_cmd.export_command)
 app.command("convert")(convert_cmd.convert)

@@ -57,10 +57,12 @@ OWNER_ROLE = "remediation-owner"  # role-id of the owner in responsible-roles
 EVIDENCE_REL = "evidence"  # link rel of closure evidence
 
 # Automated verification (`oscal-poam verify`; docs/conventions.md, "Automated verification").
-VERIFICATION_CHECK = "cmmc-verification-check"  # verification-task prop, repeatable: prowler:<check>, sarif:<tool>/<rule>, oscal:<target>
+# verification-task prop, repeatable: prowler:<check>, sarif:<tool>/<rule>, oscal:<finding target>
+VERIFICATION_CHECK = "cmmc-verification-check"
 VERIFICATION_STATE = "cmmc-verification-state"  # verification-task prop written by verify: passed | failed | not-run
 VERIFICATION_RESULT = "cmmc-verification-result"  # observation prop: passed | failed; subject prop: pass | fail
 VERIFIED = "verified"  # the LOG_EVENT of a risk-log entry verify writes
+RECORDED_BY = "cmmc-recorded-by"  # prop on the definitions and back-matter resources verify records
 
 # Kept columns from legacy spreadsheets.
 LEGACY_COLUMN_PREFIX = "legacy-"

@@ -22,9 +22,12 @@ from trestle.oscal.poam import PlanOfActionAndMilestones, PoamItem
 import oscal_poam.builders as build_
 import oscal_poam.derivation.describe as describe
 from oscal_poam.cmmc import regulation, vocab
+from oscal_poam.cmmc.catalog import Requirement
 from oscal_poam.derivation.data import Data, by_uuid, parse_datetime, related, unique, walk_strings
 from oscal_poam.facts.results import Assessment, RequirementResult
 from oscal_poam.ids import stable_uuid
+from oscal_poam.verification.mapping import prowler_checks
+from oscal_poam.verification.pointers import Pointer
 
 _PARTY: TypeAdapter[Any] = TypeAdapter(common.Party)
 """A party of the inputs' metadata, whichever of trestle's two party models it is."""
@@ -364,7 +367,7 @@ class _Builder(Copier):
             "action",
             title,
             description=description,
-            props=[build_.prop(vocab.TASK_PURPOSE, "verification")],
+            props=[build_.prop(vocab.TASK_PURPOSE, "verification"), *verification_checks(requirement)],
         )
         return build_.remediation(
             self.uuid(cid, "remediation"),
@@ -372,6 +375,13 @@ class _Builder(Copier):
             describe.remediation_description(rr, sorted(set(objectives))),
             tasks=[verification],
         )
+
+
+def verification_checks(requirement: Requirement) -> list[common.Property]:
+    """The verification pointers of the requirement's item: the Prowler checks Prowler's SP 800-171 mapping names."""
+    return [
+        build_.prop(vocab.VERIFICATION_CHECK, Pointer("prowler", c).text) for c in prowler_checks(requirement.label)
+    ]
 
 
 def _state(finding: Data) -> str:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oscal_poam.rules.verification import DEFAULT_EVIDENCE_DAYS
+
 if TYPE_CHECKING:
     from oscal_poam.facts.poam import PoamFacts
     from oscal_poam.facts.results import Assessment
@@ -17,9 +19,6 @@ if TYPE_CHECKING:
 
 DEFAULT_STALE_DAYS = 30
 """An open item's status date older than this many days is stale (assessor practice)."""
-
-DEFAULT_EVIDENCE_DAYS = 30
-"""Automated verification evidence older than this many days is stale."""
 
 
 @dataclass(frozen=True)

@@ -223,7 +223,11 @@ def item_pointers(view: PoamItemView) -> tuple[tuple[Pointer, ...], bool]:
     return mapped, bool(mapped)
 
 
-def item_verification(view: PoamItemView, *, as_of: dt.date, evidence_days: int) -> ItemVerification:
+def item_verification(
+    view: PoamItemView, *, as_of: dt.date | None = None, evidence_days: int = DEFAULT_EVIDENCE_DAYS
+) -> ItemVerification:
+    """The item's verification; its evidence is judged stale as of `as_of` (None: only against the item's last
+    change)."""
     pointers, implied = item_pointers(view)
     latest: dict[str, CheckEvidence] = {}
     for located in view.evidence:
@@ -267,7 +271,7 @@ def last_change(view: PoamItemView) -> dt.date | None:
     return max(found) if found else None
 
 
-def _stale(view: PoamItemView, judged: ItemVerification, as_of: dt.date, evidence_days: int) -> str:
+def _stale(view: PoamItemView, judged: ItemVerification, as_of: dt.date | None, evidence_days: int) -> str:
     collected = judged.collected
     if collected is None:
         return ""
@@ -275,8 +279,8 @@ def _stale(view: PoamItemView, judged: ItemVerification, as_of: dt.date, evidenc
     changed = last_change(view)
     if changed is not None and day < changed:
         return f"collected {day.isoformat()}, before the item's last change on {changed.isoformat()}"
-    age = (as_of - day).days
-    if age > evidence_days:
+    age = (as_of - day).days if as_of is not None else 0
+    if as_of is not None and age > evidence_days:
         return f"collected {day.isoformat()}, {age} days before {as_of.isoformat()} (more than {evidence_days})"
     return ""
 

@@ -48,9 +48,7 @@ def read(data: bytes, source: str, path: Path) -> tuple[Run, ...]:
             message = text(finding.description)
             found = checks.setdefault(("oscal", "", text(target.target_id)), [])
             found.extend(CheckResult(resource, outcome, message, time) for resource in resources)
-        runs.append(
-            Run(tool, version, {k: tuple(v) for k, v in checks.items()}, scanned=result.end or result.start)
-        )
+        runs.append(Run(tool, version, {k: tuple(v) for k, v in checks.items()}, scanned=result.end or result.start))
     return tuple(runs)
 
 

@@ -1,6 +1,6 @@
 """Automated results read once: what each check found on each resource, and the file it came from.
 
-`read_results` reads one file of scanner output, telling the format apart by content, not by name:
+`verification.read.read_results` reads one file of scanner output, telling the format apart by content, not by name:
 
 - Prowler's OCSF JSON (`prowler <provider> --output-formats json-ocsf`): a JSON array of OCSF Detection Findings;
 - SARIF 2.1.0 from any scanner (Checkov, tfsec, Semgrep, conftest, Prowler's IaC scans);
@@ -15,8 +15,6 @@ at fault.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +25,6 @@ import orjson
 import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError
 from oscal_poam.io import pointers
-from oscal_poam.io.files import read_file
 
 Outcome = Literal["pass", "fail"]
 Format = Literal["prowler-ocsf", "sarif", "oscal"]
@@ -96,43 +93,6 @@ class ResultFile:
     @property
     def format_name(self) -> str:
         return FORMAT_NAMES[self.format]
-
-
-def read_results(path: str | os.PathLike[str], *, default_time: dt.datetime | None = None) -> ResultFile:
-    """The results in the file at `path`. Raises LoadError (located) for a file that cannot be read as results.
-
-    `default_time` is the scan time of runs whose file records none (SARIF without invocations); without it such a
-    run is an error that says to give `--as-of`.
-    """
-    source = os.fspath(path)
-    data = read_file(path, source, max_bytes=limits.max_bytes())
-    digest = hashlib.sha256(data).hexdigest()
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not stripped:
-        raise LoadError.single("file is empty", source, line=1)
-    if stripped[:1] in (b"{", b"["):
-        raw = decode_json(data, source)
-        if isinstance(raw, list):
-            from oscal_poam.verification import ocsf
-
-            runs = ocsf.read(raw, source)
-            return ResultFile(source, Path(path), "prowler-ocsf", digest, runs)
-        if isinstance(raw, dict) and "runs" in raw and "assessment-results" not in raw:
-            from oscal_poam.verification import sarif
-
-            runs = sarif.read(raw, source, default_time)
-            return ResultFile(source, Path(path), "sarif", digest, runs)
-        if not (isinstance(raw, dict) and "assessment-results" in raw):
-            raise LoadError.single(
-                "not automated results: expected Prowler's OCSF JSON (an array of findings), a SARIF 2.1.0 log "
-                "(an object with runs) or OSCAL assessment results",
-                source,
-                pointer="",
-            )
-    from oscal_poam.verification import oscal_results
-
-    runs = oscal_results.read(data, source, Path(path))
-    return ResultFile(source, Path(path), "oscal", digest, runs)
 
 
 def decode_json(data: bytes, source: str) -> Any:

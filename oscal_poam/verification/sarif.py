@@ -45,9 +45,7 @@ def read(raw: dict[str, Any], source: str, default_time: dt.datetime | None) -> 
                     f"{source}#/runs/{index}: the {run.tool} run records no scan time (invocations[].endTimeUtc); "
                     "give --as-of to date it"
                 )
-            run = Run(
-                run.tool, run.version, run.results, run.declared, run.complete, run.failures_only, default_time
-            )
+            run = Run(run.tool, run.version, run.results, run.declared, run.complete, run.failures_only, default_time)
         read_runs.append(run)
     return tuple(read_runs)
 
@@ -70,7 +68,9 @@ def _run(entry: Any, here: str, shape: Shape) -> Run | None:
     declared = {("sarif", key, rule) for rule in rules}
     for e_index, extension in enumerate(tool.get("extensions") or [] if tool else []):
         if isinstance(extension, dict):
-            declared |= {("sarif", key, r) for r in _rules(extension, child(here, "tool", "extensions", e_index), shape)}
+            declared |= {
+                ("sarif", key, r) for r in _rules(extension, child(here, "tool", "extensions", e_index), shape)
+            }
     results: dict[tuple[str, str, str], list[CheckResult]] = {}
     listed = run.get("results")
     for r_index, result in enumerate(shape.array(listed, child(here, "results"), "results") or [] if listed else []):
