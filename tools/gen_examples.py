@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import argparse
 import copy
-import shutil
 import datetime as dt
+import shutil
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field

@@ -3,13 +3,16 @@
     python tools/regen.py            # write what its generator would change
     python tools/regen.py --check    # write nothing; exit 1 when a generated file is not current
 
-Runs the five generators, each in a process of its own and in the order they build on each other:
+Runs the six generators, each in a process of its own and in the order they build on each other:
 
 1. gen_catalogs: `catalogs/` and `profiles/`, from the CMMC tables in `reference/cmmc/`;
 2. gen_xml_binding: `oscal_poam/io/xml/binding_table.py`, from NIST's metaschema in `reference/oscal-schemas/`;
-3. gen_examples: `examples/`, which derive writes with the catalogs and the XML binding;
-4. gen_rules_doc: `docs/rules.md`, from the rule registry;
-5. gen_report_screenshots: `docs/screenshots/`, the reports of the examples in headless Chromium. A screenshot
+3. gen_scanner_fixtures: the example's scanner outputs and `catalogs/mappings/`, made by Prowler and Checkov in
+   environments of their own; where those are not installed it says so and is skipped (CI installs them and
+   sets OSCAL_POAM_REQUIRE_SCANNERS=1, which makes their absence a failure);
+4. gen_examples: `examples/`, which derive writes with the catalogs and the XML binding, and verify with the scans;
+5. gen_rules_doc: `docs/rules.md`, from the rule registry;
+6. gen_report_screenshots: `docs/screenshots/`, the reports of the examples in headless Chromium. A screenshot
    is stamped with the report page it shows: `--check` compares stamps and needs no browser; regenerating
    renders only the screenshots whose page changed, and needs Chromium only then.
 
@@ -27,7 +30,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-GENERATORS = ("gen_catalogs", "gen_xml_binding", "gen_examples", "gen_rules_doc", "gen_report_screenshots")
+GENERATORS = (
+    "gen_catalogs",
+    "gen_xml_binding",
+    "gen_scanner_fixtures",
+    "gen_examples",
+    "gen_rules_doc",
+    "gen_report_screenshots",
+)
 
 
 def run(name: str, check: bool) -> int:

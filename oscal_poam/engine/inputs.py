@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from oscal_poam.rules.verification import DEFAULT_EVIDENCE_DAYS
+from oscal_poam.rules.verification import DEFAULT_EVIDENCE_DAYS as DEFAULT_EVIDENCE_DAYS
 
 if TYPE_CHECKING:
     from oscal_poam.facts.poam import PoamFacts

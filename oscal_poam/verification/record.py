@@ -445,7 +445,7 @@ class _Writer:
         uuid = stable_uuid(self.system, str(view.item.uuid), "verified", judged.state, format_datetime(start))
         if any(e.get("uuid") == uuid for e in entries):
             return
-        lines = [f"- `{o.pointer}`: {_outcome_words(o)}" for o in recorded]
+        lines = [f"* `{o.pointer}`: {_outcome_words(o)}" for o in recorded]
         entries.append(
             builders.as_data(
                 builders.log_entry(

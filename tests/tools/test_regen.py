@@ -12,6 +12,8 @@ def test_every_generator_is_run() -> None:
     assert set(regen.GENERATORS) == {path.stem for path in (ROOT / "tools").glob("gen_*.py")}
     assert regen.GENERATORS.index("gen_examples") > regen.GENERATORS.index("gen_catalogs")  # examples use both
     assert regen.GENERATORS.index("gen_examples") > regen.GENERATORS.index("gen_xml_binding")
+    assert regen.GENERATORS.index("gen_examples") > regen.GENERATORS.index("gen_scanner_fixtures")  # the scans
+    assert regen.GENERATORS.index("gen_scanner_fixtures") > regen.GENERATORS.index("gen_catalogs")
     assert regen.GENERATORS[-1] == "gen_report_screenshots"  # the reports of the examples
 
 
