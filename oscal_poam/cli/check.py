@@ -45,6 +45,9 @@ def check(
     stale_days: Annotated[
         int, typer.Option("--stale-days", min=1, help="An open item's status date older than this is stale.")
     ] = 30,
+    evidence_days: Annotated[
+        int, typer.Option("--evidence-days", min=1, help="Automated verification evidence older than this is stale.")
+    ] = 30,
 ) -> None:
     """Check a POA&M: credibility of each item, eligibility, and, when given, the SSP and the assessment results."""
     from oscal_poam.diagnostics import Severity
@@ -55,7 +58,15 @@ def check(
     from oscal_poam.io.boundary import reading_roots
 
     with reading_roots(roots(root)):
-        result = run_check(poam, ssp=ssp, results=results, as_of=day, level=level, stale_days=stale_days)
+        result = run_check(
+            poam,
+            ssp=ssp,
+            results=results,
+            as_of=day,
+            level=level,
+            stale_days=stale_days,
+            evidence_days=evidence_days,
+        )
     if format == "text":
         _print_text(result, with_results=results is not None)
     else:
@@ -69,12 +80,15 @@ def _print_text(result: Evaluation, *, with_results: bool) -> None:
 
     from oscal_poam.quoting import printable
     from oscal_poam.render.counts import summary_line
+    from oscal_poam.rules.verification import summary_line as summary_line_of
 
     for document, group in groupby(result.diagnostics, key=lambda d: d.document):
         out.print(Text(printable(document or "<input>"), style="bold"))
         for d in group:
             out.print(_styled(d))
     out.print(Text(summary_line(result.diagnostics)))
+    if result.verification is not None and any(i.state != "no-check" for i in result.verification.items):
+        out.print(Text(summary_line_of(result.verification)))
     if not with_results:
         return
     if result.score is not None:

@@ -36,11 +36,9 @@ from oscal_poam.cli.common import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from oscal_poam.rules.verification import ItemVerification
     from oscal_poam.verification.api import VerifyResult
 
 STATE_STYLE = {"passed": "green", "failed": "bold red", "not-run": "yellow", "no-check": "dim"}
-STATE_WORDS = {"passed": "passed", "failed": "failed", "not-run": "not run", "no-check": "no automated check"}
 
 
 def verify(
@@ -105,6 +103,8 @@ def _print_text(result: VerifyResult, written: list[str], say: Console) -> None:
 
     from oscal_poam.render.counts import summary_line
     from oscal_poam.render.text import place
+    from oscal_poam.rules.verification import STATE_NAMES
+    from oscal_poam.rules.verification import summary_line as verification_line
 
     for file in result.files:
         runs = "; ".join(f"{run.label}, {sum(len(r) for r in run.results.values())} results" for run in file.runs)
@@ -112,7 +112,7 @@ def _print_text(result: VerifyResult, written: list[str], say: Console) -> None:
     records = {r.item_uuid: r for r in result.recording.items}
     for item in result.summary.items:
         record = records.get(item.item_uuid)
-        line = Text.assemble((f"{item.subject}", "bold"), "  ", (STATE_WORDS[item.state], STATE_STYLE[item.state]))
+        line = Text.assemble((f"{item.subject}", "bold"), "  ", (STATE_NAMES[item.state], STATE_STYLE[item.state]))
         if item.closed:
             line.append(" (closed)")
         if item.implied:
@@ -133,13 +133,7 @@ def _print_text(result: VerifyResult, written: list[str], say: Console) -> None:
             say.print(Text(f"    {pointer}: no result", style="dim"))
         if record is not None and record.note:
             say.print(Text(f"    note: {record.note}", style="yellow"))
-    summary = result.summary
-    say.print()
-    say.print(Text(f"Ready for closeout evidence review: {_names(summary.ready)}", style="bold"))
-    say.print(Text(f"Failing: {_names(summary.failing)}"))
-    say.print(Text(f"Regressed: {_names(summary.regressed)}"))
-    say.print(Text(f"Not run: {_names(summary.not_run)}; stale: {_names(summary.stale)}"))
-    say.print(Text(f"No automated check: {_names(summary.no_check)}"))
+    say.print(Text(verification_line(result.summary), style="bold"))
     unmatched = result.recording.unmatched
     if unmatched:
         say.print(Text(f"{len(unmatched)} check{'s' if len(unmatched) != 1 else ''} in the results match no item."))
@@ -150,10 +144,6 @@ def _print_text(result: VerifyResult, written: list[str], say: Console) -> None:
     say.print(Text(summary_line(result.evaluation.diagnostics)))
     changed = sum(r.changed for r in result.recording.items)
     say.print(Text(f"Wrote {' and '.join(written)}: {changed} item{'s' if changed != 1 else ''} changed."))
-
-
-def _names(items: tuple[ItemVerification, ...]) -> str:
-    return ", ".join(i.subject for i in items) or "none"
 
 
 def _as_json(result: VerifyResult, poam: str, written: list[str]) -> dict[str, object]:

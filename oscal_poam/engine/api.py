@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from oscal_poam.engine.evaluate import Evaluation, evaluate
 from oscal_poam.engine.gather import PoamInput, ResultsInput, SspInput, gather, read_results_of
-from oscal_poam.engine.inputs import DEFAULT_STALE_DAYS, Options, Selection
+from oscal_poam.engine.inputs import DEFAULT_EVIDENCE_DAYS, DEFAULT_STALE_DAYS, Options, Selection
 from oscal_poam.engine.verdict import Verdict
 from oscal_poam.facts.results import Assessment
 from oscal_poam.io.boundary import reading_from_inputs
@@ -34,13 +34,14 @@ def check(
     as_of: dt.date | None = None,
     level: int | None = None,
     stale_days: int | None = None,
+    evidence_days: int | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
 ) -> Evaluation:
     """Every rule the inputs allow, in one call.
 
-    - always: the credibility of each item, each item against POA&M eligibility (32 CFR 170.21(a)), and the status
-      the POA&M records of itself;
+    - always: the credibility of each item, each item against POA&M eligibility (32 CFR 170.21(a)), the status
+      the POA&M records of itself, and each item's automated verification (`Evaluation.verification`);
     - with an SSP: reconciliation of the SSP with the POA&M (and the results, when given);
     - with assessment results: reading and scoring them (170.24), the status they earn (170.21(a)) and the POA&M
       against them; a closeout result is checked as the closeout of the POA&M (170.21(b)) instead;
@@ -55,6 +56,7 @@ def check(
         as_of=as_of or dt.date.today(),
         level=level,
         stale_days=DEFAULT_STALE_DAYS if stale_days is None else stale_days,
+        evidence_days=DEFAULT_EVIDENCE_DAYS if evidence_days is None else evidence_days,
         selection=Selection(tuple(select), tuple(ignore)),
     )
     return evaluate(facts, options)

@@ -12,6 +12,7 @@ from oscal_poam.render.text import place
 from oscal_poam.report.geometry import clock, family_bar, gauge, timeline
 from oscal_poam.report.jinja import template_environment
 from oscal_poam.report.model import ReportData, ScoreView
+from oscal_poam.rules.verification import STATE_NAMES, subjects
 
 if TYPE_CHECKING:
     import jinja2
@@ -60,4 +61,6 @@ def render_html(data: ReportData) -> str:
         warnings=data.count(Severity.WARNING),
         infos=data.count(Severity.INFO),
         severity_names=SEVERITY_NAMES,
+        state_names=STATE_NAMES,
+        names=subjects,
     )

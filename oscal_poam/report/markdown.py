@@ -11,6 +11,7 @@ from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.report.html import score_text
 from oscal_poam.report.jinja import template_environment
 from oscal_poam.report.model import Item, ReportData
+from oscal_poam.rules.verification import subjects
 
 if TYPE_CHECKING:
     import jinja2
@@ -59,6 +60,7 @@ def render_markdown(data: ReportData) -> str:
         next_milestone=_next_milestone,
         shown=shown,
         hidden=total - len(shown),
+        names=subjects,
     )
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from oscal_poam.engine.evaluate import Evaluation
     from oscal_poam.engine.verdict import Verdict
     from oscal_poam.facts.poam import PoamItemView
+    from oscal_poam.rules.verification import VerificationSummary
 
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -211,6 +212,8 @@ class ReportData:
     """One group per severity, worst first; groups may be empty."""
     documents: tuple[str, ...]
     """The names of the documents the report was made from, POA&M first."""
+    verification: VerificationSummary | None = None
+    """The engine's judgement of each item's automated verification; None when no item names an automated check."""
 
     @property
     def assessment_type_name(self) -> str:
@@ -291,7 +294,15 @@ def build(
         items=items,
         diagnostics=groups,
         documents=tuple(name for name in documents or (poam_document,) if name),
+        verification=_verification(evaluation),
     )
+
+
+def _verification(evaluation: Evaluation) -> VerificationSummary | None:
+    found = evaluation.verification
+    if found is None or all(i.state == "no-check" for i in found.items):
+        return None
+    return found
 
 
 def _assessment_type(recorded: str | None, standing: Verdict | None) -> str | None:

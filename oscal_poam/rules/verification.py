@@ -42,6 +42,13 @@ DEFAULT_EVIDENCE_DAYS = 30
 
 State = Literal["passed", "failed", "not-run", "no-check"]
 STATES: tuple[State, ...] = ("passed", "failed", "not-run", "no-check")
+STATE_NAMES: dict[str, str] = {
+    "passed": "passed",
+    "failed": "failed",
+    "not-run": "not run",
+    "no-check": "no automated check",
+}
+"""Each state in words, as the command line and the report show it."""
 
 UNKNOWN_TOOL = rule(
     "verification-check-unknown-tool",
@@ -197,6 +204,20 @@ class VerificationSummary:
             "no-check": names(self.no_check),
             "items": [i.to_dict() for i in self.items],
         }
+
+
+def subjects(items: tuple[ItemVerification, ...]) -> str:
+    """The items named by requirement, or `none`."""
+    return ", ".join(i.subject for i in items) or "none"
+
+
+def summary_line(summary: VerificationSummary) -> str:
+    """The closeout-ready summary in one line, as `check` and `verify` print it."""
+    return (
+        f"Verification: ready for closeout evidence review: {subjects(summary.ready)}; failing: "
+        f"{subjects(summary.failing)}; regressed: {subjects(summary.regressed)}; not run: {subjects(summary.not_run)}"
+        f"; stale: {subjects(summary.stale)}; no automated check: {subjects(summary.no_check)}"
+    )
 
 
 def verification(

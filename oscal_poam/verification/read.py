@@ -8,10 +8,15 @@ import os
 from pathlib import Path
 
 import oscal_poam.limits as limits
-from oscal_poam.errors import LoadError
+from oscal_poam.errors import LoadError, NotOscalError
 from oscal_poam.io.files import read_file
 from oscal_poam.verification import ocsf, oscal_results, sarif
 from oscal_poam.verification.results import ResultFile, decode_json
+
+NOT_RESULTS = (
+    "not automated results: expected Prowler's OCSF JSON (an array of findings), a SARIF 2.1.0 log (an object with "
+    "runs) or OSCAL assessment results"
+)
 
 
 def read_results(path: str | os.PathLike[str], *, default_time: dt.datetime | None = None) -> ResultFile:
@@ -35,11 +40,9 @@ def read_results(path: str | os.PathLike[str], *, default_time: dt.datetime | No
             runs = sarif.read(raw, source, default_time)
             return ResultFile(source, Path(path), "sarif", digest, runs)
         if not (isinstance(raw, dict) and "assessment-results" in raw):
-            raise LoadError.single(
-                "not automated results: expected Prowler's OCSF JSON (an array of findings), a SARIF 2.1.0 log "
-                "(an object with runs) or OSCAL assessment results",
-                source,
-                pointer="",
-            )
-    runs = oscal_results.read(data, source, Path(path))
+            raise LoadError.single(NOT_RESULTS, source, pointer="")
+    try:
+        runs = oscal_results.read(data, source, Path(path))
+    except NotOscalError:
+        raise LoadError.single(NOT_RESULTS, source, pointer="") from None
     return ResultFile(source, Path(path), "oscal", digest, runs)

@@ -69,8 +69,8 @@ def test_the_cli_records_the_evidence_and_exits_1_on_the_regressed_item(
     done = _verify(run, poam, fmt.files, "-o", str(out))
     assert done.returncode == 1, done.stderr
     assert poam.read_bytes() == before  # -o: the POA&M given is not touched
-    assert "Regressed: CM.L2-3.4.9" in done.stdout
-    assert "Failing: SC.L2-3.13.11" in done.stdout
+    assert "regressed: CM.L2-3.4.9" in done.stdout
+    assert "failing: SC.L2-3.13.11" in done.stdout
     assert "verification-regressed" in done.stdout
     body = _body(out)
     items = scenario.items_by_label(body)
@@ -184,9 +184,9 @@ def test_a_ready_item_is_said_to_be_ready_for_closeout_evidence_review(run: Runn
     poam = scenario.write(tmp_path, scenario.maintained())
     done = _verify(run, poam, (scenario.PROWLER, scenario.CHECKOV))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Ready for closeout evidence review: AU.L2-3.3.4, CM.L2-3.4.9" in done.stdout
-    assert "Failing: SC.L2-3.13.11" in done.stdout
-    assert "No automated check: AC.L2-3.1.10" in done.stdout
+    assert "ready for closeout evidence review: AU.L2-3.3.4, CM.L2-3.4.9;" in done.stdout
+    assert "failing: SC.L2-3.13.11;" in done.stdout
+    assert "no automated check: AC.L2-3.1.10" in done.stdout
     assert "arn:aws:s3:::acme-cui-backups-dr" in done.stdout
 
 
