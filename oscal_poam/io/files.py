@@ -107,8 +107,11 @@ def read_file(
             raise UnreadableFile([_problem("the file changed while it was being opened: not read", shown)])
         chunks: list[bytes] = []
         total = 0
+        # One read of the whole file where the system allows (a large file is then never copied a second time by
+        # joining chunks), then chunks for whatever is left or has been added since.
+        wanted = min(now.st_size, limit) + 1
         while total <= limit:
-            chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+            chunk = os.read(fd, wanted if not chunks else min(_CHUNK, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -119,4 +122,4 @@ def read_file(
         os.close(fd)
     if total > limit:
         raise over_the_cap(total, limit, shown)
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -31,11 +31,10 @@ def read_results(path: str | os.PathLike[str], *, default_time: dt.datetime | No
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise LoadError.single("file is empty", source, line=1)
-    if stripped[:1] in (b"{", b"["):
+    if stripped[:1] == b"[":
+        return ResultFile(source, Path(path), "prowler-ocsf", digest, ocsf.read(data, source))
+    if stripped[:1] == b"{":
         raw = decode_json(data, source)
-        if isinstance(raw, list):
-            runs = ocsf.read(raw, source)
-            return ResultFile(source, Path(path), "prowler-ocsf", digest, runs)
         if isinstance(raw, dict) and "runs" in raw and "assessment-results" not in raw:
             runs = sarif.read(raw, source, default_time)
             return ResultFile(source, Path(path), "sarif", digest, runs)

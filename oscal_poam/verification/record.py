@@ -237,6 +237,11 @@ class _Writer:
         self.system = system
         self.folder = folder
         self.notes: dict[str, str] = {}
+        self.known: set[str] = set()
+        """The uuids of the definitions and resources already in the document (each is added once)."""
+        for holder, key in (("local-definitions", "components"), ("local-definitions", "inventory-items"),
+                            ("back-matter", "resources")):  # fmt: skip
+            self.known.update(str(o.get("uuid")) for o in (data.get(holder) or {}).get(key) or [])
 
     # -- observations and what they refer to ----------------------------------------------------------------
 
@@ -304,9 +309,9 @@ class _Writer:
 
     def _tool(self, label: str) -> str:
         uuid = stable_uuid("verification-tool", label)
-        components = self._definitions("components")
-        if not any(c.get("uuid") == uuid for c in components):
-            components.append(
+        if uuid not in self.known:
+            self.known.add(uuid)
+            self._definitions("components").append(
                 builders.as_data(
                     builders.tool_component(
                         uuid,
@@ -320,9 +325,9 @@ class _Writer:
 
     def _resource(self, name: str) -> str:
         uuid = stable_uuid("verification-resource", name)
-        items = self._definitions("inventory-items")
-        if not any(i.get("uuid") == uuid for i in items):
-            items.append(
+        if uuid not in self.known:
+            self.known.add(uuid)
+            self._definitions("inventory-items").append(
                 builders.as_data(
                     builders.inventory_item(
                         uuid,
@@ -338,8 +343,9 @@ class _Writer:
 
     def _file(self, file: ResultFile) -> str:
         uuid = stable_uuid("verification-results", file.sha256)
-        resources: list[dict[str, Any]] = self.data.setdefault("back-matter", {}).setdefault("resources", [])
-        if not any(r.get("uuid") == uuid for r in resources):
+        if uuid not in self.known:
+            self.known.add(uuid)
+            resources: list[dict[str, Any]] = self.data.setdefault("back-matter", {}).setdefault("resources", [])
             href = Path(os.path.relpath(file.path.resolve(), self.folder.resolve())).as_posix()
             tools = ", ".join(run.label for run in file.runs) or "no run"
             resources.append(

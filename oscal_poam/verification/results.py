@@ -95,13 +95,18 @@ class ResultFile:
         return FORMAT_NAMES[self.format]
 
 
-def decode_json(data: bytes, source: str) -> Any:
-    """Plain data from JSON, every error located by line and column."""
+def decode_text(data: bytes, source: str) -> str:
+    """The text of the file; a LoadError with the line where it is not UTF-8."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise LoadError.single(f"not UTF-8 text (byte {exc.start})", source, line=line) from None
+
+
+def decode_json(data: bytes, source: str) -> Any:
+    """Plain data from JSON, every error located by line and column."""
+    text = decode_text(data, source)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as exc:
