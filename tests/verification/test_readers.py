@@ -135,6 +135,21 @@ def test_tool_keys() -> None:
     assert tool_key("Semgrep OSS") == tool_key("semgrep_oss") == "semgrep-oss"
 
 
+def _json(value: object) -> bytes:
+    return json.dumps(value).encode()
+
+
+OCSF_NO_CHECK = [{"metadata": {"product": {"name": "Prowler"}}, "status_code": "PASS", "resources": []}]
+OCSF_BAD_TIME = [
+    {
+        "metadata": {"event_code": "x", "product": {"name": "P"}},
+        "status_code": "FAIL",
+        "resources": [{"uid": "r"}],
+        "time_dt": "yesterday",
+    }
+]
+SARIF_NO_RULE = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"kind": "fail"}]}]}
+
 BAD = [
     ("empty.json", b"", "file is empty"),
     ("broken.json", b'[{"metadata": ', "invalid JSON"),
@@ -145,12 +160,12 @@ BAD = [
     ("number.json", b"42", "not automated results"),
     ("other.json", b'{"hello": 1}', "not automated results"),
     ("sarif1.json", b'{"version": "1.0.0", "runs": []}', "only SARIF 2.1.0"),
-    ("ocsf.json", b'[{"metadata": {"product": {"name": "Prowler"}}, "status_code": "PASS", "resources": []}]', "#/0/metadata/event_code"),
-    ("ocsf-time.json", b'[{"metadata": {"event_code": "x", "product": {"name": "P"}}, "status_code": "FAIL", "resources": [{"uid": "r"}], "time_dt": "yesterday"}]', "#/0/time_dt"),
-    ("sarif-rule.json", b'{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"kind": "fail"}]}]}', "#/runs/0/results/0/ruleId"),
+    ("ocsf.json", _json(OCSF_NO_CHECK), "#/0/metadata/event_code"),
+    ("ocsf-time.json", _json(OCSF_BAD_TIME), "#/0/time_dt"),
+    ("sarif-rule.json", _json(SARIF_NO_RULE), "#/runs/0/results/0/ruleId"),
     ("oscal.json", b'{"assessment-results": {"uuid": "x"}}', "assessment-results"),
     ("oscal.xml", b'<!DOCTYPE x [<!ENTITY a "b">]><assessment-results/>', "DOCTYPE"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("name", "content", "said"), BAD, ids=[b[0] for b in BAD])

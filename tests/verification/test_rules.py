@@ -70,12 +70,14 @@ def test_evidence_older_than_the_last_change_or_n_days_is_stale(tmp_path: Path) 
     later = check(poam, as_of=dt.date(2027, 3, 20))  # 38 days after the scan
     stale = sorted(d.subject for d in later.diagnostics if d.rule_id == "verification-evidence-stale")
     assert stale == ["AU.L2-3.3.4", "CM.L2-3.4.9", "SC.L2-3.13.11"]
-    assert not [d for d in check(poam, as_of=dt.date(2027, 3, 20), evidence_days=60).diagnostics if "stale" in d.rule_id and d.rule_id.startswith("verification")]  # fmt: skip
+    relaxed = check(poam, as_of=dt.date(2027, 3, 20), evidence_days=60)
+    assert not [d for d in relaxed.diagnostics if d.rule_id == "verification-evidence-stale"]
     # a person changes the item after the scan: its evidence no longer shows the item as it is
     data = json.loads(poam.read_bytes())
     body = data["plan-of-action-and-milestones"]
     risk = scenario.risk_of(body, scenario.items_by_label(body)["CM.L2-3.4.9"])
-    risk["risk-log"]["entries"].append({"uuid": "0d9f8b3e-7c55-4f0b-9a3e-2f7f1d0c9b11", "title": "Agent replaced", "start": "2027-02-12T09:00:00-05:00"})  # fmt: skip
+    entry = {"uuid": "0d9f8b3e-7c55-4f0b-9a3e-2f7f1d0c9b11", "title": "Agent replaced"}
+    risk["risk-log"]["entries"].append({**entry, "start": "2027-02-12T09:00:00-05:00"})
     poam.write_text(json.dumps(data))
     changed = check(poam, as_of=dt.date(2027, 2, 12))
     stale = [d for d in changed.diagnostics if d.rule_id == "verification-evidence-stale"]
