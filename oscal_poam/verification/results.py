@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import orjson
-
 import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError
 from oscal_poam.io import pointers
@@ -105,13 +103,11 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def decode_json(data: bytes, source: str) -> Any:
-    """Plain data from JSON, every error located by line and column."""
-    text = decode_text(data, source)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        message = "nested too deeply" if "depth" in exc.msg else exc.msg
-        raise LoadError.single(f"invalid JSON: {message}", source, line=exc.lineno, column=exc.colno) from None
+    """Plain data from JSON, read as every input is (`io.load.decode`: a key twice, a number beyond 64 bits, text
+    that is not UTF-8 are located errors)."""
+    from oscal_poam.io.load import decode
+
+    return decode(data, source, max_bytes=limits.max_bytes())[1]
 
 
 class Shape:

@@ -160,6 +160,7 @@ BAD = [
     ("number.json", b"42", "not automated results"),
     ("other.json", b'{"hello": 1}', "not automated results"),
     ("sarif1.json", b'{"version": "1.0.0", "runs": []}', "only SARIF 2.1.0"),
+    ("twice.sarif", b'{"version": "2.1.0", "runs": [], "runs": []}', "the key 'runs' appears twice"),
     ("ocsf.json", _json(OCSF_NO_CHECK), "#/0/metadata/event_code"),
     ("ocsf-time.json", _json(OCSF_BAD_TIME), "#/0/time_dt"),
     ("sarif-rule.json", _json(SARIF_NO_RULE), "#/runs/0/results/0/ruleId"),
