@@ -21,8 +21,12 @@ FOLDERS = ("catalogs", "profiles")
 
 
 def expected_members(root: Path = ROOT) -> set[str]:
-    """The wheel paths of every shipped document."""
-    return {f"oscal_poam/{folder}/{path.name}" for folder in FOLDERS for path in sorted((root / folder).glob("*.json"))}
+    """The wheel paths of every shipped document, and of the check mappings with their notice."""
+    found = {
+        f"oscal_poam/{folder}/{path.name}" for folder in FOLDERS for path in sorted((root / folder).glob("*.json"))
+    }
+    mappings = root / "catalogs" / "mappings"
+    return found | {f"oscal_poam/catalogs/mappings/{p.name}" for p in sorted(mappings.glob("*")) if p.is_file()}
 
 
 def wheel_members(wheel: Path) -> set[str]:

@@ -6,7 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import re
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +239,43 @@ def test_fail_on_warning_counts_stale_evidence(run: Runner, tmp_path: Path) -> N
     later = run("--poam", str(poam), str(scenario.PROWLER), "--as-of", "2027-03-30", "--fail-on", "warning")
     assert later.returncode == 1
     assert "verification-evidence-stale" in later.stdout
+
+
+def _readme_commands() -> list[list[str]]:
+    """The `oscal-poam` commands of the README's worked example, continuation lines joined."""
+    readme = (scenario.ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Verifying with automated checks", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block is not None
+    joined = block.group(1).replace("\\\n", " ")
+    return [shlex.split(line) for line in joined.splitlines() if line.startswith("oscal-poam ")]
+
+
+def test_the_readme_flow_runs_as_written(tmp_path: Path) -> None:
+    """verify → check → report, as the README runs them from the root of a fresh checkout (here a copy of examples/)."""
+    shutil.copytree(scenario.ROOT / "examples", tmp_path / "examples")
+    commands = _readme_commands()
+    assert [c[1] for c in commands] == ["verify", "check", "report"]
+    outputs = []
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "oscal_poam.cli.app", *command[1:]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "COLUMNS": "400"},
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        outputs.append(done.stdout)
+    verified = "examples/l2-conditional/poam-verified"
+    for suffix in (".json", ".xml"):
+        assert (tmp_path / f"{verified}{suffix}").read_bytes() == (scenario.ROOT / f"{verified}{suffix}").read_bytes()
+    summary = (
+        "Verification: ready for closeout evidence review: AU.L2-3.3.4, CM.L2-3.4.9; failing: SC.L2-3.13.11; "
+        "regressed: none; not run: none; stale: none; no automated check: AC.L2-3.1.10"
+    )
+    assert summary in outputs[0] and summary in outputs[1]
+    readme = (scenario.ROOT / "README.md").read_text(encoding="utf-8")
+    assert " ".join(summary.split()) in " ".join(readme.split())  # the README shows what check prints
+    assert '<section id="verification">' in (tmp_path / "report.html").read_text(encoding="utf-8")
