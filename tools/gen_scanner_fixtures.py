@@ -133,23 +133,11 @@ PROWLER_FINDINGS = (
     # CM.L2-3.4.9 User-Installed Software: the enclave's instances are managed and patched through Systems Manager.
     *(
         _finding(
-            "ec2_instance_managed_by_ssm",
-            "PASS",
-            "us-east-1",
-            _arn("ec2", "us-east-1", f"instance/{instance}"),
-            instance,
-            f"EC2 Instance {instance} is managed by Systems Manager.",
+            check, "PASS", "us-east-1", _arn("ec2", "us-east-1", f"instance/{instance}"), instance, message % instance
         )
-        for instance, _ in _INSTANCES
-    ),
-    *(
-        _finding(
-            "ssm_managed_compliant_patching",
-            "PASS",
-            "us-east-1",
-            _arn("ec2", "us-east-1", f"instance/{instance}"),
-            instance,
-            f"EC2 managed instance {instance} is compliant.",
+        for check, message in (
+            ("ec2_instance_managed_by_ssm", "EC2 Instance %s is managed by Systems Manager."),
+            ("ssm_managed_compliant_patching", "EC2 managed instance %s is compliant."),
         )
         for instance, _ in _INSTANCES
     ),

@@ -141,7 +141,8 @@ def detect_format(data: bytes, source: str = "<input>") -> Format:
     return "yaml"
 
 
-def _text(data: bytes, source: str) -> str:
+def decode_text(data: bytes, source: str) -> str:
+    """The text of UTF-8 bytes; a LoadError with the line of the first byte that is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -150,7 +151,7 @@ def _text(data: bytes, source: str) -> str:
 
 
 def _decode_json(data: bytes, source: str) -> Any:
-    text = _text(data, source)
+    text = decode_text(data, source)
     try:
         raw = faithful.decode_json(text)
     except json.JSONDecodeError as exc:
@@ -237,7 +238,7 @@ def read_yaml(data: bytes, source: str) -> Any:
 
 
 def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
-    text = _text(data, source)
+    text = decode_text(data, source)
     _refuse_deep_yaml(text, source)
     loader = _OscalYamlLoader(text)  # a SafeLoader subclass
     try:

@@ -17,7 +17,8 @@ import datetime as dt
 import msgspec
 
 from oscal_poam.errors import LoadError
-from oscal_poam.verification.results import CheckResult, Outcome, Run, Shape, child, decode_json, decode_text
+from oscal_poam.io.load import decode_text
+from oscal_poam.verification.results import CheckResult, Outcome, Run, Shape, child, decode_json
 
 OUTCOMES: dict[str, Outcome] = {"PASS": "pass", "FAIL": "fail"}
 

@@ -93,15 +93,6 @@ class ResultFile:
         return FORMAT_NAMES[self.format]
 
 
-def decode_text(data: bytes, source: str) -> str:
-    """The text of the file; a LoadError with the line where it is not UTF-8."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise LoadError.single(f"not UTF-8 text (byte {exc.start})", source, line=line) from None
-
-
 def decode_json(data: bytes, source: str) -> Any:
     """Plain data from JSON, read as every input is (`io.load.decode`: a key twice, a number beyond 64 bits, text
     that is not UTF-8 are located errors)."""
