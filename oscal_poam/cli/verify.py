@@ -9,6 +9,8 @@ closes an item.
 Exit status: 0 when no diagnostic at or above `--fail-on` stands; 1 when one does (a closed item whose latest check
 fails has regressed: an error), the evidence being written all the same; 2 for a usage error; 3 when an input cannot
 be read (nothing is written); 5 when the POA&M cannot be written.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from oscal_poam.engine.inputs import DEFAULT_EVIDENCE_DAYS, Facts, Options, Sele
 from oscal_poam.facts.poam import read_poam
 from oscal_poam.io.boundary import reading_from_inputs
 from oscal_poam.io.inputs import document_of
+from oscal_poam.io.outputs import is_stream
 from oscal_poam.rules.verification import FAMILY
 from oscal_poam.verification.read import read_results
 from oscal_poam.verification.record import Recording, record
@@ -89,8 +90,6 @@ def verify(
 
 
 def _folder(output: str | os.PathLike[str] | None, poam_path: Path | None) -> Path:
-    from oscal_poam.io.outputs import is_stream
-
     if output is not None and not is_stream(output):
         return Path(output).resolve().parent
     if poam_path is not None:

@@ -33,7 +33,8 @@ from oscal_poam import builders
 from oscal_poam.cmmc import vocab
 from oscal_poam.facts.poam import PoamItemView, read_poam
 from oscal_poam.ids import stable_uuid
-from oscal_poam.io.write import format_datetime
+from oscal_poam.io.load import validate
+from oscal_poam.io.write import format_datetime, to_data
 from oscal_poam.rules.verification import ItemVerification, item_pointers, item_verification
 from oscal_poam.verification.pointers import Pointer, tool_key
 from oscal_poam.verification.results import CheckResult, ResultFile, Run
@@ -137,9 +138,6 @@ def record(
 ) -> Recording:
     """The POA&M with the results of `files` recorded (see the module docstring). `poam_folder` is where the POA&M
     is written: the hrefs of the result files are relative to it."""
-    from oscal_poam.io.load import validate
-    from oscal_poam.io.write import to_data
-
     facts = read_poam(poam, document)
     data = copy.deepcopy(to_data(poam)[ROOT])
     system = _system(data)

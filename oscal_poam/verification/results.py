@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import oscal_poam.limits as limits
-from oscal_poam.errors import LoadError
+from oscal_poam.errors import LoadError, Problem
 from oscal_poam.io import pointers
+from oscal_poam.io.load import decode
 
 Outcome = Literal["pass", "fail"]
 Format = Literal["prowler-ocsf", "sarif", "oscal"]
@@ -96,8 +97,6 @@ class ResultFile:
 def decode_json(data: bytes, source: str) -> Any:
     """Plain data from JSON, read as every input is (`io.load.decode`: a key twice, a number beyond 64 bits, text
     that is not UTF-8 are located errors)."""
-    from oscal_poam.io.load import decode
-
     return decode(data, source, max_bytes=limits.max_bytes())[1]
 
 
@@ -118,8 +117,6 @@ class Shape:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            from oscal_poam.errors import Problem
-
             raise LoadError([Problem(message, self.source, where) for where, message in self.problems])
 
     def object(self, value: Any, where: str, what: str) -> dict[str, Any] | None:
