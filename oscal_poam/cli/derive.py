@@ -64,9 +64,8 @@ def derive(
         output_locks,
         refuse_overwriting,
         same_file,
-        write_outputs,
     )
-    from oscal_poam.io.write import dumps, format_for
+    from oscal_poam.io.write import format_for, write_as
     from oscal_poam.render.text import render_text
 
     chosen = _level(level)
@@ -99,12 +98,8 @@ def derive(
                 "(--force writes anyway)."
             )
             raise typer.Exit(ExitCode.DIAGNOSTICS)
-        outputs = [(output, dumps(result.poam, fmt))]
-        if xml is not None:
-            outputs.append((xml, dumps(result.poam, "xml")))
-        write_outputs(outputs)  # both or neither
+        written = " and ".join(write_as(result.poam, [(output, fmt), (xml, "xml")]))  # both or neither
     items = len(result.poam.poam_items)
-    written = " and ".join(str(path) for path, _ in outputs)
     say.print(f"Wrote {written}: {items} POA&M item{'s' if items != 1 else ''}.", markup=False)
     if blocked:
         raise typer.Exit(ExitCode.DIAGNOSTICS)

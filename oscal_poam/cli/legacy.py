@@ -56,8 +56,8 @@ def import_command(
 
     from oscal_poam.diagnostics import Severity, has_at_least
     from oscal_poam.errors import UsageError, WriteError
-    from oscal_poam.io.outputs import is_stdout, refuse_overwriting, write_outputs
-    from oscal_poam.io.write import dumps, format_for
+    from oscal_poam.io.outputs import is_stdout, refuse_overwriting
+    from oscal_poam.io.write import format_for, write_as
     from oscal_poam.legacy.api import import_poam
 
     inputs = [("FILE", file), ("--mapping", mapping), ("--ssp", ssp), ("--results", results)]
@@ -84,12 +84,8 @@ def import_command(
         document=str(output),
     )
     written: list[str] = []
-    if result.poam is not None:
-        outputs = [(output, dumps(result.poam, fmt))]
-        if xml is not None:
-            outputs.append((xml, dumps(result.poam, "xml")))
-        write_outputs(outputs, waiting(output))  # both or neither, under the folders' locks
-        written = [str(path) for path, _ in outputs]
+    if result.poam is not None:  # both or neither, under the folders' locks
+        written = write_as(result.poam, [(output, fmt), (xml, "xml")], waiting(output))
     if format == "json":
         payload = {
             "summary": result.summary.to_dict(),

@@ -20,6 +20,7 @@ import yaml
 
 import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError
+from oscal_poam.io import pointers
 from oscal_poam.quoting import excerpt
 
 
@@ -246,19 +247,8 @@ surrogates. JSON and YAML can; writing them as XML would mean replacing or dropp
 
 def not_in_xml(data: Any) -> tuple[str, str] | None:
     """The JSON pointer of the first string in `data` holding a character XML cannot carry, and that character."""
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, str):
-            found = _NOT_IN_XML.search(node)
-            if found is not None:
-                return pointer or "/", found.group()
-        elif isinstance(node, dict):
-            stack.extend((value, f"{pointer}/{_token(key)}") for key, value in node.items())
-        elif isinstance(node, list):
-            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node))
+    for pointer, text in pointers.strings(data):
+        found = _NOT_IN_XML.search(text)
+        if found is not None:
+            return pointer or "/", found.group()
     return None
-
-
-def _token(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")

@@ -21,17 +21,10 @@ _DATE = re.compile(r"\s*([0-9]{4})-[0-9]{2}-[0-9]{2}")
 
 def first_out_of_range(data: Any) -> tuple[str, str] | None:
     """The JSON pointer and text of the first string in `data` that starts with a date after dates.LAST_DAY."""
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, str):
-            found = _DATE.match(node)
-            if found is not None and int(found.group(1)) > LAST_DAY.year:
-                return pointer, node
-        elif isinstance(node, dict):
-            stack.extend((v, f"{pointer}/{pointers.escape(k)}") for k, v in reversed(list(node.items())))
-        elif isinstance(node, list):
-            stack.extend((v, f"{pointer}/{i}") for i, v in reversed(list(enumerate(node))))
+    for pointer, text in pointers.strings(data):
+        found = _DATE.match(text)
+        if found is not None and int(found.group(1)) > LAST_DAY.year:
+            return pointer, text
     return None
 
 

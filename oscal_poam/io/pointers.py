@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 
@@ -12,6 +12,19 @@ def escape(token: str) -> str:
 
 def join(*tokens: str | int) -> str:
     return "".join("/" + escape(str(t)) for t in tokens)
+
+
+def strings(data: Any) -> Iterator[tuple[str, str]]:
+    """Every string value in plain JSON data with its JSON pointer, in document order (without recursion)."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, str):
+            yield pointer, node
+        elif isinstance(node, dict):
+            stack.extend((value, f"{pointer}/{escape(key)}") for key, value in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((value, f"{pointer}/{index}") for index, value in reversed(list(enumerate(node))))
 
 
 def nearest_line(lines: Mapping[str, int], pointer: str) -> int | None:

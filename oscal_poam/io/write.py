@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,7 +23,7 @@ import yaml
 from oscal_poam.collector import collector_paused
 from oscal_poam.errors import WriteError
 from oscal_poam.io.models import kind_of
-from oscal_poam.io.outputs import STDOUT, write_bytes
+from oscal_poam.io.outputs import STDOUT, write_bytes, write_outputs
 from oscal_poam.io.outputs import output_lock as output_lock  # where writers of OSCAL documents find it
 
 if TYPE_CHECKING:
@@ -119,6 +120,18 @@ def write(model: OscalBaseModel, path: str | os.PathLike[str], fmt: OutputFormat
     target = Path(path)
     atomic_write_bytes(target, dumps(model, fmt or format_for(path)))
     return target
+
+
+def write_as(
+    model: OscalBaseModel,
+    outputs: Sequence[tuple[str | os.PathLike[str] | None, OutputFormat]],
+    on_wait: Callable[[], None] | None = None,
+) -> list[str]:
+    """Write `model` to each (path, format) whose path is given, all or none (oscal_poam.io.outputs); the paths
+    written, as given."""
+    given = [(path, fmt) for path, fmt in outputs if path is not None]
+    write_outputs([(path, dumps(model, fmt)) for path, fmt in given], on_wait)
+    return [os.fspath(path) for path, _ in given]
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
