@@ -66,7 +66,7 @@ def _run(entry: Any, here: str, shape: Shape) -> Run | None:
     key = tool_key(name)
     rules = _rules(driver, child(here, "tool", "driver"), shape)
     declared = {("sarif", key, rule) for rule in rules}
-    for e_index, extension in enumerate(tool.get("extensions") or [] if tool else []):
+    for e_index, extension in enumerate(_list(tool.get("extensions")) if tool else []):
         if isinstance(extension, dict):
             declared |= {
                 ("sarif", key, r) for r in _rules(extension, child(here, "tool", "extensions", e_index), shape)
@@ -126,7 +126,7 @@ def _result(entry: Any, here: str, rules: list[str], shape: Shape) -> tuple[str,
 
 def _where(result: dict[str, Any]) -> str:
     """The first location: `uri:startLine`, else the logical location's name; `(no location)` when none."""
-    for location in result.get("locations") or []:
+    for location in _list(result.get("locations")):
         if not isinstance(location, dict):
             continue
         physical = location.get("physicalLocation")
@@ -137,12 +137,17 @@ def _where(result: dict[str, Any]) -> str:
                 region = physical.get("region")
                 line = region.get("startLine") if isinstance(region, dict) else None
                 return f"{uri}:{line}" if isinstance(line, int) and not isinstance(line, bool) else uri
-        for logical in location.get("logicalLocations") or []:
+        for logical in _list(location.get("logicalLocations")):
             if isinstance(logical, dict):
                 name = logical.get("fullyQualifiedName") or logical.get("name")
                 if isinstance(name, str) and name:
                     return name
     return "(no location)"
+
+
+def _list(value: Any) -> list[Any]:
+    """`value` where it is an array; an optional array of another kind holds nothing this reader uses."""
+    return value if isinstance(value, list) else []
 
 
 def _invocations(run: dict[str, Any], here: str, shape: Shape) -> tuple[bool, dt.datetime | None]:

@@ -62,6 +62,11 @@ def test_each_format_gives_a_passing_failing_regressed_and_unmatched_item(fmt: F
     assert [(d.subject, d.severity.value) for d in regressed] == [("CM.L2-3.4.9", "error")]
     assert fmt.failing in regressed[0].message and fmt.failing_resource in regressed[0].message
     assert fmt.unmatched in summary.of("AC.L2-3.1.10").unreported  # type: ignore[union-attr]
+    # results no item points at are counted, not recorded
+    unmatched = set(result.recording.unmatched)
+    assert unmatched and not unmatched & {fmt.passing, fmt.failing}
+    recorded = {o.pointer for r in result.recording.items for o in r.outcomes}
+    assert recorded == {fmt.passing, fmt.failing}
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.name)
