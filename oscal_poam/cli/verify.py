@@ -69,8 +69,8 @@ def verify(
     from oscal_poam.diagnostics import Severity
     from oscal_poam.errors import UsageError, WriteError
     from oscal_poam.io.boundary import reading_roots
-    from oscal_poam.io.outputs import is_stdout, output_locks, refuse_overwriting, same_file, write_outputs
-    from oscal_poam.io.write import dumps, format_for
+    from oscal_poam.io.outputs import is_stdout, output_locks, refuse_overwriting, same_file
+    from oscal_poam.io.write import format_for, write_as
     from oscal_poam.verification.api import verify as run
 
     day = parse_as_of(as_of)
@@ -83,15 +83,13 @@ def verify(
         fmt = format_for(target)
     except WriteError as exc:
         raise UsageError(str(exc)) from None
+    if format == "json" and (is_stdout(target) or (xml is not None and is_stdout(xml))):
+        raise UsageError("standard output carries the POA&M: --format json needs -o and --xml to name files")
     say = err if is_stdout(target) or (xml is not None and is_stdout(xml)) or format == "json" else out
     with output_locks([target, xml], on_wait=waiting(target)):
         with reading_roots(roots(root)):
             result = run(poam, results, as_of=day, output=target, evidence_days=evidence_days)
-        outputs = [(target, dumps(result.poam, fmt))]
-        if xml is not None:
-            outputs.append((xml, dumps(result.poam, "xml")))
-        write_outputs(outputs)  # both or neither
-    written = [str(path) for path, _ in outputs]
+        written = write_as(result.poam, [(target, fmt), (xml, "xml")])  # both or neither
     if format == "json":
         print_json(_as_json(result, str(poam), written))
     else:

@@ -212,3 +212,13 @@ def test_a_results_file_cannot_be_the_output(run: Runner, tmp_path: Path) -> Non
     done = run("--poam", str(poam), str(copy), "-o", str(copy))
     assert done.returncode == 2 and "would overwrite" in done.stderr
     assert copy.read_bytes() == scenario.PROWLER.read_bytes()
+
+
+def test_the_poam_to_standard_output_leaves_json_no_room(run: Runner, tmp_path: Path) -> None:
+    poam = scenario.write(tmp_path, scenario.maintained())
+    done = run("--poam", str(poam), str(scenario.PROWLER), "-o", "-", "--format", "json")
+    assert done.returncode == 2 and "--format json needs -o" in done.stderr
+    written = run("--poam", str(poam), str(scenario.PROWLER), "-o", "-")
+    assert written.returncode == 0
+    assert json.loads(written.stdout)["plan-of-action-and-milestones"]["observations"]  # the POA&M alone
+    assert "items changed" in written.stderr
