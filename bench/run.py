@@ -211,7 +211,8 @@ def _derive(count: int) -> Callable[[Path], tuple[Callable[[], object], Callable
 
 
 def _validate(inputs: Path) -> tuple[Callable[[], object], Callable[[], object]]:
-    from oscal_poam.validate.run import default_jobs, validate_paths
+    from oscal_poam.parallel import default_jobs
+    from oscal_poam.validate.run import validate_paths
 
     day = dt.date.fromisoformat(AS_OF)
     repo = inputs / "repo"

@@ -5,7 +5,6 @@ Imports inside the command are deferred on purpose: they keep `oscal-poam --vers
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -23,15 +22,11 @@ from oscal_poam.cli.common import (
     roots,
     waiting,
 )
+from oscal_poam.cli.progress import lazy_progress
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
-
     from oscal_poam.diagnostics import Diagnostic
     from oscal_poam.validate.run import ValidationReport
-
-_PROGRESS_AFTER = 0.5
-"""Seconds a run must take before a progress bar is worth drawing."""
 
 
 def validate(
@@ -83,7 +78,7 @@ def validate(
         from oscal_poam.io.outputs import refuse_overwriting
 
         refuse_overwriting([("--output", output)], [*(("PATH", p) for p in paths), *(("the file", f) for f in files)])
-    bar = _LazyProgress(len(files)) if err.is_terminal and not err.is_dumb_terminal else None
+    bar = lazy_progress("validating", len(files))
     try:
         report = validate_files(files, jobs=jobs, as_of=day, progress=bar, boundary=boundary)
     finally:
@@ -128,42 +123,3 @@ def _styled(d: Diagnostic) -> object:
     severity = d.severity.value
     rest = text[len(head) + len(severity) :]
     return Text.assemble((head, "bold"), (severity, SEVERITY_STYLE[severity]), rest)
-
-
-class _LazyProgress:
-    """A progress bar on stderr that appears only once the run has taken a while."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.started = time.monotonic()
-        self.drawn = 0.0
-        self.progress: Progress | None = None
-        self.task: TaskID | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if self.progress is None:
-            if now - self.started < _PROGRESS_AFTER or done >= total:
-                return
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            # No refresh thread: the bar is drawn from this callback, so worker processes fork from one thread.
-            self.progress = Progress(
-                TextColumn("validating"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=err,
-                transient=True,
-                auto_refresh=False,
-            )
-            self.task = self.progress.add_task("validating", total=total)
-            self.progress.start()
-        if self.task is not None and (now - self.drawn >= 0.1 or done >= total):
-            self.progress.update(self.task, completed=done)
-            self.progress.refresh()
-            self.drawn = now
-
-    def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
