@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
-from typing import TYPE_CHECKING, TypeAlias
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from oscal_poam.engine.inputs import Facts, Source
-from oscal_poam.facts.poam import read_poam
+from oscal_poam.facts.poam import PoamFacts, read_poam
 from oscal_poam.facts.results import Assessment, read_assessment
-from oscal_poam.facts.ssp import read_ssp
+from oscal_poam.facts.ssp import SspFacts, read_ssp
 from oscal_poam.io.inputs import document_of
 from oscal_poam.io.load import Document
 
@@ -25,6 +26,20 @@ SspInput: TypeAlias = "SystemSecurityPlan | Document | str | os.PathLike[str]"
 ResultsInput: TypeAlias = "AssessmentResults | Document | str | os.PathLike[str]"
 
 
+@dataclass(frozen=True)
+class Readers:
+    """How each document is read into its facts: the facts modules' readers, or the same behind a cache (the
+    versions of a history share most of their documents)."""
+
+    poam: Callable[[Any, str], PoamFacts] = read_poam
+    results: Callable[..., Assessment] = read_assessment
+    """Called as read_assessment is: (model, level=..., document=...)."""
+    ssp: Callable[[Any, str], SspFacts] = read_ssp
+
+
+READERS = Readers()
+
+
 def gather(
     *,
     poam: PoamInput | None = None,
@@ -32,6 +47,7 @@ def gather(
     results: ResultsInput | None = None,
     closeout: ResultsInput | None = None,
     level: int | None = None,
+    read: Readers = READERS,
 ) -> Facts:
     """The facts of the documents given. Raises LoadError for an input that cannot be loaded, UsageError for one of
     the wrong kind.
@@ -39,20 +55,19 @@ def gather(
     `results` are initial assessment results, or a closeout's where their cmmc-assessment-kind says so; `closeout`
     are read as a closeout's whatever they say. Results are read at `level`, else the POA&M's cmmc-level, else their
     own. Documents loaded from files are the sources the OSCAL checks run over (a model given alone has no place to
-    resolve its imports from).
+    resolve its imports from). `read`: the readers of the facts (default: `facts.poam`, `facts.results`,
+    `facts.ssp`).
     """
     poam_doc = document_of(poam, "plan-of-action-and-milestones") if poam is not None else None
     ssp_doc = document_of(ssp, "system-security-plan") if ssp is not None else None
     given = closeout if closeout is not None else results
     results_doc = document_of(given, "assessment-results") if given is not None else None
-    poam_facts = read_poam(poam_doc.model, poam_doc.source) if poam_doc is not None else None  # type: ignore[arg-type]
+    poam_facts = read.poam(poam_doc.model, poam_doc.source) if poam_doc is not None else None
     chosen = level or (poam_facts.level if poam_facts is not None else None)
     assessment = (
-        read_assessment(results_doc.model, level=chosen, document=results_doc.source)  # type: ignore[arg-type]
-        if results_doc is not None
-        else None
+        read.results(results_doc.model, level=chosen, document=results_doc.source) if results_doc is not None else None
     )
-    ssp_facts = read_ssp(ssp_doc.model, ssp_doc.source) if ssp_doc is not None else None  # type: ignore[arg-type]
+    ssp_facts = read.ssp(ssp_doc.model, ssp_doc.source) if ssp_doc is not None else None
     documents = tuple(d for d in (poam_doc, results_doc, ssp_doc) if d is not None)
     is_closeout = assessment is not None and (closeout is not None or assessment.kind == "closeout")
     return Facts(

@@ -11,11 +11,14 @@ if TYPE_CHECKING:
     import jinja2
 
 
-def template_environment(*, autoescape: bool, finalize: Callable[[Any], Any] | None = None) -> jinja2.Environment:
-    """A new environment over `oscal_poam/report/templates`; block tags leave no blank lines behind."""
+def template_environment(
+    *, autoescape: bool, finalize: Callable[[Any], Any] | None = None, folder: str = "report/templates"
+) -> jinja2.Environment:
+    """A new environment over the package's `folder` of templates (default: the reports'); block tags leave no
+    blank lines behind."""
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("oscal_poam", "report/templates"),
+        loader=jinja2.PackageLoader("oscal_poam", folder),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         finalize=finalize,

@@ -513,3 +513,12 @@ def _families(evaluation: Evaluation) -> tuple[FamilyRow, ...]:
 
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
+
+
+def verdict_and_score(evaluation: Evaluation, as_of: dt.date) -> tuple[VerdictView, ScoreView]:
+    """The verdict and the score as a report shows them, for any evaluation: also of assessment results with no
+    POA&M (a system with a Final status has none), which have no report of their own."""
+    standing = evaluation.standing
+    status_date = standing.status_date if standing is not None else None
+    deadline = regulation.deadline(status_date) if status_date is not None else None
+    return _verdict(standing, evaluation, status_date, deadline, as_of), _score(evaluation)
