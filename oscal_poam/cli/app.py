@@ -17,6 +17,7 @@ from oscal_poam.cli import check as check_cmd
 from oscal_poam.cli import closeout as closeout_cmd
 from oscal_poam.cli import convert as convert_cmd
 from oscal_poam.cli import derive as derive_cmd
+from oscal_poam.cli import diff as diff_cmd
 from oscal_poam.cli import info as info_cmd
 from oscal_poam.cli import legacy as legacy_cmd
 from oscal_poam.cli import report as report_cmd
@@ -66,6 +67,7 @@ app.command("verify")(verify_cmd.verify)
 app.command("import")(legacy_cmd.import_command)
 app.command("export")(legacy_cmd.export_command)
 app.command("convert")(convert_cmd.convert)
+app.command("diff")(diff_cmd.diff)
 
 
 def main() -> None:
