@@ -1,9 +1,15 @@
-"""Render the HTML report of each example and take its screenshot with headless Chromium.
+"""Render the HTML pages of the examples and take their screenshots with headless Chromium.
 
     python tools/gen_report_screenshots.py [--out docs/screenshots] [--height 1500] [--force] [--check]
 
-writes `report-<example>.png` (and nothing else) for each example in `EXAMPLES`. The tests render the same
-reports and read them back through Chromium with `render_in_chromium`.
+writes (and nothing else):
+
+- `report-<example>.png`: the report of each example in `EXAMPLES`;
+- `portfolio-examples.png`: the portfolio of the four examples (`oscal-poam portfolio examples`);
+- `trend-consultant.png`: the trend page of the consultant's repository that tools/history_demo.py makes with
+  `git` (three systems, a year of commits; its commit ids are the same on every machine).
+
+The tests render the same pages and read them back through Chromium with `render_in_chromium`.
 
 Each screenshot carries a stamp (a PNG text chunk): the window size and the SHA-256 of the report page it
 shows. The page is made by oscal-poam alone, byte for byte the same on any machine; the pixels also depend on
@@ -132,6 +138,39 @@ def report_html(example: Example) -> str:
     return render_html(report(poam, results=results, ssp=ssp, as_of=example.as_of))
 
 
+PORTFOLIO_AS_OF = dt.date(2027, 2, 10)
+"""The examples' portfolio a week before the Level 2 closeout, as the l2-conditional report shows it."""
+TREND_AS_OF = dt.date(2026, 12, 31)
+
+
+def portfolio_html() -> str:
+    """The portfolio of the examples, with the links to their reports it would write beside it."""
+    from oscal_poam.portfolio.api import portfolio
+    from oscal_poam.portfolio.render import render_html
+
+    return render_html(portfolio(["examples"], as_of=PORTFOLIO_AS_OF, reports="portfolio-systems", jobs=1))
+
+
+def trend_html() -> str:
+    """The trend page of the consultant's repository, made in a temporary folder (it needs git)."""
+    from oscal_poam.history.api import trends
+    from oscal_poam.history.render import render_html
+    from tools import history_demo
+
+    with tempfile.TemporaryDirectory(prefix="oscal-poam-history-") as tmp, contextlib.chdir(tmp):
+        history_demo.build(Path("consultant"))
+        return render_html(trends(["consultant"], as_of=TREND_AS_OF))
+
+
+def pages() -> dict[str, str]:
+    """Screenshot name -> the page it shows, made from the checkout (documents named relative to it)."""
+    with contextlib.chdir(ROOT):
+        found = {f"report-{example.name}": report_html(example) for example in EXAMPLES}
+        found["portfolio-examples"] = portfolio_html()
+    found["trend-consultant"] = trend_html()
+    return found
+
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STAMP_KEY = b"oscal-poam-report"
 WIDTH = 1280
@@ -196,7 +235,7 @@ def _why_stale(target: Path, wanted: str) -> str | None:
         return str(exc)
     if found is None:
         return "carries no stamp"
-    return None if found == wanted else "shows another page or window size than the example makes now"
+    return None if found == wanted else "shows another page or window size than the project makes now"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,21 +246,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a screenshot is stale")
     args = parser.parse_args(argv)
     out = args.out.resolve()
-    with contextlib.chdir(ROOT):  # documents are named relative to the checkout, as a reader would give them
-        pages = {example.name: report_html(example) for example in EXAMPLES}
-    wanted = {name: stamp(page, WIDTH, args.height) for name, page in pages.items()}
-    targets = {name: out / f"report-{name}.png" for name in pages}
-    stale = {name: why for name in pages if (why := _why_stale(targets[name], wanted[name])) is not None}
+    try:
+        made = pages()
+    except FileNotFoundError as exc:  # no git: the trend page cannot be made
+        print(f"{exc}; the screenshots cannot be checked or made", file=sys.stderr)
+        return 1
+    wanted = {name: stamp(page, WIDTH, args.height) for name, page in made.items()}
+    targets = {name: out / f"{name}.png" for name in made}
+    stale = {name: why for name in made if (why := _why_stale(targets[name], wanted[name])) is not None}
     if args.check:
-        extra = sorted(set(out.glob("report-*.png")) - set(targets.values()))
+        extra = sorted(set(out.glob("*.png")) - set(targets.values()))
         for name, target in targets.items():
             print(f"{_shown(target)}: {stale.get(name, 'current')}")
         for path in extra:
-            print(f"{_shown(path)}: the screenshot of no example")
+            print(f"{_shown(path)}: the screenshot of no page")
         if stale:
             print("run python tools/gen_report_screenshots.py (it needs Chromium) to render them again")
         return 1 if stale or extra else 0
-    todo = list(pages) if args.force else list(stale)
+    todo = list(made) if args.force else list(stale)
     if not todo:
         print(f"{_shown(out)}: every screenshot is current")
         return 0
@@ -231,8 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="oscal-poam-reports-") as tmp:
         for name in todo:
-            page, shot = Path(tmp) / f"report-{name}.html", Path(tmp) / f"report-{name}.png"
-            page.write_text(pages[name], encoding="utf-8")
+            page, shot = Path(tmp) / f"{name}.html", Path(tmp) / f"{name}.png"
+            page.write_text(made[name], encoding="utf-8")
             render_in_chromium(page, shot, width=WIDTH, height=args.height)
             partial = targets[name].with_suffix(".png.tmp")
             partial.write_bytes(with_stamp(shot.read_bytes(), wanted[name]))

@@ -20,8 +20,10 @@ from oscal_poam.cli import derive as derive_cmd
 from oscal_poam.cli import diff as diff_cmd
 from oscal_poam.cli import info as info_cmd
 from oscal_poam.cli import legacy as legacy_cmd
+from oscal_poam.cli import portfolio as portfolio_cmd
 from oscal_poam.cli import report as report_cmd
 from oscal_poam.cli import score as score_cmd
+from oscal_poam.cli import trend as trend_cmd
 from oscal_poam.cli import validate as validate_cmd
 from oscal_poam.cli import verify as verify_cmd
 from oscal_poam.cli.common import ExitCode, err
@@ -68,6 +70,8 @@ app.command("import")(legacy_cmd.import_command)
 app.command("export")(legacy_cmd.export_command)
 app.command("convert")(convert_cmd.convert)
 app.command("diff")(diff_cmd.diff)
+app.command("portfolio")(portfolio_cmd.portfolio)
+app.command("trend")(trend_cmd.trend)
 
 
 def main() -> None:

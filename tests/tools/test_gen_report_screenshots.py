@@ -1,5 +1,6 @@
-"""tools/gen_report_screenshots.py: each committed screenshot is stamped with the report page it shows, and that
-page is the one its example makes today; checking needs no browser and writes nothing."""
+"""tools/gen_report_screenshots.py: each committed screenshot is stamped with the page it shows (a report, the
+portfolio, the trends), and that page is the one the project makes today; checking needs no browser and writes
+nothing."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from tools import gen_report_screenshots as shots
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
-def test_committed_screenshots_show_the_reports_the_examples_make(capsys: pytest.CaptureFixture[str]) -> None:
+def test_committed_screenshots_show_the_pages_the_project_makes(capsys: pytest.CaptureFixture[str]) -> None:
     assert shots.main(["--check"]) == 0, capsys.readouterr().out
-    for example in shots.EXAMPLES:
-        image = read_png(SCREENSHOTS / f"report-{example.name}.png")
+    names = [f"report-{example.name}" for example in shots.EXAMPLES] + ["portfolio-examples", "trend-consultant"]
+    for name in names:
+        image = read_png(SCREENSHOTS / f"{name}.png")
         assert (image.width, image.height) == (shots.WIDTH, 1500)
 
 
@@ -53,11 +55,11 @@ def test_check_reports_stale_missing_unstamped_broken_and_extra_screenshots(
     before = {path.name: path.read_bytes() for path in out.iterdir()}
     assert shots.main(["--out", str(out), "--check"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert f"{other}: shows another page or window size than the example makes now" in lines
+    assert f"{other}: shows another page or window size than the project makes now" in lines
     assert f"{missing}: missing" in lines
     assert f"{unstamped}: carries no stamp" in lines
     assert f"{broken}: not a PNG file" in lines
-    assert f"{out / 'report-retired.png'}: the screenshot of no example" in lines
+    assert f"{out / 'report-retired.png'}: the screenshot of no page" in lines
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before  # checking writes nothing
 
 
