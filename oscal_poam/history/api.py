@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from oscal_poam.history.trends import (
 )
 from oscal_poam.history.versions import History
 from oscal_poam.io.boundary import Boundary
+from oscal_poam.parallel import collector_tuned
 from oscal_poam.portfolio.documents import Found
 from oscal_poam.portfolio.systems import link, slug_of
 from oscal_poam.validate.walk import Excludes
@@ -235,7 +236,8 @@ def trends(
     for path in paths:
         history = history_of(path)
         try:
-            found, problems = _tracks(history, as_of, Excludes(excludes))
+            with collector_tuned():
+                found, problems = _tracks(history, as_of, Excludes(excludes))
         finally:
             history.close()
         versions = [v for v in history.versions if v.day <= as_of]
@@ -299,6 +301,7 @@ def _tracks(history: History, as_of: dt.date, excludes: Excludes) -> tuple[list[
         relative = path[len(prefix) + 1 :] if prefix else path
         return not (excludes and _excluded(excludes, relative))
 
+    history.store.prefetch(_read_order(history, as_of, wanted))
     for version, files, changed in history.states():
         if version.day > as_of:
             break
@@ -329,6 +332,19 @@ def _tracks(history: History, as_of: dt.date, excludes: Excludes) -> tuple[list[
             track.add(version, judgement)
     unread = [f"{message} (as of the latest version)" for message in blobs.unread.values()]
     return [t for t in tracks.values() if t.points], unread
+
+
+def _read_order(history: History, as_of: dt.date, wanted: Callable[[str], bool]) -> list[str]:
+    """The file versions `_tracks` reads, in the order it reads them: each changed document once per path."""
+    order, seen = [], set()
+    for version in history.versions:
+        if version.day > as_of:
+            break
+        for path, key in version.changed.items():
+            if key is not None and wanted(path) and (path, key) not in seen:
+                seen.add((path, key))
+                order.append(key)
+    return order
 
 
 def _excluded(excludes: Excludes, relative: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Sequence
 
 from oscal_poam.history.versions import History, Version
 from oscal_poam.io.boundary import Boundary
@@ -86,6 +87,9 @@ class FileStore:
 
     def __init__(self, boundary: Boundary) -> None:
         self.boundary = boundary
+
+    def prefetch(self, keys: Sequence[str]) -> None:
+        pass
 
     def read(self, key: str, shown: str) -> bytes:
         return read_file(key, shown, follow_links=False)

@@ -14,11 +14,16 @@ first, each compared with its first parent) and the files each changed under the
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import datetime as dt
 import os
+import queue
 import shutil
 import subprocess
+import threading
 from collections.abc import Sequence
+from dataclasses import replace
 
 import oscal_poam.limits as limits
 from oscal_poam.errors import UsageError
@@ -121,48 +126,145 @@ def parse_log(output: bytes) -> list[Version]:
 
 
 class BlobStore:
-    """File versions read through one `git cat-file --batch`, each under the size cap."""
+    """File versions read through `git cat-file --batch`, each under the size cap.
+
+    `prefetch(keys)` starts a second `cat-file` fed the keys in the order they will be asked for, so that git
+    reads ahead while the versions are judged; a key asked for out of that order is read on demand.
+    """
 
     def __init__(self, root: str) -> None:
         self.root = root
         self.process: subprocess.Popen[bytes] | None = None
+        self.ahead: _ReadAhead | None = None
 
-    def _started(self) -> subprocess.Popen[bytes]:
-        if self.process is None:
-            self.process = subprocess.Popen(
-                [git_command(), *_CONFIG, "cat-file", "--batch"],
-                cwd=self.root,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env={**os.environ, **_ENVIRONMENT},
-            )
-        return self.process
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [git_command(), *_CONFIG, "cat-file", "--batch"],
+            cwd=self.root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, **_ENVIRONMENT},
+        )
+
+    def prefetch(self, keys: Sequence[str]) -> None:
+        if keys:
+            self.ahead = _ReadAhead(self._start(), list(keys))
 
     def read(self, key: str, shown: str) -> bytes:
-        process = self._started()
+        if self.ahead is not None and self.ahead.next_is(key):
+            return self.ahead.take(shown)
+        if self.process is None:
+            self.process = self._start()
+        process = self.process
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write(key.encode("ascii") + b"\n")
         process.stdin.flush()
-        header = process.stdout.readline().split()
-        if len(header) != 3 or header[1] != b"blob":
-            raise UnreadableFile.single("the version is not in the repository", shown)
-        size, limit = int(header[2]), limits.max_bytes()
-        if size > limit:
-            _skip(process, size + 1)
-            raise over_the_cap(size, limit, shown)
-        data = process.stdout.read(size)
-        process.stdout.read(1)  # the line feed after the content
-        return data
+        return _answer(process, shown)
 
     def close(self) -> None:
+        if self.ahead is not None:
+            self.ahead.stop()
+            self.ahead = None
         if self.process is not None:
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-            self.process.wait(timeout=30)
-            if self.process.stdout is not None:
-                self.process.stdout.close()
+            _finish(self.process)
             self.process = None
+
+
+def _answer(process: subprocess.Popen[bytes], shown: str) -> bytes:
+    """The next object `cat-file --batch` prints: its content, or UnreadableFile (missing, not a blob, too big)."""
+    assert process.stdout is not None
+    header = process.stdout.readline().split()
+    if len(header) != 3 or header[1] != b"blob":
+        if len(header) == 3:
+            _skip(process, int(header[2]) + 1)
+        raise UnreadableFile.single("the version is not in the repository", shown)
+    size, limit = int(header[2]), limits.max_bytes()
+    if size > limit:
+        _skip(process, size + 1)
+        raise over_the_cap(size, limit, shown)
+    data = process.stdout.read(size)
+    process.stdout.read(1)  # the line feed after the content
+    return data
+
+
+def _finish(process: subprocess.Popen[bytes]) -> None:
+    if process.stdin is not None:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+class _ReadAhead:
+    """A `cat-file --batch` fed every key at once by one thread while another reads its answers into a bounded
+    queue: git works ahead of the judging, and never more than QUEUED versions are held."""
+
+    QUEUED = 32
+
+    def __init__(self, process: subprocess.Popen[bytes], keys: list[str]) -> None:
+        self.process = process
+        self.keys = collections.deque(keys)
+        self.answers: queue.Queue[bytes | UnreadableFile | None] = queue.Queue(self.QUEUED)
+        self.stopped = threading.Event()
+        self.writer = threading.Thread(target=self._write, args=(list(keys),), daemon=True)
+        self.reader = threading.Thread(target=self._read, args=(len(keys),), daemon=True)
+        self.writer.start()
+        self.reader.start()
+
+    def _write(self, keys: list[str]) -> None:
+        assert self.process.stdin is not None
+        try:
+            for key in keys:
+                if self.stopped.is_set():
+                    break
+                self.process.stdin.write(key.encode("ascii") + b"\n")
+            self.process.stdin.close()
+        except OSError:
+            pass
+
+    def _read(self, count: int) -> None:
+        for _ in range(count):
+            if self.stopped.is_set():
+                return
+            try:
+                answer: bytes | UnreadableFile | None = _answer(self.process, "")
+            except UnreadableFile as exc:
+                answer = exc
+            except (OSError, ValueError):
+                answer = None
+            while not self.stopped.is_set():
+                try:
+                    self.answers.put(answer, timeout=0.5)
+                    break
+                except queue.Full:
+                    continue
+
+    def next_is(self, key: str) -> bool:
+        return bool(self.keys) and self.keys[0] == key
+
+    def take(self, shown: str) -> bytes:
+        self.keys.popleft()
+        answer = self.answers.get()
+        if isinstance(answer, UnreadableFile):
+            raise UnreadableFile([replace(p, file=shown) for p in answer.problems])
+        if answer is None:
+            raise UnreadableFile.single("git could not read the version", shown)
+        return answer
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.process.kill()
+        self.process.wait()
+        for thread in (self.writer, self.reader):
+            thread.join(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 def _skip(process: subprocess.Popen[bytes], size: int) -> None:
@@ -175,6 +277,9 @@ def _skip(process: subprocess.Popen[bytes], size: int) -> None:
 
 
 class _NoStore:
+    def prefetch(self, keys: Sequence[str]) -> None:
+        pass
+
     def read(self, key: str, shown: str) -> bytes:
         raise UnreadableFile.single("no such version", shown)
 

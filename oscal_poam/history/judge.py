@@ -19,7 +19,6 @@ from oscal_poam.engine.gather import Readers, gather
 from oscal_poam.errors import LoadError
 from oscal_poam.facts.poam import PoamFacts, read_poam
 from oscal_poam.facts.results import Assessment, read_assessment
-from oscal_poam.facts.ssp import SspFacts, read_ssp
 from oscal_poam.history.versions import Store
 from oscal_poam.io.load import Document, Format, decode, validate
 from oscal_poam.portfolio.documents import Found, summary_of
@@ -54,7 +53,7 @@ class Blobs:
         self._raw: OrderedDict[str, tuple[Format, Any, Any]] = OrderedDict()
         self._documents: OrderedDict[str, Document] = OrderedDict()
         self._facts: dict[int, Any] = {}
-        self.readers = Readers(poam=self._poam, results=self._results, ssp=self._ssp)
+        self.readers = Readers(poam=self._poam, results=self._results)
 
     def summary(self, path: str, key: str) -> Found | None:
         """What the version `key` of `path` is (None: not a document of a system, or unreadable)."""
@@ -108,10 +107,6 @@ class Blobs:
         facts: PoamFacts = self._cached(model, lambda: read_poam(model, document))
         return facts
 
-    def _ssp(self, model: Any, document: str) -> SspFacts:
-        facts: SspFacts = self._cached(model, lambda: read_ssp(model, document))
-        return facts
-
     def _results(self, model: Any, *, level: int | None = None, document: str = "") -> Assessment:
         found = self._facts.get(id(model))
         if isinstance(found, dict) and level in found:
@@ -133,9 +128,10 @@ def judge_version(system: System, keys: dict[str, str], blobs: Blobs, day: dt.da
     def document(found: Found | None) -> Document | None:
         return blobs.document(found, keys[found.shown]) if found is not None else None
 
-    poam, results, ssp = document(system.poam), document(system.results), document(system.ssp)
+    # The SSP is not judged: it decides neither the verdict nor the score, and its reconciliation is the report's.
+    poam, results = document(system.poam), document(system.results)
     if poam is not None:
-        facts = gather(poam=poam, ssp=ssp, results=results, read=blobs.readers)
+        facts = gather(poam=poam, results=results, read=blobs.readers)
         evaluation = evaluate(facts, Options(as_of=day))
         assert facts.poam is not None
         state = snapshot(facts.poam)

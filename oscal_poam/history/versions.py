@@ -8,12 +8,16 @@ history's root, with `/`), and a store that reads a file's content by its key.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 
 class Store(Protocol):
+    def prefetch(self, keys: Sequence[str]) -> None:
+        """The keys about to be read, in that order (a store may read ahead)."""
+        ...
+
     def read(self, key: str, shown: str) -> bytes:
         """The content of the file version `key` (`shown` names it in messages). Raises LoadError (an
         UnreadableFile) when it cannot be read or is over the size cap."""

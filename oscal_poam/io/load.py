@@ -49,6 +49,9 @@ class Document:
     source: str
     path: Path | None = None
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    data: Any = field(default=None, compare=False, repr=False)
+    """The document as plain OSCAL JSON data, where the loader kept it (the OSCAL checks then need not serialize
+    the model again); None otherwise."""
 
     def line_of(self, pointer: str) -> int | None:
         """The source line of the nearest located ancestor of `pointer`, where known."""
@@ -82,8 +85,10 @@ def parse(
     expect: str | Sequence[str] | None = None,
     path: Path | None = None,
     max_bytes: int | None = None,
+    *,
+    keep_data: bool = False,
 ) -> Document:
-    """Parse and validate a document held in memory."""
+    """Parse and validate a document held in memory; `keep_data` keeps its plain data in the Document."""
     limit = max_bytes_default() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise LoadError.single(f"input is {len(data):,} bytes, over the limit of {limit:,} bytes", source)
@@ -92,7 +97,8 @@ def parse(
         kind, model = validate(raw, source, expect)
     except LoadError as exc:
         raise _with_lines(exc, lines) from None
-    return Document(kind=kind, model=model, format=fmt, source=source, path=path, lines=lines)
+    kept = raw if keep_data else None
+    return Document(kind=kind, model=model, format=fmt, source=source, path=path, lines=lines, data=kept)
 
 
 def _with_lines(exc: LoadError, lines: Mapping[str, int]) -> LoadError:

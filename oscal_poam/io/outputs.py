@@ -7,7 +7,8 @@
 - Anything else (`-` for standard output, `/dev/stdout`, `/dev/null`, a FIFO, a terminal) is written to directly
   and never renamed over: replacing `/dev/null` with a regular file would break every process on the machine.
 - A command writing several files (derive's JSON and XML) writes all of them or none: every temporary file is
-  complete before the first rename, and a rename that fails puts back what the earlier ones replaced.
+  complete before the first rename, and a rename that fails puts back what the earlier ones replaced. Many files
+  (a portfolio's reports) are written and flushed several at a time.
 - Writers into one folder take its advisory lock (`output_lock`), so that a derive merging onto a file and an
   import replacing it run one after the other.
 - Every failure of the system is a WriteError naming the path and the reason in words (exit code 5), and leaves
@@ -132,8 +133,7 @@ def write_outputs(
         stack.enter_context(output_locks([path for path, _ in files], on_wait))
         prepared: list[_Prepared] = []
         try:
-            for file, data in files:
-                prepared.append(_prepare(file, data))
+            _prepare_all(files, prepared)
             for stream, data in streams:
                 _stream(stream, data)
             _commit(prepared)
@@ -143,6 +143,32 @@ def write_outputs(
                     if leftover is not None:
                         with contextlib.suppress(OSError):
                             leftover.unlink()
+
+
+CONCURRENT_WRITES = 8
+"""Temporary files written and flushed at once when a command writes many (a portfolio's reports): the disk
+commits their flushes together instead of one after the other."""
+
+
+def _prepare_all(files: Sequence[tuple[Path, bytes]], prepared: list[_Prepared]) -> None:
+    """Every temporary file, complete and flushed, appended to `prepared` (so that the caller removes them all
+    on failure); raises the first WriteError."""
+    if len(files) < 2 * CONCURRENT_WRITES:
+        for file, data in files:
+            prepared.append(_prepare(file, data))
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=CONCURRENT_WRITES) as pool:
+        futures = [pool.submit(_prepare, file, data) for file, data in files]
+    failed: WriteError | None = None
+    for future in futures:
+        try:
+            prepared.append(future.result())
+        except WriteError as exc:
+            failed = failed or exc
+    if failed is not None:
+        raise failed
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, on_wait: Callable[[], None] | None = None) -> None:

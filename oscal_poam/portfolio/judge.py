@@ -40,9 +40,10 @@ class Judged:
 
 
 def load_found(found: Found) -> Document:
-    """A document discovery found, read again from its real path (it may have changed: read as it is now)."""
+    """A document discovery found, read again from its real path (it may have changed: read as it is now), with
+    its plain data kept for the OSCAL checks."""
     data = read_file(found.real, found.shown, follow_links=False)
-    return parse(data, found.shown, expect=found.kind, path=Path(found.real))
+    return parse(data, found.shown, expect=found.kind, path=Path(found.real), keep_data=True)
 
 
 def judge(work: Work) -> Judged:

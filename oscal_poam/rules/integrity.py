@@ -39,6 +39,7 @@ from oscal_poam.rules.registry import Rule, rule
 
 if TYPE_CHECKING:
     from oscal_poam.io.load import Document
+    from oscal_poam.io.models import ModelKind
 
 _OSCAL = "OSCAL 1.2.1"
 
@@ -502,13 +503,9 @@ def _imported_index(target: Target, boundary: Boundary, root_key: str, depth: in
 def _imported_version(
     target: Target, boundary: Boundary, root_key: str, depth: int, mtime_ns: int, size: int
 ) -> Index | str:
-    source = target.shown or target.href
-    raw_bytes = boundary.read(target, source)
-    _, raw, _ = decode(raw_bytes, source)
-    kind, _content = root_kind(raw, source)
+    kind, found = _file_index(target, boundary, mtime_ns, size)
     if kind.root_key != root_key:
         return ("an " if kind.title[0] in "aeiou" else "a ") + kind.title
-    found = index(raw)
     combined = Index()
     combined.merge_definitions(found)
     assert target.path is not None
@@ -528,6 +525,18 @@ def _imported_version(
     return combined
 
 
+@lru_cache(maxsize=32)
+def _file_index(target: Target, boundary: Boundary, mtime_ns: int, size: int) -> tuple[ModelKind, Index]:
+    """The model and the definitions of one version of a file: read and decoded once, whichever document imports
+    it and at whatever depth (a POA&M imports its SSP, and so does the plan its results import)."""
+    source = target.shown or target.href
+    raw_bytes = boundary.read(target, source)
+    _, raw, _ = decode(raw_bytes, source)
+    kind, _content = root_kind(raw, source)
+    return kind, index(raw)
+
+
 def forget_imports() -> None:
     """Drop the imported documents kept between calls (a new run may see files that changed since)."""
     _imported_version.cache_clear()
+    _file_index.cache_clear()

@@ -221,6 +221,19 @@ def test_a_failed_second_rename_puts_the_first_output_back(tmp_path: Path, monke
     assert calls[:2] == [str(first), str(second)]
 
 
+def test_many_outputs_are_written_all_or_none(tmp_path: Path) -> None:
+    """Many outputs (a portfolio's reports) are prepared several at a time: one that cannot be written leaves
+    none of them, and no temporary file."""
+    ok = [(tmp_path / f"report-{n:02d}.html", b"page %d" % n) for n in range(40)]
+    (tmp_path / "old.html").write_bytes(b"old")
+    with pytest.raises(WriteError, match="missing"):
+        write_outputs([*ok[:20], (tmp_path / "missing" / "x.html", b"x"), *ok[20:], (tmp_path / "old.html", b"new")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.html"]
+    assert (tmp_path / "old.html").read_bytes() == b"old"
+    write_outputs(ok)
+    assert [p.read_bytes() for p, _ in ok] == [data for _, data in ok]
+
+
 WRITERS = {
     "convert": ["convert", "ssp.json", "out/ssp.xml"],
     "derive": [*DERIVE, "-o", "out/poam.json"],
