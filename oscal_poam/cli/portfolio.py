@@ -39,6 +39,9 @@ def page_format(output: Path, chosen: PageFormat | None) -> PageFormat:
     return found
 
 
+PageOutput = Annotated[
+    Path, typer.Option("--output", "-o", help="The page: .html, .md or .json; - for standard output.")
+]
 Format = Annotated[
     PageFormat | None,
     typer.Option("--format", "-f", help="html, markdown or json (default: from the suffix of -o)."),
@@ -54,9 +57,7 @@ Exclude = Annotated[
 
 def portfolio(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Folders (or files) holding the systems.")],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="The page: .html, .md or .json; - for standard output.")
-    ],
+    output: PageOutput,
     format: Format = None,
     as_of: AsOf = None,
     reports: Annotated[

@@ -16,14 +16,12 @@ from typing import Annotated
 import typer
 
 from oscal_poam.cli.common import AsOf, out, parse_as_of, waiting
-from oscal_poam.cli.portfolio import Exclude, Format, page_format
+from oscal_poam.cli.portfolio import Exclude, Format, PageOutput, page_format
 
 
 def trend(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Folders whose history to read.")],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="The page: .html, .md or .json; - for standard output.")
-    ],
+    output: PageOutput,
     format: Format = None,
     as_of: AsOf = None,
     since: Annotated[

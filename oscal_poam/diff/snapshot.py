@@ -11,9 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from oscal_poam.cmmc import vocab
-from oscal_poam.dates import leading_iso_day
-from oscal_poam.facts.poam import CLOSED, task_date
+from oscal_poam.facts.poam import CLOSED, completed_on, milestone_completed, task_date
 from oscal_poam.io.models import text
 
 if TYPE_CHECKING:
@@ -118,8 +116,7 @@ EMPTY = PoamState("", "", "", None, None, None, ())
 def snapshot(facts: PoamFacts) -> PoamState:
     """What `facts` record of the POA&M they were read from."""
     model = facts.model
-    parties = {uuid: text(getattr(p, "name", None)) or text(getattr(p, "short_name", None)) or uuid
-               for uuid, (_, p) in facts.parties().items()}  # fmt: skip
+    parties = facts.party_names()
     system_id = text(model.system_id.id) if model is not None and model.system_id is not None else ""
     return PoamState(
         uuid=str(model.uuid) if model is not None else "",
@@ -133,12 +130,7 @@ def snapshot(facts: PoamFacts) -> PoamState:
 
 
 def _item(view: PoamItemView, parties: dict[str, str]) -> ItemState:
-    owners: list[str] = []
-    for role in view.owner_roles:
-        for uuid in role.obj.party_uuids or []:
-            name = parties.get(str(uuid), str(uuid))
-            if name not in owners:
-                owners.append(name)
+    owners = view.owners(parties)
     resources: tuple[str, ...] = ()
     if view.planned is not None:
         resources = tuple(text(asset.description) for asset in view.planned.obj.required_assets or [])
@@ -150,8 +142,8 @@ def _item(view: PoamItemView, parties: dict[str, str]) -> ItemState:
                 uuid=str(task.uuid),
                 title=text(task.title),
                 due=task_date(task),
-                completed=vocab.prop_value(task.props, vocab.MILESTONE_STATUS) == "completed",
-                completed_on=leading_iso_day(vocab.prop_value(task.props, vocab.COMPLETED_ON)),
+                completed=milestone_completed(task),
+                completed_on=completed_on(task),
                 remarks=text(task.remarks),
             )
         )

@@ -100,6 +100,17 @@ class PoamItemView:
     def is_closed(self) -> bool:
         return self.status == CLOSED
 
+    def owners(self, names: dict[str, str]) -> list[str]:
+        """The remediation owners' names (`names`: party uuid -> name, as `PoamFacts.party_names` gives), each
+        once, in document order; a party not in `names` by its uuid."""
+        found: list[str] = []
+        for role in self.owner_roles:
+            for uuid in role.obj.party_uuids or []:
+                name = names.get(str(uuid), str(uuid))
+                if name not in found:
+                    found.append(name)
+        return found
+
     def status_entry(self) -> Located | None:
         """The latest risk-log entry people wrote (not one `verify` recorded): its `start` is the item's status date."""
         if self.risk is None or self.risk.obj.risk_log is None:
@@ -151,6 +162,11 @@ class PoamFacts:
         """Parties of the metadata by uuid, with their index."""
         found = self.model.metadata.parties if self.model is not None else None
         return {str(p.uuid): (i, p) for i, p in enumerate(found or []) if p.uuid is not None}
+
+    def party_names(self) -> dict[str, str]:
+        """Party uuid -> how the party is named: its name, else its short name, else its uuid."""
+        return {uuid: text(getattr(p, "name", None)) or text(getattr(p, "short_name", None)) or uuid
+                for uuid, (_, p) in self.parties().items()}  # fmt: skip
 
     def requirements(self, level: int | None = None) -> dict[str, tuple[Requirement, tuple[str, ...]]]:
         """Official id -> (requirement, uuids of the items naming it), in item order; closed items count too.
@@ -345,3 +361,13 @@ def task_date(task: Task) -> dt.date | None:
         return None
     date: dt.datetime = on_date.date
     return date.date()
+
+
+def milestone_completed(task: Task) -> bool:
+    """Is the milestone marked completed (`cmmc-milestone-status`)."""
+    return vocab.prop_value(task.props, vocab.MILESTONE_STATUS) == "completed"
+
+
+def completed_on(task: Task) -> dt.date | None:
+    """The day a milestone was completed (`cmmc-completed-on`), where given."""
+    return leading_iso_day(vocab.prop_value(task.props, vocab.COMPLETED_ON))

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from oscal_poam.cmmc import regulation, vocab
-from oscal_poam.dates import leading_iso_day
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.facts.poam import task_date
+from oscal_poam.facts.poam import completed_on, milestone_completed, task_date
 from oscal_poam.io.models import text
 from oscal_poam.rules.recorded import item_points
 
@@ -268,7 +267,7 @@ def build(
     deadline = regulation.deadline(status_date) if status_date is not None else None
     as_of = evaluation.as_of or dt.date.today()
 
-    parties = {uuid: _party_name(party) for uuid, (_, party) in facts.parties().items()}
+    parties = facts.party_names()
     closeout_status = (
         {i.requirement.label: i.status for i in evaluation.closeout.items} if evaluation.closeout is not None else {}
     )
@@ -315,10 +314,6 @@ def _system_id(poam: PlanOfActionAndMilestones) -> str:
     return text(poam.system_id.id) if poam.system_id is not None else ""
 
 
-def _party_name(party: Any) -> str:
-    return text(getattr(party, "name", None)) or text(getattr(party, "short_name", None)) or text(party.uuid)
-
-
 def _item(
     view: PoamItemView,
     parties: dict[str, str],
@@ -329,26 +324,20 @@ def _item(
 ) -> Item:
     item = view.item
     requirement = view.requirement
-    owners: list[str] = []
-    for role in view.owner_roles:
-        for uuid in role.obj.party_uuids or []:
-            name = parties.get(str(uuid), str(uuid))
-            if name not in owners:
-                owners.append(name)
+    owners = view.owners(parties)
     closed = view.is_closed
     milestones = []
     for located in view.milestones:
         task = located.obj
         date = task_date(task)
-        completed = vocab.prop_value(task.props, vocab.MILESTONE_STATUS) == "completed"
-        done_on = vocab.prop_value(task.props, vocab.COMPLETED_ON)
+        completed = milestone_completed(task)
         milestones.append(
             Milestone(
                 title=text(task.title),
                 date=date,
                 day=(date - status_date).days if date is not None and status_date is not None else None,
                 completed=completed,
-                completed_on=leading_iso_day(done_on),
+                completed_on=completed_on(task),
                 overdue=date is not None and not completed and not closed and date < as_of,
             )
         )

@@ -18,26 +18,12 @@ from oscal_poam.portfolio.render import render_html
 from tests.portfolio.folders import AS_OF, clients
 from tests.report.png import distinct_colours, read_png
 from tools.gen_report_screenshots import (
-    NO_CHROMIUM,
-    REQUIRE_CHROMIUM_ENV,
-    chromium_required,
-    find_chromium,
     render_in_chromium,
 )
 from tools.history_demo import ssp_document
 
 MIN_COLOURS = 64
 HOSTILE = '<script>document.title="owned"</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = find_chromium()
-    if found is None:
-        if chromium_required():
-            pytest.fail(f"{NO_CHROMIUM} ({REQUIRE_CHROMIUM_ENV} is set)")
-        pytest.skip(NO_CHROMIUM)
-    return found
 
 
 def shown(page: str, folder: Path, name: str) -> tuple[lxml.html.HtmlElement, Path]:
