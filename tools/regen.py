@@ -12,9 +12,10 @@ Runs the six generators, each in a process of its own and in the order they buil
    sets OSCAL_POAM_REQUIRE_SCANNERS=1, which makes their absence a failure);
 4. gen_examples: `examples/`, which derive writes with the catalogs and the XML binding, and verify with the scans;
 5. gen_rules_doc: `docs/rules.md`, from the rule registry;
-6. gen_report_screenshots: `docs/screenshots/`, the reports of the examples in headless Chromium. A screenshot
-   is stamped with the report page it shows: `--check` compares stamps and needs no browser; regenerating
-   renders only the screenshots whose page changed, and needs Chromium only then.
+6. gen_report_screenshots: `docs/screenshots/`, the reports and the portfolio of the examples and the trends of
+   tools/history_demo.py's repository, in headless Chromium. A screenshot is stamped with the page it shows:
+   `--check` compares stamps and needs no browser (the trend page needs git); regenerating renders only the
+   screenshots whose page changed, and needs Chromium only then.
 
 Every generator runs even when one before it fails; the exit code is 1 when any did.
 """

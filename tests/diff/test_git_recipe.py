@@ -1,7 +1,8 @@
 """The `git diff` recipes of docs/history.md, run in a real repository with the real `git`:
 
 - a textconv filter (`diff.oscal-poam.textconv`): git compares the POA&Ms one fact per line;
-- an external diff command (`diff.oscal-poam.command`): git shows `oscal-poam diff`'s summary.
+- an external diff command (`diff.oscal-poam.command`): git shows `oscal-poam diff`'s summary;
+- a difftool (`git difftool -x`), on demand.
 """
 
 from __future__ import annotations
@@ -73,3 +74,8 @@ def test_external_diff_command(repo: Repository) -> None:
     repo.write("poam.json", "{ not json")
     said = repo.git("diff")  # a broken working copy: said in the output, and git carries on
     assert "poam.json: not read as a POA&M:" in said
+
+
+def test_difftool(repo: Repository) -> None:
+    shown = repo.git("difftool", "-y", "-x", COMMAND, "HEAD~1", "HEAD", "--", "poam.json")
+    assert ": 3 changes: 1 status changed, 1 owner changed, 1 milestone moved" in shown.splitlines()[0]

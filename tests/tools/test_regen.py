@@ -14,7 +14,7 @@ def test_every_generator_is_run() -> None:
     assert regen.GENERATORS.index("gen_examples") > regen.GENERATORS.index("gen_xml_binding")
     assert regen.GENERATORS.index("gen_examples") > regen.GENERATORS.index("gen_scanner_fixtures")  # the scans
     assert regen.GENERATORS.index("gen_scanner_fixtures") > regen.GENERATORS.index("gen_catalogs")
-    assert regen.GENERATORS[-1] == "gen_report_screenshots"  # the reports of the examples
+    assert regen.GENERATORS[-1] == "gen_report_screenshots"  # the pages of the examples
 
 
 @pytest.mark.parametrize("check", [True, False])
