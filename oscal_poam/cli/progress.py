@@ -1,4 +1,7 @@
-"""A progress bar on standard error for long work, drawn only once the work has taken a while."""
+"""A progress bar on standard error for long work, drawn only once the work has taken a while.
+
+rich's progress bar is imported when one is drawn, on purpose: deferred imports keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ documents is judged by the engine as of the day it was recorded.
 
 Exit status: 0, 2 for a usage error (a path that does not exist, neither in git nor dated copies), 5 when the
 output cannot be written.
+
+Imports inside the command are deferred on purpose: they keep `oscal-poam --version` fast.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from typing import Any
 
 from oscal_poam.diff.compare import PoamDiff, compare
 from oscal_poam.diff.snapshot import EMPTY, PoamState, snapshot
+from oscal_poam.engine.api import check
 from oscal_poam.io.load import Document, load
 
 NO_FILE = os.devnull
@@ -60,8 +61,6 @@ def read_version(path: str | os.PathLike[str], as_of: dt.date, name: str | None 
 
 def version_of(document: Document, as_of: dt.date, name: str) -> Version:
     """The snapshot and standing of a loaded POA&M."""
-    from oscal_poam.engine.api import check
-
     # judged as it records itself: the OSCAL checks of the files it names are validate's and check's
     evaluation = check(replace(document, path=None), as_of=as_of)
     facts = evaluation.facts.poam

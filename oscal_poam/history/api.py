@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from oscal_poam.cmmc import regulation
@@ -281,8 +281,6 @@ def portfolio_trends(
 
 
 def _with_anchor(system: SystemTrend, anchor: str) -> SystemTrend:
-    from dataclasses import replace
-
     return replace(system, anchor=anchor)
 
 

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from oscal_poam.history.versions import History, Version
 from oscal_poam.io.boundary import Boundary
 from oscal_poam.io.files import read_file
+from oscal_poam.validate.walk import candidate_files
 
 DATED = re.compile(r"(?<![0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9])")
 _AROUND = "-_."
@@ -53,8 +54,6 @@ def dated(relative: str) -> tuple[dt.date, str] | None:
 
 def copies_history(folder: str | os.PathLike[str]) -> History | None:
     """The history of the dated copies under `folder`; None when it holds none."""
-    from oscal_poam.validate.walk import candidate_files
-
     root = os.path.realpath(folder)
     if not os.path.isdir(root):
         return None

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from oscal_poam.diff.snapshot import PoamState, snapshot
+from oscal_poam.engine.api import evaluate_results
+from oscal_poam.engine.evaluate import Evaluation, evaluate
 from oscal_poam.engine.gather import Readers, gather
+from oscal_poam.engine.inputs import Options
 from oscal_poam.errors import LoadError
 from oscal_poam.facts.poam import PoamFacts, read_poam
 from oscal_poam.facts.results import Assessment, read_assessment
@@ -23,7 +26,7 @@ from oscal_poam.history.versions import Store
 from oscal_poam.io.load import Document, Format, decode, validate
 from oscal_poam.portfolio.documents import Found, summary_of
 from oscal_poam.portfolio.systems import System
-from oscal_poam.report.model import ScoreView, VerdictView
+from oscal_poam.report.model import ScoreView, VerdictView, verdict_and_score
 
 KEEP = 64
 """File versions whose decoded data and model are kept (most versions change one file of many)."""
@@ -120,10 +123,6 @@ class Blobs:
 def judge_version(system: System, keys: dict[str, str], blobs: Blobs, day: dt.date) -> Judgement:
     """Where `system` stood on `day`, judged by the engine on the versions `keys` (path -> key) of its documents.
     Raises LoadError when one of them cannot be read as its model."""
-    from oscal_poam.engine.api import evaluate_results
-    from oscal_poam.engine.evaluate import evaluate
-    from oscal_poam.engine.inputs import Options
-    from oscal_poam.report.model import verdict_and_score
 
     def document(found: Found | None) -> Document | None:
         return blobs.document(found, keys[found.shown]) if found is not None else None
@@ -139,8 +138,6 @@ def judge_version(system: System, keys: dict[str, str], blobs: Blobs, day: dt.da
         evaluation = evaluate_results(results, as_of=day)
         state = None
     else:
-        from oscal_poam.engine.evaluate import Evaluation
-
         evaluation, state = Evaluation(diagnostics=(), as_of=day, level=None), None
     verdict, score = verdict_and_score(evaluation, day)
     standing = evaluation.standing

@@ -8,13 +8,14 @@ sections to the portfolio page.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from oscal_poam.cmmc import regulation
 from oscal_poam.history.api import SystemTrend, Trends
 from oscal_poam.history.charts import BarChart, Spark, StepChart, month_bars, sparkline, step_chart
 from oscal_poam.history.trends import Point, Slip
-from oscal_poam.portfolio.pages import days_text
+from oscal_poam.portfolio.pages import days_text, environment, page_context
 from oscal_poam.report.markdown import escape
 
 VERDICT_WORDS = {"final": "Final", "conditional": "Conditional", "expired": "expired", "none": "no status",
@@ -112,15 +113,11 @@ def trend_view(trends: Trends) -> TrendView:
 
 def render_html(trends: Trends) -> str:
     """The trend page: one self-contained page with inline SVG charts; it prints."""
-    from oscal_poam.portfolio.pages import environment, page_context
-
     view = trend_view(trends)
     return environment().get_template("trend.html.j2").render(t=trends, **page_context(view))
 
 
 def render_json(trends: Trends) -> str:
-    import json
-
     return json.dumps(trends.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 

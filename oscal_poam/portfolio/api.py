@@ -12,7 +12,7 @@ from typing import Any
 from oscal_poam.parallel import map_in_processes
 from oscal_poam.portfolio.discover import Discovery, Unread, discover
 from oscal_poam.portfolio.judge import Judged, Work, judge
-from oscal_poam.portfolio.model import Row
+from oscal_poam.portfolio.model import URGENCY, Row
 from oscal_poam.portfolio.systems import slug_of
 from oscal_poam.portfolio.verification import available
 
@@ -37,8 +37,6 @@ class Portfolio:
     def by_verdict(self) -> dict[str, int]:
         """How many systems have each verdict, in the order of urgency."""
         counted: Counter[str] = Counter(r.verdict.kind for r in self.rows)
-        from oscal_poam.portfolio.model import URGENCY
-
         return {kind: counted[kind] for kind in URGENCY if counted[kind]}
 
     def total(self, name: str) -> int:

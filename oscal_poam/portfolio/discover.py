@@ -19,6 +19,7 @@ from oscal_poam.io.files import read_file
 from oscal_poam.parallel import map_in_processes
 from oscal_poam.portfolio.documents import Found, summarize
 from oscal_poam.portfolio.systems import System, link
+from oscal_poam.validate.walk import candidate_files
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,6 @@ def discover(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Discovery:
     """The systems under `paths` (folders, or files). Raises UsageError for a path that does not exist."""
-    from oscal_poam.validate.walk import candidate_files
-
     boundary = boundary_of(paths)
     candidates = candidate_files(paths, excludes)
     inside: list[tuple[str, str]] = []

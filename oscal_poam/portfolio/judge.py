@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from oscal_poam.engine.api import evaluate_results
+from oscal_poam.engine.evaluate import Evaluation
 from oscal_poam.errors import OscalPoamError
 from oscal_poam.io.boundary import reading_roots
 from oscal_poam.io.files import read_file
@@ -19,7 +21,8 @@ from oscal_poam.portfolio.documents import Found
 from oscal_poam.portfolio.model import Row, counts_of
 from oscal_poam.portfolio.systems import System
 from oscal_poam.portfolio.verification import regressed_items
-from oscal_poam.report.model import ScoreView, VerdictView
+from oscal_poam.report import render_html, report
+from oscal_poam.report.model import ScoreView, VerdictView, verdict_and_score
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,6 @@ def judge(work: Work) -> Judged:
 
 
 def _judge(work: Work) -> Judged:
-    from oscal_poam.report import render_html, report
-
     system, as_of = work.system, work.as_of
     poam = load_found(system.poam) if system.poam is not None else None
     results = load_found(system.results) if system.results is not None else None
@@ -87,9 +88,6 @@ def _judge(work: Work) -> Judged:
         )
         return Judged(row, render_html(data) if work.with_report else None)
     if results is not None:
-        from oscal_poam.engine.api import evaluate_results
-        from oscal_poam.report.model import verdict_and_score
-
         evaluation = evaluate_results(results, as_of=as_of)
         verdict, score = verdict_and_score(evaluation, as_of)
         standing = evaluation.standing
@@ -149,9 +147,6 @@ def _row(
 
 def _unjudged(system: System, as_of: dt.date, problem: str) -> Row:
     """A row for a system that could not be judged (`problem`), or that has nothing to judge."""
-    from oscal_poam.engine.evaluate import Evaluation
-    from oscal_poam.report.model import verdict_and_score
-
     verdict, score = verdict_and_score(Evaluation(diagnostics=(), as_of=as_of, level=None), as_of)
     detail = problem or "neither a POA&M nor assessment results were found for it"
     return _row(system, as_of, replace(verdict, detail=detail), score, problem=problem)

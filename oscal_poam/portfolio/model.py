@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from oscal_poam.cmmc import regulation
+from oscal_poam.diagnostics import Severity
 from oscal_poam.report.model import ReportData, ScoreView, VerdictView
 
 CHECKPOINTS: tuple[tuple[int, str], ...] = (
@@ -173,8 +174,6 @@ class Counts(TypedDict):
 
 def counts_of(data: ReportData) -> Counts:
     """What a row counts of a report: items, open, overdue, milestones overdue and after day 180, diagnostics."""
-    from oscal_poam.diagnostics import Severity
-
     return {
         "items": len(data.items),
         "open_items": data.open_items,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from oscal_poam import __version__
 from oscal_poam.cmmc import regulation
+from oscal_poam.report.jinja import template_environment
 from oscal_poam.report.model import ScoreView
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ SCORE_SOURCES = {
 
 @cache
 def environment() -> jinja2.Environment:
-    from oscal_poam.report.jinja import template_environment
-
     env = template_environment(autoescape=True, folder="portfolio/templates")
     env.filters["count_or_na"] = lambda value: "–" if value is None else str(value)
     return env

@@ -6,16 +6,13 @@ With its history (`portfolio --history`), the page gains the trend sections of `
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from oscal_poam.cmmc import regulation
+from oscal_poam.history.render import TrendView, markdown_lines
 from oscal_poam.portfolio.api import Portfolio
 from oscal_poam.portfolio.model import Row
 from oscal_poam.portfolio.pages import VERDICT_NAMES, environment, page_context
 from oscal_poam.report.markdown import escape
-
-if TYPE_CHECKING:
-    from oscal_poam.history.render import TrendView
 
 
 def render_html(portfolio: Portfolio, trends: TrendView | None = None) -> str:
@@ -51,8 +48,6 @@ def render_markdown(portfolio: Portfolio, trends: TrendView | None = None) -> st
         lines.extend(f"- {escape(u.message)}" for u in p.unread)
         lines.extend(f"- {escape(path)}: a link leading outside the folders given" for path in p.not_followed)
     if trends is not None:
-        from oscal_poam.history.render import markdown_lines
-
         lines += ["", *markdown_lines(trends.trends)]
     return "\n".join(lines) + "\n"
 

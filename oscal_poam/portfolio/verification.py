@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from oscal_poam.diagnostics import Diagnostic
+from oscal_poam.engine.ruleset import all_rules
 
 REGRESSED_RULE = "verification-regressed"
 """The id of the rule that reports an item whose verification regressed."""
@@ -17,8 +18,6 @@ REGRESSED_RULE = "verification-regressed"
 
 def available() -> bool:
     """Does the engine report regressed verification."""
-    from oscal_poam.engine.ruleset import all_rules
-
     return any(rule.id == REGRESSED_RULE for rule in all_rules())
 
 

@@ -120,7 +120,6 @@ def test_regressed_verification_is_not_available_until_the_engine_reports_it(
     six: Portfolio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from oscal_poam.diagnostics import Diagnostic, Severity
-    from oscal_poam.engine import ruleset
     from oscal_poam.portfolio import verification
     from oscal_poam.rules.registry import Rule
 
@@ -128,7 +127,7 @@ def test_regressed_verification_is_not_available_until_the_engine_reports_it(
     assert {r.regressed for r in six.rows} == {None}
     assert json.loads(render_json(six))["rows"][0]["regressed-verification"] is None
     rule = Rule(verification.REGRESSED_RULE, Severity.ERROR, "assessor practice", "regressed", "verification")
-    monkeypatch.setattr(ruleset, "all_rules", lambda: [rule])
+    monkeypatch.setattr(verification, "all_rules", lambda: [rule])
     found = [rule.diag("the check fails again", subject="AC.L2-3.1.10"), rule.diag("again", subject="AC.L2-3.1.10")]
     other = Diagnostic("credibility-owner-missing", Severity.WARNING, "no owner", subject="AU.L2-3.3.4")
     assert verification.regressed_items([*found, other]) == 1
