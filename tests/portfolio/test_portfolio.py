@@ -37,8 +37,8 @@ def row(found: Portfolio, folder: str) -> Row:
 
 
 def test_the_examples_are_four_systems(examples: Portfolio) -> None:
-    """Each example folder holds one system in JSON and XML (counted once) and, in l2-conditional, the derived and
-    the maintained POA&M (the latest is judged)."""
+    """Each example folder holds one system in JSON and XML (counted once) and, in l2-conditional, the derived, the
+    maintained and the verified POA&M (the latest, the verified one, is judged)."""
     assert sorted(Path(r.key).parent.name for r in examples.rows) == [
         "l2-closeout",
         "l2-conditional",
@@ -48,9 +48,12 @@ def test_the_examples_are_four_systems(examples: Portfolio) -> None:
     conditional = row(examples, "l2-conditional")
     assert conditional.documents == tuple(
         str(EXAMPLES / "l2-conditional" / name)
-        for name in ("poam-maintained.json", "assessment-results.json", "ssp.json")
+        for name in ("poam-verified.json", "assessment-results.json", "ssp.json")
     )
-    assert conditional.notes == (f"{EXAMPLES / 'l2-conditional' / 'poam.json'}: an older POA&M, not judged",)
+    assert conditional.notes == tuple(
+        f"{EXAMPLES / 'l2-conditional' / name}: an older POA&M, not judged"
+        for name in ("poam-maintained.json", "poam.json")
+    )
     assert examples.unread == () and examples.not_followed == ()
 
 
@@ -116,21 +119,29 @@ def test_the_figures_of_each_client(six: Portfolio) -> None:
     assert six.by_verdict() == {"expired": 1, "conditional": 2, "none": 1, "unknown": 1, "final": 1}
 
 
-def test_regressed_verification_is_not_available_until_the_engine_reports_it(
-    six: Portfolio, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from oscal_poam.diagnostics import Diagnostic, Severity
+def test_regressed_verification_is_what_the_engine_reports(six: Portfolio, tmp_path: Path) -> None:
+    """The engine reports an item whose verification regressed (`verification-regressed`); the portfolio counts
+    the items it names, 0 where it names none, and says "not available" only where the engine has no such rule."""
+    from oscal_poam.io.write import write
     from oscal_poam.portfolio import verification
-    from oscal_poam.rules.registry import Rule
+    from oscal_poam.verification.api import verify
+    from tests.verification import scenario
 
-    assert not six.regressed_available
-    assert {r.regressed for r in six.rows} == {None}
-    assert json.loads(render_json(six))["rows"][0]["regressed-verification"] is None
-    rule = Rule(verification.REGRESSED_RULE, Severity.ERROR, "assessor practice", "regressed", "verification")
-    monkeypatch.setattr(verification, "all_rules", lambda: [rule])
-    found = [rule.diag("the check fails again", subject="AC.L2-3.1.10"), rule.diag("again", subject="AC.L2-3.1.10")]
-    other = Diagnostic("credibility-owner-missing", Severity.WARNING, "no owner", subject="AU.L2-3.3.4")
-    assert verification.regressed_items([*found, other]) == 1
+    assert six.regressed_available
+    assert [r.regressed for r in six.rows] == [0, 0, 0, 0, None, 0]  # the bare SSP is not judged
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    for name in ("ssp.json", "assessment-plan.json", "assessment-results.json"):
+        (folder / name).write_bytes((EXAMPLES / "l2-conditional" / name).read_bytes())
+    fmt = scenario.FORMATS[0]  # CM.L2-3.4.9 closed, its Prowler check failing: regressed
+    poam = scenario.write(folder, scenario.for_format(fmt))
+    recorded = verify(poam, fmt.files, as_of=EXAMPLES_AS_OF, output=poam)
+    write(recorded.poam, poam)
+    (found,) = portfolio([folder], as_of=EXAMPLES_AS_OF).rows
+    assert found.regressed == 1
+    rule = verification.REGRESSED_RULE
+    diagnostics = [d for d in recorded.evaluation.diagnostics if d.rule_id == rule]
+    assert verification.regressed_items(diagnostics) == 1
 
 
 def test_the_pages(six: Portfolio) -> None:
@@ -151,7 +162,7 @@ def test_the_pages(six: Portfolio) -> None:
     text = render_markdown(six)
     assert text.startswith("## CMMC portfolio as of 2026-12-31: 6 systems\n")
     assert "1 expired, 2 Conditional, 1 no CMMC status, 1 not judged, 1 Final. 4 open POA&M items" in text
-    assert "| 10 days left | day 180 on 2027-01-10 (10 days) | 2 | 1 | 0 | n/a |" in text
+    assert "| 10 days left | day 180 on 2027-01-10 (10 days) | 2 | 1 | 0 | 0 |" in text
 
 
 def test_links_out_of_the_folders_are_not_followed(tmp_path: Path) -> None:
