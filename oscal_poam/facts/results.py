@@ -184,8 +184,9 @@ def read_assessment(
     level2_reads: dict[str, list[_FindingRead]] = {}
     lost: list[Diagnostic] = []
     findings = list(result.findings or [])
+    findings_pointer = pointers.join("assessment-results", "results", index, "findings")
     for j, finding in enumerate(findings):
-        pointer = pointers.join("assessment-results", "results", index, "findings", j)
+        pointer = f"{findings_pointer}/{j}"
         target_id = text(finding.target.target_id)
         state = text(finding.target.status.state) if finding.target.status is not None else None
         requirement = cat.resolve_target(target_id)
@@ -238,9 +239,7 @@ def read_assessment(
                     if chosen != 1
                     else ""
                 ),
-                pointer=pointers.join("assessment-results", "results", index, "findings")
-                if findings
-                else result_pointer,
+                pointer=findings_pointer if findings else result_pointer,
                 subject=r.label,
             )
 
@@ -437,6 +436,12 @@ def _other_level(target_id: str, besides: int) -> int | None:
 def _read_finding(
     finding: Finding, state: str | None, pointer: str, requirement: Requirement, say: Say
 ) -> _FindingRead:
+    target = text(finding.target.target_id)
+    objective = target.rpartition(OBJECTIVE_INFIX)[2] if OBJECTIVE_INFIX in target else None
+    observations = [str(o.observation_uuid) for o in finding.related_observations or []]
+    risks = [str(r.risk_uuid) for r in finding.related_risks or []]
+    if not finding.props:  # most findings carry no prop: nothing more to read
+        return _FindingRead(str(finding.uuid), pointer, state, objective, False, [], [], observations, risks)
     reader = PropReader(finding.props, pointer, "", subject=requirement.label)
     reader.warn_unnamespaced(FINDING_PROPS)
     for d in reader.diagnostics:
@@ -472,8 +477,6 @@ def _read_finding(
     partials = _distinct(
         next((k for k in known if k.casefold() == v.strip().casefold()), v) for v in reader.values(vocab.PARTIAL)
     )
-    target = text(finding.target.target_id)
-    objective = target.rpartition(OBJECTIVE_INFIX)[2] if OBJECTIVE_INFIX in target else None
     return _FindingRead(
         uuid=str(finding.uuid),
         pointer=pointer,
@@ -482,8 +485,8 @@ def _read_finding(
         not_applicable=not_applicable,
         partials=partials,
         met_bases=met_bases,
-        observations=[str(o.observation_uuid) for o in finding.related_observations or []],
-        risks=[str(r.risk_uuid) for r in finding.related_risks or []],
+        observations=observations,
+        risks=risks,
     )
 
 
@@ -568,12 +571,15 @@ def _objectives(requirement: Requirement, determined: list[_FindingRead]) -> dic
     """The determination of each objective: a finding on the requirement covers them all."""
     if not requirement.objectives:
         return {}
-    whole = [f for f in determined if f.objective is None]
-    found: dict[str, Status] = {}
-    for objective in requirement.objectives:
-        reads = [*whole, *(f for f in determined if f.objective == objective.letter)]
-        found[objective.letter] = regulation.combine(_finding_determination(f) for f in reads)
-    return found
+    whole = [_finding_determination(f) for f in determined if f.objective is None]
+    by_letter: dict[str, list[Status]] = {}
+    for f in determined:
+        if f.objective is not None:
+            by_letter.setdefault(f.objective, []).append(_finding_determination(f))
+    if not by_letter:  # assessed as a whole: every objective has the requirement's determination
+        covered = regulation.combine(whole)
+        return {objective.letter: covered for objective in requirement.objectives}
+    return {o.letter: regulation.combine([*whole, *by_letter.get(o.letter, ())]) for o in requirement.objectives}
 
 
 def _finding_determination(read: _FindingRead) -> Status:
