@@ -30,6 +30,7 @@ from oscal_poam.legacy.layouts import FIELDS_BY_NAME, LAYOUTS
 from oscal_poam.legacy.mapping import ColumnMap, load_mapping
 from oscal_poam.legacy.model import LegacyItem
 from oscal_poam.legacy.read import RawWorkbook, read_spreadsheet
+from oscal_poam.legacy.record import Record, is_record, read_record, restore
 from oscal_poam.legacy.rows import HEADER_SCAN_ROWS, SheetReader, SheetResult, SkippedRow, find_header_row, skip_reason
 from oscal_poam.legacy.to_oscal import BuildContext, UnmappedRequirement, build_poam
 from oscal_poam.rules import legacy as rules
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from trestle.oscal.ssp import SystemSecurityPlan
 
     from oscal_poam.io.load import Document
+    from oscal_poam.legacy.onto import Change, Conflict
 
 LayoutChoice = Literal["auto", "fedramp", "emass", "generic"]
 MAX_PROBLEMS = 100
@@ -158,28 +160,9 @@ def import_poam(
 
     Raises LoadError (naming file, sheet, row and column) when the spreadsheet cannot be read as a POA&M.
     """
-    if layout not in ("auto", *LAYOUTS):
-        raise UsageError(f"unknown layout {layout!r}; choose auto, {', '.join(LAYOUTS)}")
-    column_map = (
-        mapping if isinstance(mapping, ColumnMap) else load_mapping(mapping) if mapping is not None else ColumnMap()
-    )
-    source = Path(path).name
-    workbook = read_spreadsheet(Path(path), sheet)
-    results_read, skipped_sheets = _read_sheets(workbook, sheet, column_map, layout, str(path))
-    items = [item for r in results_read for item in r.items]
-
-    notes: list[Diagnostic] = [n for r in results_read for n in r.notes]
-    notes.extend(
-        rules.ROW_SKIPPED.diag(f"{s.location.describe()}: {s.reason}", s.location.ref, source)
-        for r in results_read
-        for s in r.skipped
-    )
-    metadata: dict[str, str] = {}
-    banners: list[str] = []
-    for r in results_read:
-        for name, value in r.metadata.items():
-            metadata.setdefault(name, value)
-        banners.extend(b for b in r.banners if b not in banners)
+    read = read_items(path, layout=layout, sheet=sheet, mapping=mapping)
+    workbook, results_read, skipped_sheets, items = read.workbook, read.sheets, read.skipped, read.items
+    notes, metadata, banners, source = read.notes, read.metadata, read.banners, read.source
 
     ssp_model = _ssp_model(ssp)
     system_name = metadata.get("legacy-system-name") or metadata.get("legacy-system-project-name") or ""
@@ -192,7 +175,7 @@ def import_poam(
             if characteristics.system_ids[0].identifier_type is not None:
                 system_id_type = str(characteristics.system_ids[0].identifier_type)
     system_key = system_id or system_name
-    keys, duplicates = _item_keys(items, system_key, source)
+    keys, duplicates = item_keys(items, system_key, source)
     notes.extend(duplicates)
 
     context = BuildContext(
@@ -220,6 +203,58 @@ def import_poam(
     return ImportResult(poam, summary, tuple(diagnostics), tuple(items))
 
 
+@dataclass
+class SheetItems:
+    """A spreadsheet read into LegacyItems: what import builds a POA&M of, and import --onto merges."""
+
+    source: str
+    workbook: RawWorkbook
+    sheets: list[SheetResult]
+    skipped: list[tuple[str, str]]
+    items: list[LegacyItem]
+    notes: list[Diagnostic]
+    metadata: dict[str, str]
+    banners: list[str]
+    record: Record | None
+
+
+def read_items(
+    path: str | os.PathLike[str],
+    *,
+    layout: LayoutChoice = "auto",
+    sheet: str | None = None,
+    mapping: str | os.PathLike[str] | ColumnMap | None = None,
+) -> SheetItems:
+    """Read the sheets of a spreadsheet into items, with what was noted on the way and an export's record."""
+    if layout not in ("auto", *LAYOUTS):
+        raise UsageError(f"unknown layout {layout!r}; choose auto, {', '.join(LAYOUTS)}")
+    column_map = (
+        mapping if isinstance(mapping, ColumnMap) else load_mapping(mapping) if mapping is not None else ColumnMap()
+    )
+    source = Path(path).name
+    workbook = read_spreadsheet(Path(path), sheet)
+    record_sheet = next((raw for raw in workbook.sheets if is_record(raw)), None)
+    record = read_record(record_sheet) if record_sheet is not None else None
+    results_read, skipped_sheets = _read_sheets(workbook, sheet, column_map, layout, str(path))
+    items = [item for r in results_read for item in r.items]
+    if record is not None:
+        restore(items, record)
+
+    notes: list[Diagnostic] = [n for r in results_read for n in r.notes]
+    notes.extend(
+        rules.ROW_SKIPPED.diag(f"{s.location.describe()}: {s.reason}", s.location.ref, source)
+        for r in results_read
+        for s in r.skipped
+    )
+    metadata: dict[str, str] = {}
+    banners: list[str] = []
+    for r in results_read:
+        for name, value in r.metadata.items():
+            metadata.setdefault(name, value)
+        banners.extend(b for b in r.banners if b not in banners)
+    return SheetItems(source, workbook, results_read, skipped_sheets, items, notes, metadata, banners, record)
+
+
 def _read_sheets(
     workbook: RawWorkbook, only: str | None, column_map: ColumnMap, layout: LayoutChoice, source: str
 ) -> tuple[list[SheetResult], list[tuple[str, str]]]:
@@ -227,6 +262,8 @@ def _read_sheets(
     read: list[SheetResult] = []
     skipped: list[tuple[str, str]] = []
     for raw in workbook.sheets:
+        if is_record(raw):
+            continue  # an export's record of what it wrote (oscal_poam/legacy/record.py), no items
         if only is None and workbook.kind == "xlsx":
             reason = skip_reason(raw.name)
             if reason is not None:
@@ -264,7 +301,7 @@ def _no_header(workbook: RawWorkbook, skipped: list[tuple[str, str]], source: st
     return Problem(f"no header row found: {listed}. Expected {expected}", source)
 
 
-def _item_keys(
+def item_keys(
     items: list[LegacyItem], system_key: str, source: str
 ) -> tuple[dict[int, tuple[str, ...]], list[Diagnostic]]:
     counts = Counter(i.poam_id for i in items if i.poam_id)
@@ -385,17 +422,83 @@ def _summary(
     )
 
 
+@dataclass(frozen=True)
+class OntoResult:
+    poam: PlanOfActionAndMilestones
+    """The POA&M with the sheet's edits applied (the one given, changed in place when it was loaded here)."""
+    summary: ImportSummary
+    changes: tuple[Change, ...]
+    conflicts: tuple[Conflict, ...]
+    added: tuple[str, ...]
+    missing: tuple[str, ...]
+    closed: tuple[str, ...]
+    day: dt.date
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@collector_paused()
+def import_onto(
+    path: str | os.PathLike[str],
+    onto: PlanOfActionAndMilestones | Document | str | os.PathLike[str],
+    *,
+    day: dt.date,
+    layout: LayoutChoice = "auto",
+    sheet: str | None = None,
+    mapping: str | os.PathLike[str] | ColumnMap | None = None,
+    close_missing: bool = False,
+    ssp: str | os.PathLike[str] | SystemSecurityPlan | Document | None = None,
+    results: str | os.PathLike[str] | AssessmentResults | Document | None = None,
+    document: str = "",
+) -> OntoResult:
+    """Apply a spreadsheet's edits to the POA&M it was exported from (oscal_poam/legacy/onto.py).
+
+    `day` dates every risk-log entry the import writes (there is no default: the caller decides, from --as-of or
+    the day it runs). `close_missing` closes the open items the sheet has no row for. Raises LoadError when the
+    spreadsheet or the POA&M cannot be read.
+    """
+    from oscal_poam.io.inputs import document_of
+    from oscal_poam.legacy.onto import merge_onto
+
+    read = read_items(path, layout=layout, sheet=sheet, mapping=mapping)
+    given = document_of(onto, "plan-of-action-and-milestones")
+    model: PlanOfActionAndMilestones = given.model  # type: ignore[assignment]
+    if not isinstance(onto, str | os.PathLike):
+        model = model.model_copy(deep=True)  # a model the caller holds is not changed under them
+    merged = merge_onto(model, read, day=day, close_missing=close_missing, document=document)
+    diagnostics = [*read.notes, *merged.diagnostics]
+    diagnostics.extend(_rules(model, _ssp_model(ssp), results, day, document))
+    summary = _summary(read.workbook, read.sheets, read.skipped, read.items, [], None, read.source)
+    return OntoResult(
+        model,
+        summary,
+        tuple(merged.changes),
+        tuple(merged.conflicts),
+        tuple(merged.added),
+        tuple(merged.missing),
+        tuple(merged.closed),
+        day,
+        tuple(diagnostics),
+    )
+
+
 def export_poam(
     poam: PlanOfActionAndMilestones | Document | str | os.PathLike[str],
     path: str | os.PathLike[str],
     layout: Literal["fedramp", "emass"] = "fedramp",
     on_wait: Callable[[], None] | None = None,
+    *,
+    template_columns_only: bool = False,
 ) -> ExportSummary:
-    """Write the POA&M as an .xlsx workbook in the FedRAMP or eMASS layout, atomically (never over the POA&M)."""
+    """Write the POA&M as an .xlsx workbook in the FedRAMP or eMASS layout, atomically (never over the POA&M).
+
+    The workbook is a filled copy of the layout's template; fields the template has no column for are written in
+    columns added after it, unless `template_columns_only`. `summary.not_carried` lists what the layout cannot
+    carry (the POA&M keeps it: `import --onto` leaves it as it is).
+    """
 
     given = poam if isinstance(poam, str | os.PathLike) else getattr(poam, "path", None)
     refuse_overwriting([("the workbook", path)], [("POA&M", given)])
-    data, summary = export_bytes(poam, layout)
+    data, summary = export_bytes(poam, layout, template_columns_only=template_columns_only)
     write_bytes(path, data, on_wait)
     return summary
 
@@ -403,6 +506,9 @@ def export_poam(
 def export_bytes(
     poam: PlanOfActionAndMilestones | Document | str | os.PathLike[str],
     layout: Literal["fedramp", "emass"] = "fedramp",
+    *,
+    template_columns_only: bool = False,
 ) -> tuple[bytes, ExportSummary]:
     document = document_of(poam, "plan-of-action-and-milestones")
-    return workbook_bytes(read_legacy(document.model), layout)  # type: ignore[arg-type]
+    model: PlanOfActionAndMilestones = document.model  # type: ignore[assignment]
+    return workbook_bytes(read_legacy(model), layout, str(model.uuid), template_columns_only=template_columns_only)

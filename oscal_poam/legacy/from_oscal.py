@@ -15,7 +15,6 @@ from urllib.parse import unquote
 
 from oscal_poam.cmmc import vocab
 from oscal_poam.dates import leading_iso_day
-from oscal_poam.facts.poam import task_date
 from oscal_poam.io.models import text
 from oscal_poam.legacy.layouts import HOMELESS_PROPS
 from oscal_poam.legacy.markup import to_plain
@@ -51,6 +50,7 @@ class LegacyDocument:
     """Indexes of items whose risk is closed."""
     statuses: dict[int, str] = field(default_factory=dict)
     """The risk status of each item, by index."""
+    last_modified: dt.datetime | None = None
 
 
 def prop_text(prop: Any) -> str:
@@ -78,24 +78,47 @@ def _all(props: Any, name: str) -> list[str]:
 
 
 def _day(value: Any) -> dt.date | None:
+    """A date-time as OSCAL holds it (time and offset kept), or the day a prop's ISO date gives."""
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
         return value
     # Prop values hold no blanks at their ends (OSCAL's string pattern), so stripping changes nothing here.
     return leading_iso_day(str(value))
 
 
+SHORT_ID = 8
+"""Hex digits of an item's uuid that name it in a sheet when it has no POA&M ID of its own."""
+
+
+def short_ids(uuids: list[str]) -> dict[str, str]:
+    """A short id for each uuid: its first 8 hex digits, more where two would share them."""
+    length = SHORT_ID
+    while length < 32:
+        ids = {u: u.replace("-", "")[:length].lower() for u in uuids}
+        if len(set(ids.values())) == len(ids):
+            return ids
+        length += 4
+    return {u: u.lower() for u in uuids}
+
+
 def read_legacy(poam: PlanOfActionAndMilestones) -> LegacyDocument:
     risks = {str(r.uuid): r for r in poam.risks or []}
     parties = {str(p.uuid): p for p in poam.metadata.parties or [] if p.uuid is not None}
-    document = LegacyDocument(items=[], metadata=dict(_props(poam.metadata.props, prefix_only=True)))
+    document = LegacyDocument(
+        items=[],
+        metadata=dict(_props(poam.metadata.props, prefix_only=True)),
+        last_modified=poam.metadata.last_modified,
+    )
+    ids = short_ids([str(i.uuid) for i in poam.poam_items])
     for index, poam_item in enumerate(poam.poam_items):
         risk = next((risks[str(r.risk_uuid)] for r in poam_item.related_risks or [] if str(r.risk_uuid) in risks), None)
         item = _item(poam_item, risk, parties)
+        item.uuid = str(poam_item.uuid)
+        if not item.poam_id:
+            item.poam_id = ids[item.uuid]
         status = text(risk.status) if risk is not None else "open"
+        item.risk_status = status
         document.statuses[index] = status
         if status == "closed":
             document.closed.add(index)
@@ -142,7 +165,7 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
     for task in _walk(planned.tasks or []):
         kind = text(task.type)
         if kind == "milestone":
-            item.milestones.append(_milestone(task, imported))
+            item.milestones.append(_milestone(task))
         elif kind == "action" and _first(task.props, vocab.TASK_PURPOSE) == "verification":
             if task.description and not item.verification:
                 item.verification = to_plain(str(task.description))
@@ -177,36 +200,47 @@ def _owner(task: Task, parties: dict[str, Any]) -> str:
 
 def _dates(item: LegacyItem, risk: Risk) -> None:
     entries = list(risk.risk_log.entries) if risk.risk_log is not None else []
-    marked = [(e, set(_all(e.props, vocab.LOG_EVENT))) for e in entries]
-    if any(events for _, events in marked):
-        for entry, events in marked:
-            day = _day(entry.start)
-            if "detected" in events:
-                item.detected = day
-            if "status" in events:
-                item.status_date = day
-            if "completed" in events:
-                item.completed = day
-        return
     if not entries:
         return
-    opened = [e for e in entries if e.status_change is not None and text(e.status_change) == "open"]
-    if opened:
+    marked: dict[str, list[Any]] = {}
+    unmarked: list[Any] = []
+    for entry in entries:
+        events = _all(entry.props, vocab.LOG_EVENT)
+        for event in events:
+            marked.setdefault(event, []).append(entry)
+        if not events:
+            unmarked.append(entry)
+    # Marked entries (a sheet's dates, the changes an import records) say what they are; the others are read by
+    # their status changes: the first opening is the detection, and without marks the latest entry the status date.
+    opened = [e for e in unmarked if e.status_change is not None and text(e.status_change) == "open"]
+    if "detected" in marked:
+        item.detected = _day(marked["detected"][-1].start)
+    elif opened:
         item.detected = _day(min(opened, key=lambda e: e.start).start)
-    latest = max(entries, key=lambda e: e.start)
-    item.status_date = _day(latest.start)
-    closed = [e for e in entries if e.status_change is not None and text(e.status_change) == "closed"]
-    if text(risk.status) == "closed" and closed:
-        item.completed = _day(max(closed, key=lambda e: e.start).start)
+    if "status" in marked:
+        item.status_date = _day(max(marked["status"], key=lambda e: e.start).start)
+    elif not marked:
+        item.status_date = _day(max(entries, key=lambda e: e.start).start)
+    if "completed" in marked:
+        item.completed = _day(marked["completed"][-1].start)
+    elif text(risk.status) == "closed":
+        closed = [e for e in entries if e.status_change is not None and text(e.status_change) == "closed"]
+        if closed:
+            item.completed = _day(max(closed, key=lambda e: e.start).start)
 
 
-def _milestone(task: Task, imported: bool) -> LegacyMilestone:
+def _milestone(task: Task) -> LegacyMilestone:
     written = _first(task.props, vocab.LEGACY_STATUS)
     completed_flag = _first(task.props, vocab.MILESTONE_STATUS) == "completed"
     completed_on = _day(_first(task.props, vocab.COMPLETED_ON) or None)
+    title = to_plain(text(task.title))
+    description = to_plain(str(task.description)) if task.description else ""
+    on_date = getattr(task.timing, "on_date", None)
     milestone = LegacyMilestone(
-        description=to_plain(str(task.description) if task.description else ("" if imported else text(task.title))),
-        scheduled=task_date(task),
+        title=title,
+        description=description if description != title else "",
+        scheduled=on_date.date if on_date is not None else None,
+        uuid=str(task.uuid),
         completed_on=completed_on,
         status=written,
         milestone_id=_first(task.props, vocab.LEGACY_MILESTONE_ID),

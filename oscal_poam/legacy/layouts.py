@@ -16,8 +16,8 @@ from typing import Literal
 
 FieldKind = Literal["text", "date"]
 Scope = Literal["item", "milestone"]
-LayoutName = Literal["fedramp", "emass", "generic"]
-LAYOUTS: tuple[LayoutName, ...] = ("fedramp", "emass", "generic")
+LayoutName = Literal["fedramp", "emass", "emass-2018", "generic"]
+LAYOUTS: tuple[LayoutName, ...] = ("fedramp", "emass", "emass-2018", "generic")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class Field:
     scope: Scope = "item"
     identifying: bool = False
     """A value here starts a new POA&M item (other item fields may repeat on milestone rows)."""
+    carried: bool = False
+    """Exports carry it in every layout: where a template has no column for it, a column is added after the
+    template's own (headed by the label), so that editing the sheet and importing it back loses nothing."""
 
 
 def _f(
@@ -42,8 +45,14 @@ def _f(
     kind: FieldKind = "text",
     scope: Scope = "item",
     identifying: bool = False,
+    carried: bool = False,
 ) -> Field:
-    return Field(name, label, home, (label, *aliases), kind, scope, identifying)
+    return Field(name, label, home, (label, *aliases), kind, scope, identifying, carried)
+
+
+# Each entry maps the columns that name one field (its label and aliases) to its place in OSCAL. A new field is
+# one entry here: `carried=True` adds its column to every export whose template lacks one, and the readers,
+# the exporter and `import --onto` find it by its name.
 
 
 FIELDS: tuple[Field, ...] = (
@@ -110,6 +119,9 @@ FIELDS: tuple[Field, ...] = (
             "NIST Control",
             "Affected Control",
             "Affected Controls",
+            "Security Control Number",
+            "Security Control Number (NC/NA controls only)",
+            "Security Control Number (NC/NH/NI)",
         ],
         identifying=True,
     ),
@@ -134,6 +146,7 @@ FIELDS: tuple[Field, ...] = (
             "Vulnerability Title",
         ],
         identifying=True,
+        carried=True,
     ),
     _f(
         "description",
@@ -169,6 +182,8 @@ FIELDS: tuple[Field, ...] = (
             "Source of Finding",
             "Source Identifying Weakness",
             "Source Identifying Control Weakness",
+            "Source Identifying Vulnerability",
+            "Source Identifying Control Vulnerability",
             "Source of Weakness",
             "Identified By",
             "Found By",
@@ -269,6 +284,7 @@ FIELDS: tuple[Field, ...] = (
             "Fix",
             "Planned Remediation",
         ],
+        carried=True,
     ),
     _f(
         "detected",
@@ -290,6 +306,7 @@ FIELDS: tuple[Field, ...] = (
             "Created",
         ],
         kind="date",
+        carried=True,
     ),
     _f(
         "scheduled",
@@ -343,12 +360,14 @@ FIELDS: tuple[Field, ...] = (
             "Review Date",
         ],
         kind="date",
+        carried=True,
     ),
     _f(
         "status",
         "Status",
         "risk status (item prop legacy-status as written)",
         ["POA&M Status", "POAM Status", "Item Status", "Current Status", "State", "Overall Status"],
+        carried=True,
     ),
     _f(
         "completed",
@@ -369,12 +388,14 @@ FIELDS: tuple[Field, ...] = (
             "Remediation Date",
         ],
         kind="date",
+        carried=True,
     ),
     _f(
         "root_cause",
         "Root Cause",
         "item prop cmmc-root-cause",
         ["Cause", "Root Cause Analysis", "Reason", "Why"],
+        carried=True,
     ),
     _f(
         "verification",
@@ -388,18 +409,20 @@ FIELDS: tuple[Field, ...] = (
             "Verification Plan",
             "Method of Verification",
         ],
+        carried=True,
     ),
     _f(
         "evidence",
         "Closure Evidence",
         "links with rel evidence on the verification task",
         ["Evidence", "Evidence of Closure", "Artifacts", "Closure Artifacts", "Evidence Links"],
+        carried=True,
     ),
     _f(
         "original_risk_rating",
         "Original Risk Rating",
         "item prop legacy-original-risk-rating",
-        ["Raw Severity", "Risk Rating", "Initial Risk Rating", "Original Risk"],
+        ["Raw Severity", "Raw Severity Value", "Risk Rating", "Initial Risk Rating", "Original Risk"],
     ),
     _f("comments", "Comments", "item remarks", ["Comment", "Notes", "Note", "Remarks", "Additional Comments"]),
     _f(
@@ -520,9 +543,19 @@ class Layout:
     sheets: tuple[str, ...]
     milestone_rows: bool
     """One row per milestone, item fields on the item's first row (eMASS)."""
+    template: str = ""
+    """The template workbook exports fill (in oscal_poam/legacy/templates); '' for a layout only read."""
 
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    @property
+    def added(self) -> tuple[LayoutColumn, ...]:
+        """The carried fields the template has no column for: exports add them after the template's columns."""
+        own = {c.field for c in self.columns}
+        if "milestones_text" in own or "milestone_description" in own:
+            own |= {"milestones_text", "milestone_description"}
+        return tuple(LayoutColumn(f.label, f.name) for f in FIELDS if f.carried and f.name not in own)
 
 
 def _cols(pairs: Sequence[tuple[str, str | None]]) -> tuple[LayoutColumn, ...]:
@@ -571,6 +604,7 @@ FEDRAMP = Layout(
     ),
     sheets=("Open POA&M Items", "Closed POA&M Items", "Configuration Findings"),
     milestone_rows=False,
+    template="FedRAMP-POAM-Template.xlsx",
 )
 
 EMASS = Layout(
@@ -616,9 +650,50 @@ EMASS = Layout(
     ),
     sheets=("POA&M",),
     milestone_rows=True,
+    template="NAVY_eMASS_TEMPLATE.xlsx",
 )
 
-KNOWN_LAYOUTS: dict[str, Layout] = {"fedramp": FEDRAMP, "emass": EMASS}
+EMASS_2018 = Layout(
+    name="emass-2018",
+    title="eMASS POA&M export (2018 layout)",
+    header_row=7,
+    first_column=1,
+    columns=_cols(
+        [
+            ("POA&M Item ID", "poam_id"),
+            ("Control Vulnerability Description", "description"),
+            ("Security Control Number (NC/NA controls only)", "controls"),
+            ("Office/Org", "owner"),
+            ("Security Checks", "source_identifier"),
+            ("Resources Required", "resources"),
+            ("Scheduled Completion Date", "scheduled"),
+            ("Milestone with Completion Dates", "milestones_text"),
+            ("Milestone Changes", None),
+            ("Source Identifying Vulnerability", "detector_source"),
+            ("Status", "status"),
+            ("Comments", "comments"),
+            ("Raw Severity", "original_risk_rating"),
+            ("Devices Affected", "asset_identifier"),
+            ("Mitigations", None),
+            ("Predisposing Conditions", None),
+            ("Severity", None),
+            ("Relevance of Threat", None),
+            ("Threat Description", None),
+            ("Likelihood", None),
+            ("Impact", None),
+            ("Impact Description", None),
+            ("Residual Risk Level", None),
+            ("Recommendations", None),
+        ]
+    ),
+    sheets=("POA&M",),
+    milestone_rows=True,
+)
+"""Read only: eMASS exports before the milestone columns, one milestone per row in `Milestone with Completion
+Dates` (the dates written in the text), controls in `Security Control Number (...)`."""
+
+KNOWN_LAYOUTS: dict[str, Layout] = {"fedramp": FEDRAMP, "emass": EMASS, "emass-2018": EMASS_2018}
+EXPORT_LAYOUTS: tuple[str, ...] = ("fedramp", "emass")
 
 _LAYOUT_HEADERS: dict[str, frozenset[str]] = {
     name: frozenset(normalize_header(h) for h in layout.headers()) for name, layout in KNOWN_LAYOUTS.items()
@@ -652,11 +727,22 @@ def detect_layout(headers: Iterable[str]) -> LayoutName:
     return best
 
 
+_QUALIFIER = re.compile(r"\([^()]*\)")
+
+
 def match_field(header: str, overrides: Mapping[str, str] | None = None) -> str | None:
-    """The canonical field a header names, `overrides` (normalized header -> field) first."""
+    """The canonical field a header names, `overrides` (normalized header -> field) first.
+
+    A header no alias knows is tried again without what it says in brackets: `Security Control Number (NC/NA
+    controls only)` is a `Security Control Number`, whatever a template's version writes in the brackets.
+    """
     key = normalize_header(header)
     if not key:
         return None
     if overrides and key in overrides:
         return overrides[key]
-    return ALIASES.get(key)
+    found = ALIASES.get(key)
+    if found is None and "(" in header:
+        bare = normalize_header(_QUALIFIER.sub(" ", header))
+        found = ALIASES.get(bare) if bare else None
+    return found

@@ -1,8 +1,11 @@
-"""Milestones written together in one cell (FedRAMP `Planned Milestones`, older eMASS layouts).
+"""Milestones written as text: several in one cell (FedRAMP `Planned Milestones`), or one per row (the 2018
+eMASS `Milestone with Completion Dates`).
 
 People write them one per line, numbered or not (`1. Buy scanner - 01/15/2026`), or run them together
-(`1) Buy scanner 01/15/2026 2) Deploy 02/15/2026`). Each milestone keeps its text as written; the
-dates in it are read, a date right after `completed` or `done` being the completion date.
+(`1) Buy scanner 01/15/2026 2) Deploy 02/15/2026`). The dates in a milestone's text are read, a date right
+after `completed` or `done` being the completion date, and taken out of its title (`Buy scanner`); the text
+as written stays the milestone's description. Exports write `Buy scanner (due 2026-01-15)`, and `(due ...)`
+and `(completed ...)` are read back as the dates they give, not as words of the title.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from dataclasses import dataclass
 
 from oscal_poam.legacy.dates import find_dates
 from oscal_poam.legacy.model import LegacyMilestone
@@ -18,10 +22,27 @@ _LEADING_NUMBER = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|\d{1,3}\s*[-:]|[-*\u2022\u2
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))\(?(\d{1,3})[.)]\s+")
 _DONE_BEFORE = re.compile(r"(?:completed?|done|closed|finished|achieved|met)\s*(?:on|:|-)?\s*$", re.IGNORECASE)
 _DONE_MARK = re.compile(r"[\[(]\s*(?:completed?|done|closed|finished)\s*[\])]", re.IGNORECASE)
+_MARKER = re.compile(r"\s*\((due|completed) (\d{4}-\d{2}-\d{2})\)|\s*\((completed)\)")
+"""What exports append to a title: `(due 2026-01-15)`, `(completed 2026-01-10)`, `(completed)`."""
+_AROUND_DATE = re.compile(
+    r"(?:\s*(?:[-–—:,;]|\b(?:by|on|due(?:\s+date)?|scheduled(?:\s+for)?|target(?:\s+date)?|completed?|done|"
+    r"closed|finished|achieved|met)\b)\s*)*$",
+    re.IGNORECASE,
+)
+_EMPTY_BRACKETS = re.compile(r"[(\[]\s*[)\]]")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    title: str
+    scheduled: dt.date | None
+    completed_on: dt.date | None
+    completed: bool
+    """Marked done in words (`[done]`, `(completed)`) or by a completion date."""
 
 
 def split_milestones(text: str) -> list[LegacyMilestone]:
-    return [parse_milestone(segment) for segment in _segments(text)]
+    return [milestone_of(segment) for segment in _segments(text)]
 
 
 def _segments(text: str) -> list[str]:
@@ -58,30 +79,90 @@ def _split_one_line(line: str) -> list[str]:
     return [_LEADING_NUMBER.sub("", line, count=1).strip()]
 
 
-def parse_milestone(segment: str) -> LegacyMilestone:
+def parse(segment: str) -> Parsed:
+    """A milestone's text: its title (first line, dates taken out), due and completion dates."""
     scheduled: dt.date | None = None
     completed: dt.date | None = None
-    for found in find_dates(segment):
-        if completed is None and _DONE_BEFORE.search(segment[max(0, found.start - 30) : found.start]):
+    done = False
+    text = segment
+    marks = list(_MARKER.finditer(text))
+    if marks:
+        for mark in marks:
+            if mark.group(3):
+                done = True
+            elif mark.group(1) == "due":
+                scheduled = dt.date.fromisoformat(mark.group(2))
+            else:
+                completed = dt.date.fromisoformat(mark.group(2))
+        text = _MARKER.sub("", text)
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    pieces: list[str] = []
+    position = 0
+    for found in find_dates(first):
+        before = first[max(0, found.start - 30) : found.start]
+        if completed is None and _DONE_BEFORE.search(before):
             completed = found.date
         elif scheduled is None:
             scheduled = found.date
-    status = "Completed" if completed is None and _DONE_MARK.search(segment) else ""
-    return LegacyMilestone(description=segment, scheduled=scheduled, completed_on=completed, status=status)
+        pieces.append(_AROUND_DATE.sub("", first[position : found.start]))
+        position = found.end
+    pieces.append(first[position:])
+    title = " ".join(" ".join(p.strip() for p in pieces if p.strip()).split())
+    title = _EMPTY_BRACKETS.sub("", title).strip(" -–—:,;")
+    if not done and completed is None and _DONE_MARK.search(first):
+        done = True
+    return Parsed(" ".join(title.split()), scheduled, completed, done or completed is not None)
+
+
+def milestone_of(segment: str) -> LegacyMilestone:
+    """A milestone read from text: the title without its dates, the text as written kept as its description."""
+    parsed = parse(segment)
+    written = _MARKER.sub("", segment).strip()
+    status = "Completed" if parsed.completed and parsed.completed_on is None else ""
+    return LegacyMilestone(
+        title=parsed.title,
+        description=written if written != parsed.title else "",
+        scheduled=parsed.scheduled,
+        completed_on=parsed.completed_on,
+        status=status,
+    )
+
+
+def _day(value: dt.date | None) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def milestone_text(milestone: LegacyMilestone, number: int) -> str:
+    """The text of one milestone in a cell: as written when that still says the same, else the title with
+    `(due ...)` and `(completed ...)`, so that reading the cell again gives the same title and dates."""
+    scheduled, completed_on = _day(milestone.scheduled), _day(milestone.completed_on)
+
+    def says_the_same(text: str) -> bool:
+        found = parse(text)
+        return (
+            found.title == milestone.title
+            and found.scheduled == scheduled
+            and found.completed_on == completed_on
+            and found.completed == milestone.is_completed
+        )
+
+    if milestone.description and says_the_same(milestone.description):
+        return milestone.description
+    text = milestone.title or f"Milestone {number}"
+    found = parse(text)
+    if scheduled is not None and found.scheduled != scheduled:
+        text += f" (due {scheduled.isoformat()})"
+    if completed_on is not None and found.completed_on != completed_on:
+        text += f" (completed {completed_on.isoformat()})"
+    elif milestone.is_completed and completed_on is None and not found.completed:
+        text += " (completed)"
+    return text
 
 
 def format_milestones(milestones: list[LegacyMilestone]) -> str:
     """One numbered line per milestone, so that reading the cell again gives the same milestones."""
     lines = []
     for number, milestone in enumerate(milestones, start=1):
-        text = milestone.description.strip() or f"Milestone {number}"
-        parsed = parse_milestone(text)
-        if milestone.scheduled is not None and parsed.scheduled != milestone.scheduled:
-            text += f" (due {milestone.scheduled.isoformat()})"
-        if (milestone.is_completed and not parsed.is_completed) or milestone.completed_on != parsed.completed_on:
-            if milestone.completed_on is not None:
-                text += f" (completed {milestone.completed_on.isoformat()})"
-            elif milestone.is_completed:
-                text += " (completed)"
+        text = milestone_text(milestone, number).replace("\r\n", "\n")
         lines.append(f"{number}. {text}")
     return "\n".join(lines)

@@ -9,6 +9,11 @@ from oscal_poam.legacy.layouts import column_letter
 from oscal_poam.legacy.status import milestone_completed
 
 
+def day_of(value: dt.date) -> dt.date:
+    """The calendar day of a date, or of a date-time in its own offset."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 @dataclass(frozen=True)
 class Location:
     """A cell (or a whole row when `column` is 0) of a sheet; CSV files have no sheet name."""
@@ -41,8 +46,12 @@ class Location:
 
 @dataclass
 class LegacyMilestone:
+    title: str = ""
+    """What the layouts show: one line, any date written in it taken out (the dates have their own fields)."""
     description: str = ""
+    """The text as written, where it says more than the title (dates, more lines); '' otherwise."""
     scheduled: dt.date | None = None
+    """The day it is due: a date, or a date-time (with its time and offset) read from OSCAL or an export's record."""
     completed_on: dt.date | None = None
     status: str = ""
     """The milestone status as written (`Completed`, `In Progress`, ...); '' when the sheet has none."""
@@ -51,6 +60,8 @@ class LegacyMilestone:
     extra: dict[str, str] = field(default_factory=dict)
     """Task props kept as written, by prop name (`legacy-status` ...)."""
     location: Location | None = field(default=None, compare=False)
+    uuid: str = field(default="", compare=False)
+    """The OSCAL task it was read from ('' for a spreadsheet row)."""
 
     @property
     def is_completed(self) -> bool:
@@ -75,6 +86,7 @@ class LegacyItem:
     status: str = ""
     detected: dt.date | None = None
     scheduled: dt.date | None = None
+    """Dates are days as sheets give them, or date-times (with time and offset) as OSCAL holds them."""
     status_date: dt.date | None = None
     completed: dt.date | None = None
     milestones: list[LegacyMilestone] = field(default_factory=list)
@@ -86,3 +98,7 @@ class LegacyItem:
     location: Location | None = field(default=None, compare=False)
     cells: dict[str, Location] = field(default_factory=dict, compare=False)
     """Where each canonical field was read, for messages about it."""
+    uuid: str = field(default="", compare=False)
+    """The OSCAL item it was read from ('' for a spreadsheet row)."""
+    risk_status: str = field(default="", compare=False)
+    """The OSCAL risk status (`open` ... `closed`) the item has or its row names; '' when not yet known."""

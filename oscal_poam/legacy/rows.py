@@ -29,6 +29,7 @@ from oscal_poam.legacy.mapping import KEEP, ColumnMap
 from oscal_poam.legacy.milestones import split_milestones
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location
 from oscal_poam.legacy.read import FORMULA_ERRORS, CellValue, RawSheet
+from oscal_poam.legacy.text import one_line
 from oscal_poam.rules import legacy as rules
 
 HEADER_SCAN_ROWS = 50
@@ -435,8 +436,11 @@ class SheetReader:
     ) -> None:
         item = self.current
         assert item is not None
+        text = str(values.get("milestone_description", ""))
+        title = one_line(text)
         milestone = LegacyMilestone(
-            description=str(values.get("milestone_description", "")),
+            title=title,
+            description=text if text != title else "",
             scheduled=_date(values.get("milestone_scheduled")),
             completed_on=_date(values.get("milestone_completed")),
             status=str(values.get("milestone_status", "")),

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from oscal_poam.legacy.layouts import normalize_header
+
+if TYPE_CHECKING:
+    from oscal_poam.legacy.model import LegacyItem
 
 RISK_STATUSES = ("open", "investigating", "remediating", "deviation-requested", "deviation-approved", "closed")
 
@@ -76,11 +80,15 @@ EMASS_WORDS = {
 GENERIC_WORDS = {
     "open": "Open",
     "investigating": "Investigating",
-    "remediating": "Ongoing",
+    "remediating": "Remediating",
     "deviation-requested": "Deviation Requested",
     "deviation-approved": "Risk Accepted",
-    "closed": "Completed",
+    "closed": "Closed",
 }
+"""The status written for each risk status where a sheet has its own words (each reads back as the same status)."""
+
+EMASS_CHOICES = ("Ongoing", "Risk Accepted", "Completed", "Not Applicable")
+MILESTONE_CHOICES = ("Pending", "In Progress", "Completed")
 
 
 def item_status(text: str) -> str | None:
@@ -121,3 +129,24 @@ def milestone_word_for(completed: bool, written: str) -> str:
     if written and milestone_completed(written, None) == completed:
         return written
     return "Completed" if completed else "Pending"
+
+
+def row_status(item: LegacyItem) -> tuple[str, bool]:
+    """The risk status a row stands for, and whether its status words were known.
+
+    An export's record gives the status itself where the words only approximate it; else the words decide, then
+    the sheet (FedRAMP's closed items), then a completion date; unknown words give open (closed on a closed sheet).
+    """
+    if item.risk_status:
+        return item.risk_status, True
+    from_sheet = sheet_status(item.sheet)
+    if item.status:
+        found = item_status(item.status)
+        if found is not None:
+            return found, True
+        return from_sheet or "open", False
+    if from_sheet:
+        return from_sheet, True
+    if item.completed is not None:
+        return "closed", True
+    return "open", True

@@ -38,15 +38,15 @@ from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.ids import stable_uuid
 from oscal_poam.legacy.layouts import HOMELESS_PROPS
 from oscal_poam.legacy.markup import to_markdown as md
-from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location
-from oscal_poam.legacy.status import item_status, sheet_status
+from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location, day_of
+from oscal_poam.legacy.status import row_status
+from oscal_poam.legacy.text import one_line
 from oscal_poam.rules import legacy as rules
 
 if TYPE_CHECKING:
     from oscal_poam.cmmc.catalog import Requirement
 
 PROP_VALUE_MAX = 200
-TITLE_MAX = 120
 OWNER_ROLE_TITLE = "Remediation owner"
 _ORGANIZATION_HINT = re.compile(
     r"[,@\d/&]|\b(?:office|team|department|dept|group|division|branch|program|pmo|inc|llc|corp|company|unit|"
@@ -86,7 +86,9 @@ class BuildResult:
 
 
 def as_datetime(day: dt.date) -> dt.datetime:
-    """Midnight UTC of a day the sheet gives."""
+    """A date-time as read (an export's record keeps time and offset), else midnight UTC of the sheet's day."""
+    if isinstance(day, dt.datetime):
+        return day if day.tzinfo is not None else day.replace(tzinfo=dt.UTC)
     return dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
 
 
@@ -103,12 +105,6 @@ def prop(name: str, text: str) -> Property | None:
 
 def props(pairs: Iterable[tuple[str, str]]) -> list[Property]:
     return [p for p in (prop(n, t) for n, t in pairs) if p is not None]
-
-
-def one_line(text: str, limit: int = TITLE_MAX) -> str:
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    first = " ".join(first.split())
-    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def split_controls(text: str) -> list[str]:
@@ -257,27 +253,18 @@ class Builder:
         return f"Row {row} of {item.sheet}" if item.sheet else f"Row {row}"
 
     def risk_status(self, item: LegacyItem) -> str:
-        from_sheet = sheet_status(item.sheet)
-        if item.status:
-            found = item_status(item.status)
-            if found is not None:
-                return found
-            fallback = from_sheet or "open"
+        status, known = row_status(item)
+        if not known:
             where = item.cells.get("status")
             self.diag(
                 rules.STATUS_UNKNOWN.diag(
-                    f"status {item.status!r} is not a known status; the risk status is {fallback}",
+                    f"status {item.status!r} is not a known status; the risk status is {status}",
                     where.ref if where else "",
                     self.context.source,
                     item.poam_id,
                 )
             )
-            return fallback
-        if from_sheet:
-            return from_sheet
-        if item.completed is not None and not item.status:
-            return "closed"
-        return "open"
+        return status
 
     def risk(self, item_uuid: str, item: LegacyItem, title: str) -> Risk:
         status = self.risk_status(item)
@@ -310,7 +297,7 @@ class Builder:
         if item.completed is not None:
             change = "closed" if status == "closed" else None
             entries.append((item.completed, 2, self.entry(item_uuid, "completed", item.completed, "Completed", change)))
-        return [e for _, _, e in sorted(entries, key=lambda t: (t[0], t[1]))]
+        return [e for _, _, e in sorted(entries, key=lambda t: (day_of(t[0]), t[1]))]
 
     @staticmethod
     def entry(item_uuid: str, event: str, day: dt.date, title: str, change: str | None) -> Entry:
@@ -363,10 +350,10 @@ class Builder:
 
     @staticmethod
     def milestone(item_uuid: str, number: int, milestone: LegacyMilestone, owners: list[ResponsibleRole]) -> Task:
-        title = one_line(milestone.description) or f"Milestone {one_line(milestone.milestone_id) or number}"
+        title = milestone.title or f"Milestone {one_line(milestone.milestone_id) or number}"
         pairs = [(vocab.MILESTONE_STATUS, "completed" if milestone.is_completed else "pending")]
         if milestone.completed_on is not None:
-            pairs.append((vocab.COMPLETED_ON, milestone.completed_on.isoformat()))
+            pairs.append((vocab.COMPLETED_ON, day_of(milestone.completed_on).isoformat()))
         if milestone.milestone_id:
             pairs.append((vocab.LEGACY_MILESTONE_ID, milestone.milestone_id))
         if milestone.status:

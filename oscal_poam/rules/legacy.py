@@ -65,3 +65,56 @@ CONTROL_CHARACTERS = rule(
     "they are left out of the text.",
     FAMILY,
 )
+FORMULA_CACHED = rule(
+    "legacy-formula-value",
+    Severity.WARNING,
+    CONVENTIONS,
+    "A cell holds a formula; the value the spreadsheet program saved with it is imported, the formula is not.",
+    FAMILY,
+)
+
+ONTO = "docs/conventions.md (POA&M: what import --onto changes)"
+ONTO_CONFLICT = rule(
+    "import-conflict",
+    Severity.ERROR,
+    ONTO,
+    "A cell was changed in the sheet and, since the export, in the POA&M too, to another value; neither is "
+    "chosen: the POA&M keeps its value, and the edit is left to be made again.",
+    FAMILY,
+)
+ONTO_MISSING = rule(
+    "import-row-missing",
+    Severity.WARNING,
+    ONTO,
+    "An item of the POA&M has no row in the sheet; it is kept (closed with --close-missing).",
+    FAMILY,
+)
+ONTO_MILESTONE_MISSING = rule(
+    "import-milestone-missing",
+    Severity.WARNING,
+    ONTO,
+    "A milestone the export wrote is no longer in the sheet; the POA&M keeps it.",
+    FAMILY,
+)
+ONTO_GONE = rule(
+    "import-item-gone",
+    Severity.WARNING,
+    ONTO,
+    "A row names an item the export wrote that the POA&M no longer holds; the row is not imported.",
+    FAMILY,
+)
+ONTO_DUPLICATE = rule(
+    "import-duplicate-row",
+    Severity.ERROR,
+    ONTO,
+    "Two rows name the same item; the second is not applied.",
+    FAMILY,
+)
+ONTO_OTHER_POAM = rule(
+    "import-other-poam",
+    Severity.WARNING,
+    ONTO,
+    "The workbook was exported from another POA&M; rows are matched by their ids, and every difference is taken "
+    "as an edit (no conflict can be told).",
+    FAMILY,
+)
