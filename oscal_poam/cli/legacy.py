@@ -21,15 +21,31 @@ from oscal_poam.cli.common import AsOf, ExitCode, FailOn, TextOrJson, err, out, 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from oscal_poam.legacy.api import ImportResult
+    from oscal_poam.legacy.api import ImportResult, OntoResult
 
 
 def import_command(
     file: Annotated[Path, typer.Argument(help="The legacy POA&M: .xlsx workbook or CSV file.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the OSCAL POA&M (.json or .yaml).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write the OSCAL POA&M (.json, .yaml or .xml); with --onto, default: it."
+        ),
+    ] = None,
+    onto: Annotated[
+        Path | None,
+        typer.Option(
+            "--onto",
+            help="The POA&M the sheet was exported from: apply the sheet's edits to it, keeping everything else.",
+        ),
+    ] = None,
+    close_missing: Annotated[
+        bool,
+        typer.Option("--close-missing", help="With --onto: close the open items the sheet has no row for."),
+    ] = False,
     xml: Annotated[Path | None, typer.Option("--xml", help="Also write the POA&M as OSCAL XML here.")] = None,
     layout: Annotated[
-        Literal["auto", "fedramp", "emass", "generic"],
+        Literal["auto", "fedramp", "emass", "emass-2018", "generic"],
         typer.Option("--layout", help="auto tells FedRAMP and eMASS templates by their headers."),
     ] = "auto",
     sheet: Annotated[
@@ -50,9 +66,19 @@ def import_command(
 
     Columns are matched by header name, wherever the header row is; columns with no OSCAL place are kept as
     item props. The summary lists the columns mapped and kept and every row skipped; the rules then show what
-    an assessor would flag.
+    an assessor would flag. With --onto, the sheet's edits are applied to an existing POA&M instead.
     """
     import os
+
+    if onto is not None:
+        _import_onto(
+            file, onto, output, xml, layout, sheet, mapping, close_missing, ssp, results, as_of, fail_on, format
+        )
+        return
+    if output is None:
+        from oscal_poam.errors import UsageError
+
+        raise UsageError("import needs --output (-o), or --onto to update an existing POA&M")
 
     from oscal_poam.diagnostics import Severity, has_at_least
     from oscal_poam.errors import UsageError, WriteError
@@ -97,6 +123,114 @@ def import_command(
         _print_summary(result, written, err if to_stdout else out)
     if has_at_least(result.diagnostics, Severity(fail_on)):
         raise typer.Exit(ExitCode.DIAGNOSTICS)
+
+
+def _import_onto(
+    file: Path,
+    onto: Path,
+    output: Path | None,
+    xml: Path | None,
+    layout: Literal["auto", "fedramp", "emass", "emass-2018", "generic"],
+    sheet: str | None,
+    mapping: Path | None,
+    close_missing: bool,
+    ssp: Path | None,
+    results: Path | None,
+    as_of: str | None,
+    fail_on: str,
+    format: str,
+) -> None:
+    """`import FILE --onto POAM`: the edits of the sheet applied to the POA&M, written to -o (default: POAM)."""
+    import datetime as dt
+
+    from oscal_poam.diagnostics import Severity, has_at_least
+    from oscal_poam.errors import UsageError, WriteError
+    from oscal_poam.io.outputs import is_stdout, output_locks, refuse_overwriting, same_file, write_outputs
+    from oscal_poam.io.write import dumps, format_for
+    from oscal_poam.legacy.api import import_onto
+
+    target = output if output is not None else onto
+    inputs = [("FILE", file), ("--mapping", mapping), ("--ssp", ssp), ("--results", results)]
+    # the POA&M itself may be the output: updating it in place is what --onto is for
+    inputs.append(("--onto", None if same_file(onto, target) else onto))
+    refuse_overwriting([("--output", target), ("--xml", xml)], inputs)
+    to_stdout = is_stdout(target) or (xml is not None and is_stdout(xml))
+    if to_stdout and format == "json":
+        raise UsageError("the POA&M and --format json would both be written to standard output")
+    try:
+        fmt = format_for(target)
+    except WriteError as exc:
+        raise UsageError(str(exc)) from None
+    # The day every change is dated: --as-of, else the day this runs, said out loud so a rerun can repeat it.
+    day = parse_as_of(as_of) or dt.date.today()
+    with output_locks([target, xml], on_wait=waiting(target)):
+        result = import_onto(
+            file,
+            onto,
+            day=day,
+            layout=layout,
+            sheet=sheet,
+            mapping=mapping,
+            close_missing=close_missing,
+            ssp=ssp,
+            results=results,
+            document=str(target),
+        )
+        outputs = [(target, dumps(result.poam, fmt))]
+        if xml is not None:
+            outputs.append((xml, dumps(result.poam, "xml")))
+        write_outputs(outputs)
+    written = [str(path) for path, _ in outputs]
+    if format == "json":
+        print_json(
+            {
+                "summary": result.summary.to_dict(),
+                "day": day.isoformat(),
+                "changes": [c.to_dict() for c in result.changes],
+                "conflicts": [c.to_dict() for c in result.conflicts],
+                "added": list(result.added),
+                "missing": list(result.missing),
+                "closed": list(result.closed),
+                "written": written,
+                "diagnostics": [d.to_dict() for d in result.diagnostics],
+            }
+        )
+    else:
+        _print_onto(result, written, as_of is None, err if to_stdout else out)
+    if has_at_least(result.diagnostics, Severity(fail_on)):
+        raise typer.Exit(ExitCode.DIAGNOSTICS)
+
+
+def _print_onto(result: OntoResult, written: list[str], today: bool, out: Console) -> None:
+    from rich.markup import escape
+
+    from oscal_poam.render.text import render_text
+
+    summary = result.summary
+    out.print(f"[bold]{escape(summary.source)}[/]: {summary.kind}, layout {summary.layout}, {summary.items} rows")
+    _print_table(
+        "Changes applied",
+        ("Item", "Field", "From", "To", "Cell"),
+        [(c.item, c.label, c.old, c.new, c.where) for c in result.changes],
+        out,
+    )
+    _print_table(
+        "Conflicts: changed in the sheet and in the POA&M since the export (not applied)",
+        ("Item", "Field", "Sheet", "POA&M"),
+        [(c.item, c.label, c.sheet, c.poam) for c in result.conflicts],
+        out,
+    )
+    if result.diagnostics:
+        out.print(render_text(result.diagnostics), end="", markup=False)
+    dated = f"{result.day.isoformat()}" + (" (today; --as-of sets the day)" if today else "")
+    counts = (
+        f"{len(result.changes)} change{'s' if len(result.changes) != 1 else ''}, "
+        f"{len(result.added)} new item{'s' if len(result.added) != 1 else ''}, "
+        f"{len(result.conflicts)} conflict{'s' if len(result.conflicts) != 1 else ''}, "
+        f"{len(result.missing)} item{'s' if len(result.missing) != 1 else ''} without a row"
+        + (f" ({len(result.closed)} closed)" if result.closed else "")
+    )
+    out.print(f"Wrote {escape(' and '.join(written))}: {counts}; changes dated {dated}.")
 
 
 def _print_summary(result: ImportResult, written: list[str], out: Console) -> None:
@@ -187,6 +321,13 @@ def export_command(
     layout: Annotated[
         Literal["fedramp", "emass"], typer.Option("--layout", help="The spreadsheet layout to write.")
     ] = "fedramp",
+    template_columns_only: Annotated[
+        bool,
+        typer.Option(
+            "--template-columns-only",
+            help="Only the template's own columns (for uploads that refuse others); what they cannot carry is listed.",
+        ),
+    ] = False,
 ) -> None:
     """Write a POA&M as the spreadsheet contracting officers and assessors ask for (FedRAMP or eMASS layout).
 
@@ -199,7 +340,9 @@ def export_command(
 
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"{output}: export writes .xlsx workbooks")
-    summary = export_poam(poam, output, layout=layout, on_wait=waiting(output))
+    summary = export_poam(
+        poam, output, layout=layout, on_wait=waiting(output), template_columns_only=template_columns_only
+    )
     sheets = ", ".join(f"{name!r}: {count}" for name, count in summary.sheets.items())
     out.print(
         f"Wrote {escape(str(output))} ({layout}): {summary.items} items in {summary.rows} rows ({escape(sheets)})."
@@ -207,3 +350,9 @@ def export_command(
     if summary.not_written:
         names = sorted({name for _, name in summary.not_written})
         out.print(f"Kept values with no column in this layout, not written: {escape(', '.join(names))}")
+    if summary.not_carried:
+        listed = "; ".join(f"{what}: {count}" for what, count in summary.not_carried.items())
+        out.print(
+            f"Not carried by the {layout} layout (the POA&M keeps them; import --onto leaves them as they are): "
+            f"{escape(listed)}"
+        )

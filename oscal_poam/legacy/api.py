@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from oscal_poam.io.load import Document
     from oscal_poam.legacy.onto import Change, Conflict
 
-LayoutChoice = Literal["auto", "fedramp", "emass", "generic"]
+LayoutChoice = Literal["auto", "fedramp", "emass", "emass-2018", "generic"]
 MAX_PROBLEMS = 100
 METADATA_DATES = ("legacy-poam-date", "legacy-date-exported", "legacy-date")
 

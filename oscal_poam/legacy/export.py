@@ -228,11 +228,16 @@ def milestone_values(milestone: LegacyMilestone, number: int, layout: Layout) ->
     return values
 
 
+def more_than_a_day(value: object) -> bool:
+    """A date-time a day cell does not give back: a time of day, or an offset, other than a sheet's midnight UTC."""
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        return False
+    return value.time() != dt.time(0) or value.utcoffset() != dt.timedelta(0)
+
+
 def exact_values(values: dict[str, object], status: str, layout: Layout) -> dict[str, str]:
     """Values a cell holds only in part: date-times (time and offset), a status the layout's words coarsen."""
-    exact = {
-        key: format_datetime(v) for key, v in values.items() if isinstance(v, dt.datetime) and v.tzinfo is not None
-    }
+    exact = {key: format_datetime(v) for key, v in values.items() if more_than_a_day(v)}
     word = values.get("status")
     if isinstance(word, str) and word and item_status(word) != status:
         exact["status"] = status
@@ -387,7 +392,7 @@ class Writer:
         )
         for number, (milestone, mvalues) in enumerate(zip(item.milestones, milestones, strict=True), start=1):
             key = str(mvalues.get("key") or number)
-            exact = {k: format_datetime(v) for k, v in mvalues.items() if isinstance(v, dt.datetime) and v.tzinfo}
+            exact = {k: format_datetime(v) for k, v in mvalues.items() if more_than_a_day(v)}
             record.milestones.append(MilestoneRecord(key, milestone.uuid, digests(mvalues), exact))
         return record
 

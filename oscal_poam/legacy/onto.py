@@ -217,7 +217,9 @@ class Merger:
                 continue
             label = by_key[key].header
             where = self.cell(theirs, key, label)
-            decided = self.decide(ours.poam_id, label, value, our_values.get(key), base.cells if base else None, key)
+            decided = self.decide(
+                ours.poam_id, label, value, our_values.get(key), base.cells if base else None, key, where
+            )
             if decided:
                 self.apply(poam_item, ours, theirs, key, label, our_values.get(key), value, where, theirs_status)
         if any(c.field in ("milestones_text", "milestone_description", "milestone_scheduled") for c in columns):
@@ -231,7 +233,14 @@ class Merger:
         return f"{item.location.ref} ({label})" if item.location else label
 
     def decide(
-        self, item_id: str, label: str, theirs: object, ours: object, base: dict[str, str] | None, key: str
+        self,
+        item_id: str,
+        label: str,
+        theirs: object,
+        ours: object,
+        base: dict[str, str] | None,
+        key: str,
+        where: str,
     ) -> bool:
         """Whether the sheet's value is an edit to apply; a conflict is reported and not applied."""
         t, o = digest(theirs), digest(ours)
@@ -244,13 +253,13 @@ class Merger:
             return False  # changed in the POA&M only: it stays
         if o == b:
             return True
-        conflict = Conflict(item_id, label, _quote(theirs), _quote(ours), label)
+        conflict = Conflict(item_id, label, _quote(theirs), _quote(ours), where)
         self.result.conflicts.append(conflict)
         self.note(
             rules.ONTO_CONFLICT.diag(
                 f"item {item_id}, {label}: changed in the sheet (“{conflict.sheet}”) and in the POA&M since the "
                 f"export (“{conflict.poam}”); not applied: make the edit again on a fresh export, or in the POA&M",
-                "",
+                where,
                 self.read.source,
                 item_id,
             )
@@ -395,7 +404,8 @@ class Merger:
                 if part == "key":
                     continue
                 label = f"milestone {key} {MILESTONE_LABELS[part]}"
-                if self.decide(ours.poam_id, label, value, our_values.get(part), kept.cells if kept else None, part):
+                base_cells = kept.cells if kept else None
+                if self.decide(ours.poam_id, label, value, our_values.get(part), base_cells, part, where):
                     set_milestone(task, part, value, mine)
                     self.changed(risk, ours, f"milestone-{key}-{part}", label, our_values.get(part), value, where)
         if base is not None:

@@ -107,6 +107,10 @@ def write_record(workbook: Workbook, poam_uuid: str, layout: str, items: Iterabl
         text = item.to_json()
         parts = [text[i : i + CELL_MAX] for i in range(0, len(text), CELL_MAX)] or [""]
         ws.append([item.id, item.uuid, item.sheet, *parts])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value[:1] in "=+-@\t\r":
+                cell.data_type = "s"  # an id is text, never a formula
+                cell.quotePrefix = True
     ws.sheet_state = "hidden"
 
 

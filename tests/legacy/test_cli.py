@@ -91,7 +91,13 @@ def test_export_writes_the_layout(run, tmp_path: Path) -> None:  # type: ignore[
     assert "3 items in 3 rows" in ran.stdout
     assert "not written" in ran.stdout  # eMASS risk columns have no FedRAMP column
     names = openpyxl.load_workbook(tmp_path / "fedramp.xlsx").sheetnames
-    assert names == ["Open POA&M Items", "Closed POA&M Items", "Configuration Findings"]
+    assert names == [
+        "Open POA&M Items",
+        "Closed POA&M Items",
+        "Configuration Findings",
+        "Record of Changes",
+        "oscal-poam",
+    ]
 
 
 def test_export_refuses_other_suffixes_and_bad_input(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

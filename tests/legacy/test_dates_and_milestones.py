@@ -72,14 +72,17 @@ def test_dates_inside_text() -> None:
 
 def test_milestones_one_per_line() -> None:
     found = split_milestones("1. Inventory - 10/15/2025\n2. Remove shared account (completed 2025-10-20)\n")
-    assert [(m.description, m.scheduled, m.completed_on, m.is_completed) for m in found] == [
-        ("Inventory - 10/15/2025", dt.date(2025, 10, 15), None, False),
-        ("Remove shared account (completed 2025-10-20)", None, dt.date(2025, 10, 20), True),
+    assert [(m.title, m.scheduled, m.completed_on, m.is_completed) for m in found] == [
+        ("Inventory", dt.date(2025, 10, 15), None, False),
+        ("Remove shared account", None, dt.date(2025, 10, 20), True),
     ]
+    # The text as written stays; the export's own marker is not part of it.
+    assert [m.description for m in found] == ["Inventory - 10/15/2025", ""]
 
 
 def test_milestones_run_together_on_one_line() -> None:
     found = split_milestones("1) Buy tool 11/30/2025 2) Pilot 12/20/2025 3) Roll out 01/31/2026")
+    assert [m.title for m in found] == ["Buy tool", "Pilot", "Roll out"]
     assert [m.description for m in found] == ["Buy tool 11/30/2025", "Pilot 12/20/2025", "Roll out 01/31/2026"]
     assert [m.scheduled for m in found] == [dt.date(2025, 11, 30), dt.date(2025, 12, 20), dt.date(2026, 1, 31)]
 
@@ -92,7 +95,8 @@ def test_milestones_separated_by_semicolons() -> None:
 
 def test_numbered_milestones_keep_their_continuation_lines() -> None:
     found = split_milestones("1. Draft policy\n   reviewed by legal\n2. Approve policy")
-    assert [m.description for m in found] == ["Draft policy\nreviewed by legal", "Approve policy"]
+    assert [m.title for m in found] == ["Draft policy", "Approve policy"]
+    assert [m.description for m in found] == ["Draft policy\nreviewed by legal", ""]
 
 
 def test_formatted_milestones_read_back() -> None:
@@ -103,3 +107,41 @@ def test_formatted_milestones_read_back() -> None:
     assert [(m.scheduled, m.completed_on, m.is_completed) for m in again] == [
         (m.scheduled, m.completed_on, m.is_completed) for m in original
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "scheduled", "completed_on"),
+    [
+        ("Apply patch to production servers 11/15/2018", "Apply patch to production servers", "2018-11-15", None),
+        ("Inventory shared accounts - 10/15/2025", "Inventory shared accounts", "2025-10-15", None),
+        ("Quarter One 2019 updates 03/31/2019", "Quarter One 2019 updates", "2019-03-31", None),
+        ("Completed 09/14/2018: identify servers", "identify servers", None, "2018-09-14"),
+        ("Confirm the lock (due 2026-10-30) (completed 2026-10-29)", "Confirm the lock", "2026-10-30", "2026-10-29"),
+        ("Select an MFA product", "Select an MFA product", None, None),
+    ],
+)
+def test_the_date_is_taken_out_of_the_title(
+    text: str, title: str, scheduled: str | None, completed_on: str | None
+) -> None:
+    (found,) = split_milestones(text)
+    assert found.title == title
+    assert found.scheduled == (dt.date.fromisoformat(scheduled) if scheduled else None)
+    assert found.completed_on == (dt.date.fromisoformat(completed_on) if completed_on else None)
+
+
+def test_a_title_and_its_dates_read_back_from_the_exported_text() -> None:
+    """An export writes the title and `(due ...)`; reading it gives the title, not the title plus the date."""
+    from oscal_poam.legacy.model import LegacyMilestone
+
+    milestones = [
+        LegacyMilestone(
+            title="Confirm the lock time", scheduled=dt.date(2026, 10, 1), completed_on=dt.date(2026, 9, 30)
+        ),
+        LegacyMilestone(title="Roll out", scheduled=dt.date(2026, 11, 1), status="Completed"),
+        LegacyMilestone(title="Verify on 12 hosts", scheduled=dt.date(2026, 12, 1)),
+    ]
+    again = split_milestones(format_milestones(milestones))
+    assert [(m.title, m.scheduled, m.completed_on, m.is_completed) for m in again] == [
+        (m.title, m.scheduled, m.completed_on, m.is_completed) for m in milestones
+    ]
+    assert [m.description for m in again] == ["", "", ""]

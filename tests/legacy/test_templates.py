@@ -54,7 +54,7 @@ def test_the_emass_example_sheet_gives_its_items_and_milestones(emass_example: I
     assert [i.poam_id for i in items] == ["1", "2", "3", "4"]
     assert [len(i.milestones) for i in items] == [3, 0, 1, 0]
     first = items[0]
-    assert [m.description for m in first.milestones] == [
+    assert [m.title for m in first.milestones] == [
         "Implement Procedure A",
         "Implement Procedure B",
         "Implement Procedure C",
