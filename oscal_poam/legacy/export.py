@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from oscal_poam.errors import WriteError
 from oscal_poam.io.write import format_datetime
@@ -228,7 +228,7 @@ def milestone_values(milestone: LegacyMilestone, number: int, layout: Layout) ->
     return values
 
 
-def more_than_a_day(value: object) -> bool:
+def more_than_a_day(value: object) -> TypeGuard[dt.datetime]:
     """A date-time a day cell does not give back: a time of day, or an offset, other than a sheet's midnight UTC."""
     if not isinstance(value, dt.datetime) or value.tzinfo is None:
         return False
@@ -289,11 +289,11 @@ class Writer:
 
     def block(self, ws: Worksheet) -> None:
         """The values of the template's header block; the template's placeholders go where there is none."""
-        meta = self.document.metadata
+        meta: dict[str, object] = {name: _date_or_text(value) for name, value in self.document.metadata.items()}
         used = set()
         if self.layout is FEDRAMP:
             for column, name in FEDRAMP_BLOCK:
-                value: object = meta.get(name, "")
+                value = meta.get(name, "")
                 if name == "legacy-poam-date" and not value and self.document.last_modified is not None:
                     value = self.document.last_modified.date()
                 ws.cell(row=3, column=column).value = None
@@ -433,6 +433,14 @@ class Writer:
             ):
                 counts[f"status {item.risk_status} (eMASS writes {item_word_for(item.risk_status, '', 'emass')})"] += 1
         self.summary.not_carried = dict(sorted(counts.items()))
+
+
+def _date_or_text(value: str) -> object:
+    """A header-block value as its cell held it: an ISO date (as import keeps a date cell) is a date again."""
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else value
+    except ValueError:
+        return value
 
 
 def load_template(layout: Layout) -> Workbook:
