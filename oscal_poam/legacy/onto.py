@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import oscal_poam.builders as build
 from oscal_poam.cmmc import vocab
 from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.ids import stable_uuid
@@ -108,9 +109,7 @@ def _set_prop(obj: Any, name: str, value: str) -> None:
     kept = [p for p in obj.props or [] if p not in _props(obj, name)]
     made = prop(name, value) if value else None
     if made is not None:
-        from trestle.oscal.common import Property
-
-        kept.append(Property(**made))
+        kept.append(made)
     obj.props = kept or None
 
 
@@ -273,14 +272,14 @@ class Merger:
             risk = self.risks.get(str(related.risk_uuid))
             if risk is not None:
                 return risk
-        from trestle.oscal.common import AssociatedRisk, Risk
+        from trestle.oscal.common import AssociatedRisk
 
-        risk = Risk(
-            uuid=stable_uuid(str(poam_item.uuid), "risk"),
-            title=poam_item.title,
-            description=poam_item.description,
-            statement=poam_item.description,
-            status="open",
+        risk = build.risk(
+            stable_uuid(str(poam_item.uuid), "risk"),
+            poam_item.title,
+            poam_item.description,
+            poam_item.description,
+            "open",
         )
         self.poam.risks = [*(self.poam.risks or []), risk]
         self.risks[str(risk.uuid)] = risk
@@ -291,19 +290,12 @@ class Merger:
         for remediation in risk.remediations or []:
             if text(remediation.lifecycle) == "planned":
                 return remediation
-        from trestle.oscal.common import Response
-
-        made = Response(
-            uuid=stable_uuid(str(poam_item.uuid), "remediation"),
-            lifecycle="planned",
-            title="Remediation plan",
-            description=poam_item.title,
-        )
+        made = build.remediation(stable_uuid(str(poam_item.uuid), "remediation"), "Remediation plan", poam_item.title)
         risk.remediations = [*(risk.remediations or []), made]
         return made
 
     def log(self, risk: Risk, title: str, description: str, key: str, status_change: str | None = None) -> None:
-        from trestle.oscal.common import Entry, Property, RiskLog
+        from trestle.oscal.common import RiskLog
 
         entries: list[Entry] = list(risk.risk_log.entries) if risk.risk_log is not None else []
         taken = {str(e.uuid) for e in entries}
@@ -312,13 +304,13 @@ class Merger:
         while uuid in taken:
             count += 1
             uuid = stable_uuid(str(risk.uuid), "spreadsheet", self.day.isoformat(), key, description, count)
-        entry = Entry(
-            uuid=uuid,
-            title=title,
+        entry = build.log_entry(
+            uuid,
+            title,
+            self.when,
             description=md(description),
-            start=self.when,
-            props=[Property(name=vocab.LOG_EVENT, ns=vocab.NS, value="status")],
             status_change=status_change,
+            props=[build.prop(vocab.LOG_EVENT, "status")],
         )
         entries.append(entry)
         if risk.risk_log is None:
@@ -426,17 +418,12 @@ class Merger:
     def add_milestone(
         self, poam_item: PoamItem, risk: Risk, ours: LegacyItem, milestone: LegacyMilestone, number: int, where: str
     ) -> None:
-        from trestle.oscal.common import Task
-
         from oscal_poam.legacy.to_oscal import Builder
 
         planned = self.planned(risk, poam_item)
         owners = next((t.responsible_roles for t in _tasks(planned) if t.responsible_roles), None)
-        data = Builder.milestone(str(poam_item.uuid), number, milestone, None)
-        data["uuid"] = stable_uuid(str(poam_item.uuid), "milestone", milestone.title, self.day.isoformat(), number)
-        task = Task.model_validate(data)
-        if owners:
-            task.responsible_roles = owners
+        task = Builder.milestone(str(poam_item.uuid), number, milestone, list(owners or []))
+        task.uuid = stable_uuid(str(poam_item.uuid), "milestone", milestone.title, self.day.isoformat(), number)
         planned.tasks = [*(planned.tasks or []), task]
         self.changed(risk, ours, f"milestone-{number}-added", f"milestone {number}", "", milestone.title, where)
 
@@ -479,11 +466,11 @@ class Merger:
             self.owner_role()
 
     def owner_role(self) -> None:
-        from trestle.oscal.common import Role
+        from oscal_poam.legacy.to_oscal import OWNER_ROLE_TITLE
 
         roles = list(self.poam.metadata.roles or [])
         if not any(r.id == vocab.OWNER_ROLE for r in roles):
-            roles.append(Role(id=vocab.OWNER_ROLE, title="Remediation owner"))
+            roles.append(build.role(vocab.OWNER_ROLE, OWNER_ROLE_TITLE))
             self.poam.metadata.roles = roles
 
     def missing(self, items: list[LegacyItem], matched: set[str]) -> None:
@@ -600,15 +587,13 @@ def _comments(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: L
 
 
 def _controls(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    from trestle.oscal.common import Property
-
     from oscal_poam.legacy.to_oscal import requirements_of
 
     written = comparable(value)
     found, _ = requirements_of(written)
     labels = [r.label for r in found]
     kept = [p for p in item.props or [] if p not in _props(item, vocab.REQUIREMENT)]
-    kept = [Property(name=vocab.REQUIREMENT, ns=vocab.NS, value=label) for label in labels] + kept
+    kept = [build.prop(vocab.REQUIREMENT, label) for label in labels] + kept
     item.props = kept or None
     _set_prop(item, vocab.LEGACY_CONTROLS, written if written != "; ".join(labels) else "")
 
@@ -633,8 +618,6 @@ def _remediation_plan(
 
 
 def _resources(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    from trestle.oscal.common import RequiredAsset
-
     planned = m.planned(risk, item)
     new = comparable(value)
     assets = [a for a in planned.required_assets or [] if a.description]
@@ -646,14 +629,12 @@ def _resources(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: 
     if not new:
         planned.required_assets = None
         return
-    first = assets[0] if assets else RequiredAsset(uuid=stable_uuid(str(item.uuid), "resources"), description=md(new))
+    first = assets[0] if assets else build.required_asset(stable_uuid(str(item.uuid), "resources"), md(new))
     first.description = md(new)
     planned.required_assets = [first]
 
 
 def _owner(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    from trestle.oscal.common import ResponsibleRole, Task
-
     from oscal_poam.legacy.to_oscal import party_type
 
     planned = m.planned(risk, item)
@@ -665,15 +646,13 @@ def _owner(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: Lega
         return
     party = next((p for p in m.parties.values() if text(p.name) == name), None)
     if party is None:
-        from trestle.oscal.common import Parties
-
-        party = Parties(uuid=stable_uuid("legacy-party", name), type=party_type(name), name=name)
+        party = build.party(stable_uuid("legacy-party", name), party_type(name), name)
         m.poam.metadata.parties = [*(m.poam.metadata.parties or []), party]
         m.parties[str(party.uuid)] = party
     m.owner_role()
-    role = ResponsibleRole(role_id=vocab.OWNER_ROLE, party_uuids=[str(party.uuid)])
+    role = build.responsible_role(vocab.OWNER_ROLE, [str(party.uuid)])
     if not tasks:
-        planned.tasks = [Task(uuid=stable_uuid(str(item.uuid), "remediation-task"), type="action", title="Remediate")]
+        planned.tasks = [build.task(stable_uuid(str(item.uuid), "remediation-task"), "action", "Remediate")]
         tasks = list(_tasks(planned))
     owned = [t for t in tasks if any(r.role_id == vocab.OWNER_ROLE for r in t.responsible_roles or [])] or tasks
     for task in owned:
@@ -682,19 +661,17 @@ def _owner(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: Lega
 
 
 def _verification_task(m: Merger, item: PoamItem, risk: Risk) -> Task:
-    from trestle.oscal.common import Property, Task
-
     planned = m.planned(risk, item)
     for task in _tasks(planned):
         if text(task.type) == "action" and any(
             text(p.value) == "verification" for p in _props(task, vocab.TASK_PURPOSE)
         ):
             return task
-    task = Task(
-        uuid=stable_uuid(str(item.uuid), "verification"),
-        type="action",
-        title="Verify closure",
-        props=[Property(name=vocab.TASK_PURPOSE, ns=vocab.NS, value="verification")],
+    task = build.task(
+        stable_uuid(str(item.uuid), "verification"),
+        "action",
+        "Verify closure",
+        props=[build.prop(vocab.TASK_PURPOSE, "verification")],
     )
     planned.tasks = [*(planned.tasks or []), task]
     return task
@@ -705,20 +682,18 @@ def _verification(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, their
 
 
 def _evidence(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    from trestle.oscal.common import Link
-
     from oscal_poam.legacy.to_oscal import evidence_links
 
     task = _verification_task(m, item, risk)
     others = [link for link in task.links or [] if text(link.rel) != vocab.EVIDENCE_REL]
-    task.links = [*others, *(Link(**link) for link in evidence_links(comparable(value)))] or None
+    task.links = [*others, *evidence_links(comparable(value))] or None
 
 
 def _dated(event: str, change: str | None = None) -> Setter:
     """A date of the risk log: the entry the readers take it from moves (its time of day kept), else one is added."""
 
     def apply(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-        from trestle.oscal.common import Entry, Property, RiskLog
+        from trestle.oscal.common import RiskLog
 
         old = getattr(ours, event if event != "status" else "status_date")
         entries: list[Entry] = list(risk.risk_log.entries) if risk.risk_log is not None else []
@@ -737,12 +712,12 @@ def _dated(event: str, change: str | None = None) -> Setter:
             target.start = when
             return
         entries.append(
-            Entry(
-                uuid=stable_uuid(str(risk.uuid), "risk-log", event, when.isoformat()),
-                title={"detected": "Weakness detected", "status": "Status date", "completed": "Completed"}[event],
-                start=when,
-                props=[Property(name=vocab.LOG_EVENT, ns=vocab.NS, value=event)],
+            build.log_entry(
+                stable_uuid(str(risk.uuid), "risk-log", event, when.isoformat()),
+                {"detected": "Weakness detected", "status": "Status date", "completed": "Completed"}[event],
+                when,
                 status_change=change,
+                props=[build.prop(vocab.LOG_EVENT, event)],
             )
         )
         if risk.risk_log is None:
