@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import posixpath
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ class RawSheet:
     name: str
     rows: list[tuple[CellValue, ...]]
     merged: list[Merge] = field(default_factory=list)
+    formulas: dict[tuple[int, int], bool] = field(default_factory=dict)
+    """(row, column) of each formula cell -> whether the file holds the value it last computed."""
 
     def value(self, row: int, column: int) -> CellValue:
         if row < 1 or row > len(self.rows):
@@ -207,6 +210,14 @@ def _declares_doctype(data: bytes) -> bool:
 
 
 def _read_xlsx(file: io.BytesIO, source: str, only: str | None) -> RawWorkbook:
+    # openpyxl warns of parts it leaves out (data-validation extensions, ...), none of which holds cell values;
+    # its words would reach the user's terminal with no file or cell named.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _read_xlsx_quietly(file, source, only)
+
+
+def _read_xlsx_quietly(file: io.BytesIO, source: str, only: str | None) -> RawWorkbook:
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # InvalidFileException, BadZipFile, XML syntax errors, ...
@@ -216,7 +227,7 @@ def _read_xlsx(file: io.BytesIO, source: str, only: str | None) -> RawWorkbook:
         if only is not None and only not in names:
             listed = ", ".join(repr(n) for n in names)
             raise LoadError.single(f"no sheet named {only!r}; the workbook's sheets are {listed}", source)
-        merges = _merges_by_sheet(file, source)
+        merges, formulas = _merges_by_sheet(file, source)
         sheets: list[RawSheet] = []
         for worksheet in workbook.worksheets:
             if only is not None and worksheet.title != only:
@@ -226,7 +237,9 @@ def _read_xlsx(file: io.BytesIO, source: str, only: str | None) -> RawWorkbook:
             # Some writers record a wrong size; reading without it costs nothing and is always right.
             worksheet.reset_dimensions()
             rows = _rows(worksheet.iter_rows(values_only=True), source, worksheet.title)
-            sheets.append(RawSheet(worksheet.title, rows, merges.get(worksheet.title, [])))
+            sheets.append(
+                RawSheet(worksheet.title, rows, merges.get(worksheet.title, []), formulas.get(worksheet.title, {}))
+            )
         modified = workbook.properties.modified if workbook.properties is not None else None
     except LoadError:
         raise
@@ -265,20 +278,24 @@ def _too_many_rows(limit: int, source: str, line: int) -> LoadError:
     )
 
 
-def _merges_by_sheet(file: io.BytesIO, source: str) -> dict[str, list[Merge]]:
-    """Merged ranges of each sheet, read from the package: they sit after the cell data in the sheet XML."""
+def _merges_by_sheet(
+    file: io.BytesIO, source: str
+) -> tuple[dict[str, list[Merge]], dict[str, dict[tuple[int, int], bool]]]:
+    """Merged ranges and formula cells of each sheet, read from the package: openpyxl's read-only mode reports
+    neither (merges sit after the cell data in the sheet XML; a formula cell gives only its saved value)."""
 
     parser = lxml_etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     found: dict[str, list[Merge]] = {}
+    formulas: dict[str, dict[tuple[int, int], bool]] = {}
     with zipfile.ZipFile(file) as archive:
         names = set(archive.namelist())
         workbook_path = _office_document(archive, names, parser)
         if workbook_path is None:
-            return found
+            return found, formulas
         base = posixpath.dirname(workbook_path)
         rels_path = posixpath.join(base, "_rels", posixpath.basename(workbook_path) + ".rels")
         if rels_path not in names:
-            return found
+            return found, formulas
         rels = lxml_etree.fromstring(archive.read(rels_path), parser)
         targets = {
             rel.get("Id"): _resolve(base, rel.get("Target") or "")
@@ -293,7 +310,36 @@ def _merges_by_sheet(file: io.BytesIO, source: str) -> dict[str, list[Merge]]:
             tail = data.rfind(b"sheetData>")
             ranges = [_merge(m) for m in _MERGE.finditer(data, max(tail, 0))]
             found[sheet.get("name") or ""] = [r for r in ranges if r is not None]
-    return found
+            formulas[sheet.get("name") or ""] = _formula_cells(data, max(tail, 0) or len(data))
+    return found, formulas
+
+
+_CELL_START = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?\br=\"([A-Za-z]{1,3}\d+)\"")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c>|<(?:[\w.-]+:)?c\b")
+
+
+def _formula_cells(data: bytes, end: int) -> dict[tuple[int, int], bool]:
+    """Each cell holding a formula, and whether a value is saved with it; a sheet without formulas costs one scan."""
+    cells: dict[tuple[int, int], bool] = {}
+    position = 0
+    while (formula := _FORMULA.search(data, position, end)) is not None:
+        plain, prefixed = data.rfind(b"<c ", 0, formula.start()), data.rfind(b":c ", 0, formula.start())
+        start = data.rfind(b"<", 0, prefixed) if prefixed > plain else plain
+        position = formula.end()
+        if start < 0:
+            continue
+        cell = _CELL_START.match(data, start)
+        if cell is None:
+            continue
+        closing = _CELL_END.search(data, formula.end(), end)
+        body = data[formula.end() : closing.start() if closing else end]
+        value = _VALUE.search(body)
+        where = _cell(cell.group(1).decode("ascii"))
+        if where is not None:
+            cells[where] = value is not None and bool(value.group(1))
+    return cells
 
 
 def _office_document(archive: zipfile.ZipFile, names: set[str], parser: etree.XMLParser) -> str | None:

@@ -131,7 +131,9 @@ class SheetReader:
         self.columns = self._columns(headers)
         self.result.columns = self.columns
         self.headers = {c.index: c.header.strip().casefold() for c in self.columns}
-        self.milestone_columns = any(c.field and c.field.startswith("milestone_") for c in self.columns)
+        self.milestone_columns = any(
+            c.field and (c.field.startswith("milestone_") or c.field == "milestones_text") for c in self.columns
+        )
         self.current: LegacyItem | None = None
 
     # -- columns -------------------------------------------------------------------------------------------
@@ -256,6 +258,9 @@ class SheetReader:
         values: dict[int, CellValue] = {}
         for column in self.columns:
             raw = cells[column.index - 1] if column.index <= len(cells) else None
+            saved = self.sheet.formulas.get((row, column.index))
+            if saved is not None and not self._formula(row, column, saved, raw):
+                continue
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
             if isinstance(raw, str) and raw.strip() in FORMULA_ERRORS:
@@ -350,6 +355,18 @@ class SheetReader:
         if self.current is None:
             self._skip(row, self._no_item_reason(values))
             return
+        written = item_values.pop("milestones_text", None)
+        if written:
+            # One milestone per row (the 2018 eMASS export): the row's text is one more milestone of the item above.
+            found = split_milestones(str(written))
+            for milestone in found:
+                milestone.location = locations.get("milestones_text")
+                self.current.milestones.append(milestone)
+            if found and kept:
+                found[-1].extra.update(kept)
+                kept = {}
+            if not item_values and not milestone_values:
+                return
         if not milestone_values and not continues:
             self._skip(row, self._no_item_reason(values))
             return
@@ -369,6 +386,28 @@ class SheetReader:
             # The item's ID repeated on a row without a milestone: its other values stay on the item.
             for name, text in differing.items():
                 self.current.extra[f"{name}-row-{row}"] = text
+
+    def _formula(self, row: int, column: Column, saved: bool, raw: CellValue) -> bool:
+        """A formula cell: its saved value is read, with a warning; with none saved, the cell cannot be trusted."""
+        where = Location(self.sheet.name, row, column.index)
+        if not saved:
+            self.result.problems.append(
+                self._problem(
+                    f"{where.describe(column.header)} holds a formula with no value saved in the file (a program "
+                    "that does not calculate wrote it): open and save it in a spreadsheet program, or type the value",
+                    where,
+                )
+            )
+            return False
+        if raw is not None and not (isinstance(raw, str) and raw.strip() in FORMULA_ERRORS):
+            self.result.notes.append(
+                rules.FORMULA_CACHED.diag(
+                    f"{where.describe(column.header)} holds a formula; its saved value is imported, not the formula",
+                    where.ref,
+                    self.source,
+                )
+            )
+        return True
 
     def _repeats_header(self, values: dict[int, CellValue]) -> bool:
         same = sum(1 for i, v in values.items() if isinstance(v, str) and v.strip().casefold() == self.headers.get(i))

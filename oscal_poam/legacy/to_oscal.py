@@ -124,6 +124,16 @@ def requirements_of(text: str) -> tuple[list[Requirement], list[str]]:
     return found, unmapped
 
 
+_SP800_53 = re.compile(r"(?:NIST\s+)?(?:SP\s+)?(?:800-53\s+)?[A-Z]{2}-\d{1,2}(?:\s*\(\d{1,2}\))?", re.IGNORECASE)
+
+
+def _what(token: str) -> str:
+    """What an unmapped control names, for the message: a NIST SP 800-53 control, or nothing known."""
+    if _SP800_53.fullmatch(token.strip()):
+        return "is a NIST SP 800-53 control, not a CMMC requirement"
+    return "names no CMMC requirement"
+
+
 def party_type(name: str) -> str:
     return "organization" if _ORGANIZATION_HINT.search(name) else "person"
 
@@ -200,7 +210,7 @@ class Builder:
             self.unmapped.append(UnmappedRequirement(where, token))
             self.diag(
                 rules.REQUIREMENT_UNMAPPED.diag(
-                    f"{token!r} names no CMMC requirement; kept as written in item prop {vocab.LEGACY_CONTROLS}",
+                    f"{token!r} {_what(token)}; kept as written in item prop {vocab.LEGACY_CONTROLS}",
                     where.ref if where else "",
                     self.context.source,
                     token,

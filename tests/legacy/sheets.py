@@ -302,3 +302,109 @@ def write_csv(path: Path, *, encoding: str = "utf-8", delimiter: str = ",", bom:
     data = buffer.getvalue().encode(encoding)
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
     return path
+
+
+EMASS_2018_HEADERS = [
+    "POA&M Item ID",
+    "Control Vulnerability Description",
+    "Security Control Number (NC/NA controls only)",
+    "Office/Org",
+    "Security Checks",
+    "Resources Required",
+    "Scheduled Completion Date",
+    "Milestone with Completion Dates",
+    "Milestone Changes",
+    "Source Identifying Vulnerability ",
+    "Status",
+    "Comments",
+    " Raw Severity",
+    "Devices Affected",
+    "Mitigations",
+    "Predisposing Conditions",
+    "Severity",
+    "Relevance of Threat",
+    "Threat Description",
+    "Likelihood",
+    "Impact",
+    "Impact Description",
+    "Residual Risk Level",
+    "Recommendations",
+]
+"""The eMASS POA&M export of 2018, built from the layout as published, since no real file of it is vendored:
+the column titles and their order as C-PAT's importer of these exports maps them (NSWC-Crane/C-PAT, the
+`excelColumnToDbColumnMapping` of its POA&M upload, with the stray spaces of " Raw Severity" and "Source
+Identifying Vulnerability " that real exports carry) and its documentation (c-pat.readthedocs.io, "POAM
+Exporting": one milestone per row in "Milestone with Completion Dates", the date written in the text); the
+header block of rows 1 to 6 and the header row 7 as Vulnerator's eMASS POA&M writer lays them out (banner,
+"Date Exported:", "DoD Component:", "System / Project Name:", ... "Security Costs:"). The items are fictional."""
+
+EMASS_2018_ROWS: list[dict[str, Any]] = [
+    {
+        "POA&M Item ID": 70211,
+        "Control Vulnerability Description": "Title: Windows Server 2016 must be patched.\n\nDescription: "
+        "The October 2018 cumulative update is missing on four file servers.",
+        "Security Control Number (NC/NA controls only)": "SI-2",
+        "Office/Org": "NAVSEA, Jane Smith, 555-0100, jane.smith@navy.example",
+        "Security Checks": "Plugin ID 118007",
+        "Resources Required": "8 hours of administrator time",
+        "Scheduled Completion Date": dt.datetime(2018, 12, 15),
+        "Milestone with Completion Dates": "Identify all servers missing the patch 10/15/2018",
+        "Source Identifying Vulnerability ": "Assured Compliance Assessment Solution (ACAS)",
+        "Status": "Ongoing",
+        " Raw Severity": "II",
+        "Devices Affected": "fs01\nfs02\nfs03\nfs04",
+    },
+    {"Milestone with Completion Dates": "Apply the patch to the development servers 11/01/2018"},
+    {
+        "Milestone with Completion Dates": "Apply the patch to the production servers 11/30/2018",
+        "Milestone Changes": "Moved from 11/15/2018: change freeze",
+    },
+    {"Milestone with Completion Dates": "Verify with an ACAS scan 12/10/2018"},
+    {
+        "POA&M Item ID": 70212,
+        "Control Vulnerability Description": "Audit logs are kept for 30 days; the policy requires 90.",
+        "Security Control Number (NC/NA controls only)": "AU-11; 3.3.1",
+        "Office/Org": "NAVSEA, Tom Brown",
+        "Resources Required": "$400 of storage",
+        "Scheduled Completion Date": "11/30/2018",
+        "Milestone with Completion Dates": "Extend retention to 90 days 11/30/2018",
+        "Status": "Risk Accepted",
+        "Comments": "AO accepted the risk until the SIEM is replaced.",
+    },
+]
+
+
+def emass_2018_workbook(path: Path, headers: list[str] | None = None) -> Path:
+    """The 2018 eMASS export: banner, label block in rows 2-6, headers in row 7 from column A, milestones per row."""
+    headers = headers or EMASS_2018_HEADERS
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = "POA&M"
+    ws["A1"] = "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
+    ws.merge_cells("A1:O1")
+    block = [
+        (2, 1, "Date Exported:", "10/20/2018"),
+        (3, 1, "Exported By:", "Jane Smith"),
+        (4, 1, "DoD Component:", "Navy"),
+        (5, 1, "System / Project Name:", "Shipyard Maintenance Network"),
+        (6, 1, "DoD IT Registration No:", "12345"),
+        (2, 9, "System Type:", "IS Enclave"),
+        (4, 9, "POC Name:", "Jane Smith"),
+        (5, 9, "POC Phone:", "555-0100"),
+        (6, 9, "POC E-Mail:", "jane.smith@navy.example"),
+        (2, 12, "OMB Project ID:", ""),
+        (5, 12, "Security Costs:", ""),
+    ]
+    for row, column, label, value in block:
+        ws.cell(row=row, column=column, value=label)
+        if value:
+            ws.cell(row=row, column=column + 2, value=value)
+    for column, header in enumerate(headers, start=1):
+        ws.cell(row=7, column=column, value=header)
+    for offset, values in enumerate(EMASS_2018_ROWS):
+        for column, header in enumerate(EMASS_2018_HEADERS, start=1):
+            if values.get(header) is not None:
+                ws.cell(row=8 + offset, column=column, value=values[header])
+    workbook.save(path)
+    return path
