@@ -141,11 +141,20 @@ def parse_date(value: object) -> dt.date | None:
     raise NotADate(f"{text!r} is not a date such as 2026-03-31 or 03/31/2026")
 
 
+_NUMERIC_HINT = re.compile(r"\d[-/.]\d")
+_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+
+
 def find_dates(text: str) -> Iterator[FoundDate]:
     """Every date written inside free text, left to right, without overlaps."""
     taken: list[tuple[int, int]] = []
     found: list[FoundDate] = []
-    for pattern in _PATTERNS:
+    # Most text holds no date: the patterns that cannot match are not tried (numeric ones need `1/2`, `1-2` or
+    # `1.2`; the others a month's name).
+    numeric, named = _NUMERIC_HINT.search(text) is not None, _MONTH_HINT.search(text) is not None
+    for index, pattern in enumerate(_PATTERNS):
+        if not (numeric if index < 2 else named):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):

@@ -323,6 +323,11 @@ class Writer:
         last = self.layout.first_column + len(self.layout.columns) - 1
         model = ws.cell(row=row, column=last)
         width = ws.column_dimensions[get_column_letter(last)].width or 20
+        if len(self.columns) > len(self.layout.columns):
+            # A template's width may span the empty columns after its own (AE:AY); column ranges must not overlap.
+            for dimension in list(ws.column_dimensions.values()):
+                if dimension.min is not None and dimension.max is not None and dimension.max > last:
+                    dimension.max = max(dimension.min, last)
         for offset, column in enumerate(self.columns[len(self.layout.columns) :], start=1):
             cell = ws.cell(row=row, column=last + offset)
             cell.value = column.header
@@ -375,7 +380,7 @@ class Writer:
         for name in item.extra:
             if name not in written:
                 self.summary.not_written.append((label, name))
-        self.records.append(self.record(item, status, values, milestones, ws.title))
+        self.records.append(self.record(item, status, values, milestones))
         return max(1, len(item.milestones)) if self.layout.milestone_rows else 1
 
     def record(
@@ -384,12 +389,9 @@ class Writer:
         status: str,
         values: dict[str, object],
         milestones: list[dict[str, object]],
-        sheet: str,
     ) -> ItemRecord:
         compared = {k: v for k, v in values.items() if k != "milestones_text"}
-        record = ItemRecord(
-            item.poam_id, item.uuid, sheet, digests(compared), exact_values(compared, status, self.layout)
-        )
+        record = ItemRecord(item.poam_id, digests(compared), exact_values(compared, status, self.layout))
         for number, (milestone, mvalues) in enumerate(zip(item.milestones, milestones, strict=True), start=1):
             key = str(mvalues.get("key") or number)
             exact = {k: format_datetime(v) for k, v in mvalues.items() if more_than_a_day(v)}

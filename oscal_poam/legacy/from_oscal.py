@@ -70,11 +70,12 @@ def _props(props: Any, prefix_only: bool = False) -> Iterator[tuple[str, str]]:
 
 
 def _first(props: Any, name: str) -> str:
-    return next((t for n, t in _props(props) if n == name), "")
+    return next(iter(_all(props, name)), "")
 
 
 def _all(props: Any, name: str) -> list[str]:
-    return [t for n, t in _props(props) if n == name]
+    # The name first: the text of a prop is read only for the props asked for.
+    return [prop_text(p) for p in props or [] if p.name == name and p.ns is not None and str(p.ns) == vocab.NS]
 
 
 def _day(value: Any) -> dt.date | None:

@@ -8,6 +8,7 @@ its header (`legacy-<header-token>`), so nothing in the sheet is lost.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -497,12 +498,14 @@ HOMELESS_PROPS: dict[str, str] = {
 """Canonical fields with no OSCAL place of their own: one prop name whatever the column is called."""
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_header(text: str) -> str:
     """The form headers are compared in: lowercase letters and digits only; `#` reads as `id`."""
     folded = unicodedata.normalize("NFKC", text).casefold().replace("#", " id ")
     return re.sub(r"[^0-9a-z]", "", folded)
 
 
+@functools.lru_cache(maxsize=4096)
 def header_token(text: str) -> str:
     """A header as an OSCAL token: `POA&M Requested Risk Accepted Expiration Date` -> `poam-requested-...`."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()

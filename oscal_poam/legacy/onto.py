@@ -126,6 +126,7 @@ class Merger:
         self.result = Merged(poam)
         self.risks = {str(r.uuid): r for r in poam.risks or []}
         self.parties = {str(p.uuid): p for p in poam.metadata.parties or []}
+        self.compared: dict[str, tuple[Layout, list[LayoutColumn]]] = {}
         self.record: Record | None = read.record
         if self.record is not None and self.record.poam_uuid and self.record.poam_uuid != str(poam.uuid):
             self.note(
@@ -196,9 +197,17 @@ class Merger:
         return self.result
 
     def columns(self, sheet_item: LegacyItem) -> tuple[Layout, list[LayoutColumn]]:
+        found = self.compared.get(sheet_item.sheet)
+        if found is None:
+            found = self.compared[sheet_item.sheet] = self._columns(sheet_item)
+        return found
+
+    def _columns(self, sheet_item: LegacyItem) -> tuple[Layout, list[LayoutColumn]]:
         sheet = next((s for s in self.read.sheets if s.name == sheet_item.sheet), self.read.sheets[0])
         layout = KNOWN_LAYOUTS.get(sheet.layout, FEDRAMP)
-        return layout, [LayoutColumn(c.header, c.field) for c in sheet.columns if c.field or c.prop]
+        # The milestones cell is compared milestone by milestone, not as the text the export wrote.
+        compared = [c for c in sheet.columns if (c.field or c.prop) and c.field != "milestones_text"]
+        return layout, [LayoutColumn(c.header, c.field) for c in compared]
 
     # -- one item ------------------------------------------------------------------------------------------
 
@@ -212,7 +221,8 @@ class Merger:
             base = self.record.find(theirs.poam_id)
         by_key = {column_key(c): c for c in columns}
         for key, value in their_values.items():
-            if key in NOT_COMPARED or key not in by_key:
+            mine = our_values.get(key)
+            if value == mine or key in NOT_COMPARED or key not in by_key:
                 continue
             label = by_key[key].header
             where = self.cell(theirs, key, label)
@@ -221,8 +231,13 @@ class Merger:
             )
             if decided:
                 self.apply(poam_item, ours, theirs, key, label, our_values.get(key), value, where, theirs_status)
-        if any(c.field in ("milestones_text", "milestone_description", "milestone_scheduled") for c in columns):
+        if self.has_milestones(theirs):
             self.milestones(poam_item, ours, theirs, layout, base)
+
+    def has_milestones(self, sheet_item: LegacyItem) -> bool:
+        sheet = next((s for s in self.read.sheets if s.name == sheet_item.sheet), self.read.sheets[0])
+        wanted = ("milestones_text", "milestone_description", "milestone_scheduled")
+        return any(c.field in wanted for c in sheet.columns)
 
     def cell(self, item: LegacyItem, key: str, label: str) -> str:
         spec = FIELDS_BY_NAME.get(key)
@@ -242,9 +257,9 @@ class Merger:
         where: str,
     ) -> bool:
         """Whether the sheet's value is an edit to apply; a conflict is reported and not applied."""
-        t, o = digest(theirs), digest(ours)
-        if t == o:
+        if comparable(theirs) == comparable(ours):
             return False
+        t, o = digest(theirs), digest(ours)
         if base is None:
             return True
         b = base.get(key, digest(""))
@@ -377,7 +392,7 @@ class Merger:
             kept = recorded.get(key)
             mine: LegacyMilestone | None
             if kept is not None:
-                mine = next((m for m in ours.milestones if m.uuid == kept.uuid), None)
+                mine = next((m for m in ours.milestones if kept.uuid and m.uuid.startswith(kept.uuid)), None)
             else:
                 mine = our_keys.get(key)
             where = milestone.location.ref if milestone.location else f"item {theirs.poam_id}, milestone {key}"
@@ -393,7 +408,7 @@ class Merger:
             if task is None:
                 continue
             for part, value in their_values.items():
-                if part == "key":
+                if part == "key" or value == our_values.get(part):
                     continue
                 label = f"milestone {key} {MILESTONE_LABELS[part]}"
                 base_cells = kept.cells if kept else None
@@ -402,7 +417,8 @@ class Merger:
                     self.changed(risk, ours, f"milestone-{key}-{part}", label, our_values.get(part), value, where)
         if base is not None:
             for kept in base.milestones:
-                if kept.uuid and kept.uuid not in used and kept.uuid in tasks:
+                here = next((u for u in tasks if kept.uuid and u.startswith(kept.uuid)), None)
+                if here is not None and here not in used:
                     self.note(
                         rules.ONTO_MILESTONE_MISSING.diag(
                             f"item {ours.poam_id}: milestone {kept.key} is no longer in the sheet; the POA&M keeps it",

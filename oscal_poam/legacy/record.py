@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from oscal_poam.legacy.read import CellValue, RawSheet
 
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 SHEET = "oscal-poam"
 MARKER = "oscal-poam export record"
-VERSION = "1"
-CELL_MAX = 32_000
+VERSION = "2"
+DIGEST = 8
+TASK_ID = 8
 NOTE = (
     "Written by oscal-poam export; import --onto reads it to tell your edits from changes made to the POA&M "
     "since the export. Leave it as it is."
@@ -51,17 +52,21 @@ def comparable(value: CellValue | object) -> str:
 
 
 def digest(value: CellValue | object) -> str:
-    return hashlib.sha256(comparable(value).encode("utf-8")).hexdigest()[:16]
+    """A short digest of a cell's comparable text; an empty cell has none ('')."""
+    text = comparable(value)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST] if text else ""
 
 
 def digests(values: Mapping[str, object]) -> dict[str, str]:
-    return {name: digest(v) for name, v in values.items() if comparable(v)}
+    found = {name: digest(v) for name, v in values.items()}
+    return {name: d for name, d in found.items() if d}
 
 
 @dataclass
 class MilestoneRecord:
     key: str
     uuid: str
+    """The first hex digits of the task's uuid: enough to tell an item's tasks apart."""
     cells: dict[str, str] = field(default_factory=dict)
     exact: dict[str, str] = field(default_factory=dict)
 
@@ -69,23 +74,11 @@ class MilestoneRecord:
 @dataclass
 class ItemRecord:
     id: str
-    uuid: str
-    sheet: str
     cells: dict[str, str] = field(default_factory=dict)
     """Field (or `legacy-*` prop) -> digest of the cell the export wrote; empty cells are left out."""
     exact: dict[str, str] = field(default_factory=dict)
     """Field -> the value as OSCAL holds it, where the cell holds less (date-time text, risk status)."""
     milestones: list[MilestoneRecord] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        data: dict[str, Any] = {"c": self.cells}
-        if self.exact:
-            data["x"] = self.exact
-        if self.milestones:
-            data["m"] = [
-                {"k": m.key, "u": m.uuid, "c": m.cells, **({"x": m.exact} if m.exact else {})} for m in self.milestones
-            ]
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 @dataclass
@@ -99,16 +92,39 @@ class Record:
         return self.items.get(item_id.strip().casefold())
 
 
-def write_record(workbook: Workbook, poam_uuid: str, layout: str, items: Iterable[ItemRecord]) -> None:
+MILESTONE_PARTS = ("title", "scheduled", "completed_on", "status", "comments")
+EMPTY = "-" * DIGEST
+
+
+def _packed(cells: Mapping[str, str], keys: list[str]) -> str:
+    """The digests in the order of `keys`, one after the other: a record row costs little to read."""
+    return "".join(cells.get(key) or EMPTY for key in keys)
+
+
+def _unpacked(text: str, keys: list[str]) -> dict[str, str]:
+    parts = [text[i : i + DIGEST] for i in range(0, len(text), DIGEST)]
+    return {key: part for key, part in zip(keys, parts, strict=False) if part != EMPTY}
+
+
+def write_record(workbook: Workbook, poam_uuid: str, layout: str, items: list[ItemRecord]) -> None:
     ws = workbook.create_sheet(SHEET)
+    keys = list(dict.fromkeys(key for item in items for key in item.cells))
     ws.append([MARKER, VERSION, poam_uuid, layout, NOTE])
-    ws.append(["Item ID", "Item UUID", "Sheet", "Record"])
-    for item in items:
-        text = item.to_json()
-        parts = [text[i : i + CELL_MAX] for i in range(0, len(text), CELL_MAX)] or [""]
-        ws.append([item.id, item.uuid, item.sheet, *parts])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value[:1] in "=+-@\t\r":
+    ws.append(["Item ID", json.dumps(keys), json.dumps(MILESTONE_PARTS), "Exact values"])
+    for row, item in enumerate(items, start=3):
+        exact = dict(item.exact)
+        milestones = []
+        for m in item.milestones:
+            milestones.append(f"{m.key}\t{m.uuid[:TASK_ID]}\t{_packed(m.cells, list(MILESTONE_PARTS))}")
+            exact.update({f"milestone\t{m.key}\t{k}": v for k, v in m.exact.items()})
+        values = [item.id, _packed(item.cells, keys), "\n".join(milestones)]
+        if exact:
+            values.append(json.dumps(exact, ensure_ascii=False, sort_keys=True))
+        for column, value in enumerate(values, start=1):
+            if not value:
+                continue
+            cell = ws.cell(row=row, column=column, value=value)
+            if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
                 cell.data_type = "s"  # an id is text, never a formula
                 cell.quotePrefix = True
     ws.sheet_state = "hidden"
@@ -118,33 +134,39 @@ def is_record(sheet: RawSheet) -> bool:
     return sheet.name == SHEET and sheet.value(1, 1) == MARKER
 
 
+def _list(value: object) -> list[str]:
+    try:
+        found = json.loads(str(value)) if value else []
+    except ValueError:
+        return []
+    return [str(v) for v in found] if isinstance(found, list) else []
+
+
 def read_record(sheet: RawSheet) -> Record | None:
     """The record an export left, or None when the sheet is not one this version reads (then nothing is assumed)."""
     if not is_record(sheet) or str(sheet.value(1, 2) or "") != VERSION:
         return None
     record = Record(str(sheet.value(1, 3) or ""), str(sheet.value(1, 4) or ""))
-    for row in sheet.rows[2:]:
-        if not row or row[0] is None:
+    keys, parts = _list(sheet.value(2, 2)), _list(sheet.value(2, 3))
+    for number in range(3, len(sheet.rows) + 1):
+        found = [sheet.value(number, c) for c in range(1, 5)]
+        if found[0] is None:
             continue
-        text = "".join(str(v) for v in row[3:] if v is not None)
+        text = [str(v) if v is not None else "" for v in found]
+        item = ItemRecord(text[0], _unpacked(text[1], keys))
         try:
-            data = json.loads(text) if text else {}
+            exact = json.loads(text[3]) if text[3] else {}
         except ValueError:
-            continue  # an edited record row: that item is compared without it
-        if not isinstance(data, dict):
-            continue
-        item = ItemRecord(
-            str(row[0]), str(row[1] or "") if len(row) > 1 else "", str(row[2] or "") if len(row) > 2 else ""
-        )
-        item.cells = _strings(data.get("c"))
-        item.exact = _strings(data.get("x"))
-        for m in data.get("m") or []:
-            if isinstance(m, dict):
-                item.milestones.append(
-                    MilestoneRecord(
-                        str(m.get("k", "")), str(m.get("u", "")), _strings(m.get("c")), _strings(m.get("x"))
-                    )
-                )
+            exact = {}  # an edited record row: compared without its exact values
+        exact = _strings(exact)
+        for line in text[2].split("\n") if text[2] else []:
+            fields = line.split("\t")
+            if len(fields) != 3:
+                continue
+            key, uuid, packed = fields
+            kept = {k.split("\t")[2]: v for k, v in exact.items() if k.startswith(f"milestone\t{key}\t")}
+            item.milestones.append(MilestoneRecord(key, uuid, _unpacked(packed, parts), kept))
+        item.exact = {k: v for k, v in exact.items() if not k.startswith("milestone\t")}
         record.items[item.id.strip().casefold()] = item
     return record
 
