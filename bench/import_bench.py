@@ -121,6 +121,25 @@ def emass_sheet(path: Path, rows: int) -> Path:
     return path
 
 
+def onto_inputs(sheet: Path, poam: Path, edited: Path) -> None:
+    """For `import --onto`: the sheet imported as a POA&M, that POA&M exported, and in the export one item in ten
+    given another owner and status, as a person editing it in Excel would."""
+    from oscal_poam.io.write import dumps
+
+    result = import_poam(sheet, as_of=AS_OF)
+    assert result.poam is not None
+    poam.write_bytes(dumps(result.poam, "json"))
+    data, _ = export_bytes(result.poam, "fedramp")
+    edited.write_bytes(data)
+    workbook = openpyxl.load_workbook(edited)
+    ws = workbook["Open POA&M Items"]
+    column = {c.value: c.column for c in ws[FEDRAMP.header_row] if c.value}
+    for row in range(FEDRAMP.header_row + 1, ws.max_row + 1, 10):
+        ws.cell(row, column["Point of Contact"]).value = "Dana Whitfield"
+        ws.cell(row, column["Status"]).value = "Risk Accepted"
+    workbook.save(edited)
+
+
 def timed(action: Callable[[], object], repeat: int) -> list[tuple[float, float]]:
     """(wall seconds, CPU seconds of this process) of each run: on a busy machine the two differ."""
     times = []

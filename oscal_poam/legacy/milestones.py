@@ -24,11 +24,24 @@ _DONE_BEFORE = re.compile(r"(?:completed?|done|closed|finished|achieved|met)\s*(
 _DONE_MARK = re.compile(r"[\[(]\s*(?:completed?|done|closed|finished)\s*[\])]", re.IGNORECASE)
 _MARKER = re.compile(r"\s*\((due|completed) (\d{4}-\d{2}-\d{2})\)|\s*\((completed)\)")
 """What exports append to a title: `(due 2026-01-15)`, `(completed 2026-01-10)`, `(completed)`."""
-_AROUND_DATE = re.compile(
-    r"(?:\s*(?:[-–—:,;]|\b(?:by|on|due(?:\s+date)?|scheduled(?:\s+for)?|target(?:\s+date)?|completed?|done|"
-    r"closed|finished|achieved|met)\b)\s*)*$",
-    re.IGNORECASE,
+_LEAD_WORDS = (
+    "due date",
+    "scheduled for",
+    "target date",
+    "by",
+    "on",
+    "due",
+    "scheduled",
+    "target",
+    "completed",
+    "complete",
+    "done",
+    "closed",
+    "finished",
+    "achieved",
+    "met",
 )
+"""Words that lead up to a date in a milestone's text (`Buy scanner by 01/15/2026`), taken out with it."""
 _EMPTY_BRACKETS = re.compile(r"[(\[]\s*[)\]]")
 
 
@@ -104,7 +117,7 @@ def parse(segment: str) -> Parsed:
             completed = found.date
         elif scheduled is None:
             scheduled = found.date
-        pieces.append(_AROUND_DATE.sub("", first[position : found.start]))
+        pieces.append(_without_lead(first[position : found.start]))
         position = found.end
     pieces.append(first[position:])
     title = " ".join(" ".join(p.strip() for p in pieces if p.strip()).split())
@@ -112,6 +125,20 @@ def parse(segment: str) -> Parsed:
     if not done and completed is None and _DONE_MARK.search(first):
         done = True
     return Parsed(" ".join(title.split()), scheduled, completed, done or completed is not None)
+
+
+def _without_lead(piece: str) -> str:
+    """The text before a date without what leads up to it: separators and the words of `_LEAD_WORDS`."""
+    while True:
+        trimmed = piece.rstrip(" \t-–—:,;")
+        lowered = trimmed.lower()
+        for word in _LEAD_WORDS:
+            if lowered.endswith(word) and (len(trimmed) == len(word) or not trimmed[-len(word) - 1].isalnum()):
+                trimmed = trimmed[: -len(word)]
+                break
+        if trimmed == piece:
+            return piece
+        piece = trimmed
 
 
 def milestone_of(segment: str) -> LegacyMilestone:

@@ -256,9 +256,10 @@ class SheetReader:
     def _row(self, row: int) -> None:
         cells = self.sheet.rows[row - 1]
         values: dict[int, CellValue] = {}
+        formulas = self.sheet.formulas
         for column in self.columns:
             raw = cells[column.index - 1] if column.index <= len(cells) else None
-            saved = self.sheet.formulas.get((row, column.index))
+            saved = formulas.get((row, column.index)) if formulas else None
             if saved is not None and not self._formula(row, column, saved, raw):
                 continue
             if raw is None or (isinstance(raw, str) and not raw.strip()):
