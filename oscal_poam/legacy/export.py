@@ -39,7 +39,7 @@ from oscal_poam.legacy.layouts import (
     header_token,
 )
 from oscal_poam.legacy.milestones import format_milestones
-from oscal_poam.legacy.model import LegacyItem, LegacyMilestone
+from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, field_value
 from oscal_poam.legacy.record import ItemRecord, MilestoneRecord, digests, write_record
 from oscal_poam.legacy.status import (
     EMASS_CHOICES,
@@ -203,7 +203,7 @@ def item_values(item: LegacyItem, status: str, layout: Layout, columns: Sequence
         elif name == "milestones_text":
             values[key] = format_milestones(item.milestones)
         else:
-            value = getattr(item, name)
+            value = field_value(item, name)
             if name == "status_date" and value is None and status == "closed" and layout is FEDRAMP:
                 value = item.completed  # FedRAMP has no completion column: a closed item's status date is its closing
             if value is None:
@@ -421,7 +421,7 @@ class Writer:
         for item in self.document.items:
             for name in FIELDS_BY_NAME:
                 spec = FIELDS_BY_NAME[name]
-                if spec.scope == "item" and spec.carried and name not in present and getattr(item, name, None):
+                if spec.scope == "item" and spec.carried and name not in present and field_value(item, name):
                     counts[f"{spec.label} (item)"] += 1
             for milestone in item.milestones:
                 if milestone.description and self.layout.milestone_rows:

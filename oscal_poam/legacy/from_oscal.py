@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from oscal_poam.cmmc import vocab
 from oscal_poam.dates import leading_iso_day
 from oscal_poam.io.models import text
-from oscal_poam.legacy.layouts import HOMELESS_PROPS
+from oscal_poam.legacy.layouts import HOMELESS_PROPS, PLACED
 from oscal_poam.legacy.markup import to_plain
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone
 from oscal_poam.legacy.to_oscal import requirements_of
@@ -29,7 +29,7 @@ ITEM_PROPS_READ = frozenset(
     {
         vocab.REQUIREMENT,
         vocab.LEGACY_CONTROLS,
-        vocab.ROOT_CAUSE,
+        *(place.name for place in PLACED.values() if place.task is None),
         vocab.LEGACY_SHEET,
         vocab.LEGACY_STATUS,
         HOMELESS_PROPS["poam_id"],
@@ -148,12 +148,14 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
         description=to_plain(str(poam_item.description or "")),
         comments=to_plain(str(poam_item.remarks or "")),
         status=_first(poam_item.props, vocab.LEGACY_STATUS),
-        root_cause=_first(poam_item.props, vocab.ROOT_CAUSE),
         sheet=_first(poam_item.props, vocab.LEGACY_SHEET),
     )
     for name, value in _props(poam_item.props, prefix_only=True):
         if name not in ITEM_PROPS_READ:
             item.extra[name] = value
+    for field_name, place in PLACED.items():
+        if place.task is None and (found := _first(poam_item.props, place.name)):
+            item.placed[field_name] = found
     if risk is None:
         return item
     item.scheduled = _day(risk.deadline)
@@ -165,6 +167,11 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
     item.resources = "\n".join(to_plain(str(a.description)) for a in planned.required_assets or [] if a.description)
     for task in _walk(planned.tasks or []):
         kind = text(task.type)
+        purpose = _first(task.props, vocab.TASK_PURPOSE)
+        for field_name, place in PLACED.items():
+            found = _first(task.props, place.name) if place.task and place.task == purpose else ""
+            if found and field_name not in item.placed:
+                item.placed[field_name] = found
         if kind == "milestone":
             item.milestones.append(_milestone(task))
         elif kind == "action" and _first(task.props, vocab.TASK_PURPOSE) == "verification":

@@ -22,6 +22,15 @@ LAYOUTS: tuple[LayoutName, ...] = ("fedramp", "emass", "emass-2018", "generic")
 
 
 @dataclass(frozen=True)
+class PropPlace:
+    """A field held in one prop of the project's namespace: on the item, or on the planned remediation's task
+    whose `cmmc-task-purpose` is `task` (made when the field has a value and no such task exists)."""
+
+    name: str
+    task: str | None = None
+
+
+@dataclass(frozen=True)
 class Field:
     """A canonical POA&M field and the OSCAL place it goes to (docs/conventions.md)."""
 
@@ -36,6 +45,8 @@ class Field:
     carried: bool = False
     """Exports carry it in every layout: where a template has no column for it, a column is added after the
     template's own (headed by the label), so that editing the sheet and importing it back loses nothing."""
+    place: PropPlace | None = None
+    """Where a field kept in one prop lives; import, export and import --onto read and write it there."""
 
 
 def _f(
@@ -47,13 +58,15 @@ def _f(
     scope: Scope = "item",
     identifying: bool = False,
     carried: bool = False,
+    place: PropPlace | None = None,
 ) -> Field:
-    return Field(name, label, home, (label, *aliases), kind, scope, identifying, carried)
+    return Field(name, label, home, (label, *aliases), kind, scope, identifying, carried, place)
 
 
-# Each entry maps the columns that name one field (its label and aliases) to its place in OSCAL. A new field is
-# one entry here: `carried=True` adds its column to every export whose template lacks one, and the readers,
-# the exporter and `import --onto` find it by its name.
+# Each entry maps the columns that name one field (its label and aliases) to its place in OSCAL. A field held in
+# one prop is one entry here and nothing else: `place=PropPlace(prop, task=purpose)` says where it lives,
+# `carried=True` adds its column to every export whose template lacks one, and the readers, the exporter and
+# `import --onto` find it by its name (LegacyItem.placed holds its value).
 
 
 FIELDS: tuple[Field, ...] = (
@@ -397,6 +410,7 @@ FIELDS: tuple[Field, ...] = (
         "item prop cmmc-root-cause",
         ["Cause", "Root Cause Analysis", "Reason", "Why"],
         carried=True,
+        place=PropPlace("cmmc-root-cause"),
     ),
     _f(
         "verification",
@@ -486,6 +500,8 @@ FIELDS: tuple[Field, ...] = (
 )
 
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+PLACED: dict[str, PropPlace] = {f.name: f.place for f in FIELDS if f.place is not None}
+"""The fields held in one prop, by name."""
 
 HOMELESS_PROPS: dict[str, str] = {
     "poam_id": "legacy-poam-id",

@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from oscal_poam.legacy.layouts import column_letter
+from oscal_poam.legacy.layouts import PLACED, column_letter
 from oscal_poam.legacy.status import milestone_completed
+
+
+def field_value(item: LegacyItem, name: str) -> object:
+    """The value of a canonical field of an item: an attribute, or for a field held in one prop, `placed`."""
+    return item.placed.get(name, "") if name in PLACED else getattr(item, name)
 
 
 def day_of(value: dt.date) -> dt.date:
@@ -79,7 +84,6 @@ class LegacyItem:
     owner: str = ""
     resources: str = ""
     remediation_plan: str = ""
-    root_cause: str = ""
     verification: str = ""
     evidence: str = ""
     comments: str = ""
@@ -92,6 +96,8 @@ class LegacyItem:
     milestones: list[LegacyMilestone] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
     """Item props kept as they are: canonical fields without an OSCAL place and unmapped columns."""
+    placed: dict[str, str] = field(default_factory=dict)
+    """Fields held in one prop (layouts.PLACED), by field name: `root_cause` ..."""
     milestones_text: str = field(default="", compare=False)
     """A cell holding several milestones, as written; `milestones` holds them one by one."""
     sheet: str = field(default="", compare=False)
@@ -102,3 +108,11 @@ class LegacyItem:
     """The OSCAL item it was read from ('' for a spreadsheet row)."""
     risk_status: str = field(default="", compare=False)
     """The OSCAL risk status (`open` ... `closed`) the item has or its row names; '' when not yet known."""
+
+    @property
+    def root_cause(self) -> str:
+        return self.placed.get("root_cause", "")
+
+    @root_cause.setter
+    def root_cause(self, value: str) -> None:
+        self.placed["root_cause"] = value

@@ -26,7 +26,16 @@ from oscal_poam.ids import stable_uuid
 from oscal_poam.io.models import text
 from oscal_poam.legacy.export import PREFIX, column_key, item_values, milestone_values
 from oscal_poam.legacy.from_oscal import read_legacy
-from oscal_poam.legacy.layouts import FEDRAMP, FIELDS_BY_NAME, HOMELESS_PROPS, KNOWN_LAYOUTS, Layout, LayoutColumn
+from oscal_poam.legacy.layouts import (
+    FEDRAMP,
+    FIELDS_BY_NAME,
+    HOMELESS_PROPS,
+    KNOWN_LAYOUTS,
+    PLACED,
+    Layout,
+    LayoutColumn,
+    PropPlace,
+)
 from oscal_poam.legacy.markup import to_markdown as md
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, day_of
 from oscal_poam.legacy.record import ItemRecord, Record, comparable, digest
@@ -363,7 +372,7 @@ class Merger:
         risk = self.risk_of(poam_item)
         value = "" if new is None else new
         extra: dict[str, Any] = {}
-        setter = APPLY.get(key)
+        setter = APPLY.get(key) or (_placed(PLACED[key]) if key in PLACED else None)
         if setter is not None:
             setter(self, poam_item, risk, ours, theirs, value)
             if key == "status":
@@ -614,10 +623,6 @@ def _controls(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: L
     _set_prop(item, vocab.LEGACY_CONTROLS, written if written != "; ".join(labels) else "")
 
 
-def _root_cause(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    _set_prop(item, vocab.ROOT_CAUSE, comparable(value))
-
-
 def _status(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
     _set_prop(item, vocab.LEGACY_STATUS, comparable(value))
 
@@ -676,33 +681,43 @@ def _owner(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: Lega
         task.responsible_roles = [*others, role]
 
 
-def _verification_task(m: Merger, item: PoamItem, risk: Risk) -> Task:
+def _task_for(m: Merger, item: PoamItem, risk: Risk, purpose: str = "verification") -> Task:
+    """The planned remediation's task with this `cmmc-task-purpose`, made when there is none."""
     planned = m.planned(risk, item)
     for task in _tasks(planned):
-        if text(task.type) == "action" and any(
-            text(p.value) == "verification" for p in _props(task, vocab.TASK_PURPOSE)
-        ):
+        purposes = {text(p.value) for p in _props(task, vocab.TASK_PURPOSE)}
+        if text(task.type) == "action" and purpose in purposes:
             return task
     task = build.task(
-        stable_uuid(str(item.uuid), "verification"),
+        stable_uuid(str(item.uuid), purpose),
         "action",
-        "Verify closure",
-        props=[build.prop(vocab.TASK_PURPOSE, "verification")],
+        "Verify closure" if purpose == "verification" else purpose.capitalize(),
+        props=[build.prop(vocab.TASK_PURPOSE, purpose)],
     )
     planned.tasks = [*(planned.tasks or []), task]
     return task
 
 
 def _verification(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    _verification_task(m, item, risk).description = md(comparable(value)) or None
+    _task_for(m, item, risk).description = md(comparable(value)) or None
 
 
 def _evidence(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
     from oscal_poam.legacy.to_oscal import evidence_links
 
-    task = _verification_task(m, item, risk)
+    task = _task_for(m, item, risk)
     others = [link for link in task.links or [] if text(link.rel) != vocab.EVIDENCE_REL]
     task.links = [*others, *evidence_links(comparable(value))] or None
+
+
+def _placed(place: PropPlace) -> Setter:
+    """A field held in one prop (layouts.PLACED): the prop on the item, or on the task of its purpose."""
+
+    def apply(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
+        holder: Any = item if place.task is None else _task_for(m, item, risk, place.task)
+        _set_prop(holder, place.name, comparable(value))
+
+    return apply
 
 
 def _dated(event: str, change: str | None = None) -> Setter:
@@ -753,7 +768,6 @@ APPLY: dict[str, Setter] = {
     "description": _description,
     "comments": _comments,
     "controls": _controls,
-    "root_cause": _root_cause,
     "status": _status,
     "scheduled": _scheduled,
     "remediation_plan": _remediation_plan,

@@ -18,6 +18,7 @@ from oscal_poam.legacy.dates import NotADate, is_placeholder, parse_date
 from oscal_poam.legacy.layouts import (
     FIELDS_BY_NAME,
     HOMELESS_PROPS,
+    PLACED,
     LayoutName,
     column_letter,
     detect_layout,
@@ -27,7 +28,7 @@ from oscal_poam.legacy.layouts import (
 )
 from oscal_poam.legacy.mapping import KEEP, ColumnMap
 from oscal_poam.legacy.milestones import split_milestones
-from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location
+from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location, field_value
 from oscal_poam.legacy.read import FORMULA_ERRORS, CellValue, RawSheet
 from oscal_poam.legacy.text import one_line
 from oscal_poam.rules import legacy as rules
@@ -441,6 +442,9 @@ class SheetReader:
 
     @staticmethod
     def _set(item: LegacyItem, name: str, value: object) -> None:
+        if name in PLACED:
+            item.placed[name] = str(value)
+            return
         prop = HOMELESS_PROPS.get(name)
         if prop is not None and name != "poam_id" and name != "weakness_name":
             item.extra[prop] = str(value)
@@ -456,7 +460,9 @@ class SheetReader:
         for name, value in values.items():
             prop = HOMELESS_PROPS.get(name)
             current: object = (
-                item.extra.get(prop, "") if prop and name not in ("poam_id", "weakness_name") else getattr(item, name)
+                item.extra.get(prop, "")
+                if prop and name not in ("poam_id", "weakness_name")
+                else field_value(item, name)
             )
             if current in ("", None):
                 self._set(item, name, value)

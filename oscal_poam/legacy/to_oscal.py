@@ -36,7 +36,7 @@ from oscal_poam.cmmc import vocab
 from oscal_poam.cmmc.catalog import normalize_requirement_id
 from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.ids import stable_uuid
-from oscal_poam.legacy.layouts import HOMELESS_PROPS
+from oscal_poam.legacy.layouts import HOMELESS_PROPS, PLACED
 from oscal_poam.legacy.markup import to_markdown as md
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location, day_of
 from oscal_poam.legacy.status import row_status
@@ -222,8 +222,9 @@ class Builder:
         pairs: list[tuple[str, str]] = [(vocab.REQUIREMENT, label) for label in labels]
         if item.controls and item.controls != "; ".join(labels):
             pairs.append((vocab.LEGACY_CONTROLS, item.controls))
-        if item.root_cause:
-            pairs.append((vocab.ROOT_CAUSE, item.root_cause))
+        pairs.extend(
+            (PLACED[name].name, value) for name, value in item.placed.items() if value and not PLACED[name].task
+        )
         if item.sheet:
             pairs.append((vocab.LEGACY_SHEET, item.sheet))
         if item.status:
@@ -320,6 +321,11 @@ class Builder:
         )
 
     def remediation(self, item_uuid: str, item: LegacyItem) -> Response | None:
+        on_tasks: dict[str, list[tuple[str, str]]] = {}
+        for name, value in item.placed.items():
+            purpose = PLACED[name].task
+            if value and purpose:
+                on_tasks.setdefault(purpose, []).append((PLACED[name].name, value))
         if not (
             item.remediation_plan
             or item.milestones
@@ -327,19 +333,30 @@ class Builder:
             or item.owner
             or item.verification
             or item.evidence
+            or on_tasks
         ):
             return None
         owners = [build.responsible_role(vocab.OWNER_ROLE, [self.party(item.owner)])] if item.owner.strip() else []
         tasks = [self.milestone(item_uuid, n, m, owners) for n, m in enumerate(item.milestones, start=1)]
-        if item.verification or item.evidence:
+        if item.verification or item.evidence or "verification" in on_tasks:
             tasks.append(
                 build.task(
                     stable_uuid(item_uuid, "verification"),
                     "action",
                     "Verify closure",
                     description=md(item.verification) if item.verification else None,
-                    props=[build.prop(vocab.TASK_PURPOSE, "verification")],
+                    props=[build.prop(vocab.TASK_PURPOSE, "verification"), *props(on_tasks.pop("verification", []))],
                     links=evidence_links(item.evidence),
+                    responsible_roles=owners,
+                )
+            )
+        for purpose, pairs in on_tasks.items():
+            tasks.append(
+                build.task(
+                    stable_uuid(item_uuid, purpose),
+                    "action",
+                    purpose.capitalize(),
+                    props=[build.prop(vocab.TASK_PURPOSE, purpose), *props(pairs)],
                     responsible_roles=owners,
                 )
             )

@@ -230,3 +230,18 @@ def test_export_import_export_gives_the_same_cells(example: Path, layout: str, t
     second = tmp_path / "second.xlsx"
     export_poam(imported.poam, second, layout=layout)  # type: ignore[arg-type]
     assert cells(second) == cells(first)
+
+
+def test_a_field_kept_in_a_prop_is_edited_in_its_added_column(derived: Path, tmp_path: Path) -> None:
+    """Root Cause: no template has the column; the export adds it, and an edit there lands in its prop."""
+    sheet = tmp_path / "emass.xlsx"
+    export_poam(derived, sheet, layout="emass")
+    workbook = openpyxl.load_workbook(sheet)
+    ws = workbook["POA&M"]
+    column = headers(ws, "emass")
+    ws.cell(8, column["Root Cause"]).value = "The GPO was linked to the wrong OU."
+    workbook.save(sheet)
+    result = import_onto(sheet, derived, day=dt.date(2026, 11, 2))
+    assert [(c.label, c.new) for c in result.changes] == [("Root Cause", "The GPO was linked to the wrong OU.")]
+    item = result.poam.poam_items[0]
+    assert [p.value for p in item.props or [] if p.name == "cmmc-root-cause"] == ["The GPO was linked to the wrong OU."]
