@@ -558,9 +558,6 @@ def _run_all(args: argparse.Namespace, inputs: Path) -> tuple[list[Row], dict[st
         ("validate", "oscal-poam validate (all cores)", "validate", heavy, False),
         ("validate", "compliance-trestle oscal_read loop (reads only)", "trestle-validate-loop", 1, False),
         ("import", "oscal-poam import, FedRAMP 5,000 rows (+ rules, JSON)", "import", heavy, False),
-        ("verify", "oscal-poam verify, 10,000 Prowler findings (+ rules, JSON)", "verify", heavy, False),
-        ("portfolio", "oscal-poam portfolio (all cores; the page and a report per system)", "portfolio", heavy, False),
-        ("history", "oscal-poam trend (git log, each version judged, the page)", "trend", heavy, False),
         (
             "import",
             "oscal-poam import --onto, 5,000 rows onto a 5,000-item POA&M, 1,000 edits (+ rules, JSON)",
@@ -568,6 +565,10 @@ def _run_all(args: argparse.Namespace, inputs: Path) -> tuple[list[Row], dict[st
             heavy,
             False,
         ),
+        ("verify", "oscal-poam verify, 10,000 Prowler findings (+ rules, JSON)", "verify", heavy, False),
+        ("portfolio", "oscal-poam portfolio (all cores; the page and a report per system)", "portfolio", heavy, False),
+        ("history", "oscal-poam trend (git log, each version judged, the page)", "trend", heavy, False),
+        ("verify", "oscal-poam verify, 10,000 Prowler findings (+ rules, JSON)", "verify", heavy, False),
     ]
     rows: list[Row] = []
     for section, label, kind, runs, compare in plan:

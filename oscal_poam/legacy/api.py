@@ -29,10 +29,19 @@ from oscal_poam.legacy.from_oscal import read_legacy
 from oscal_poam.legacy.layouts import FIELDS_BY_NAME, LAYOUTS
 from oscal_poam.legacy.mapping import ColumnMap, load_mapping
 from oscal_poam.legacy.model import LegacyItem
+from oscal_poam.legacy.onto import Change, Conflict, merge_onto
 from oscal_poam.legacy.read import RawWorkbook, read_spreadsheet
-from oscal_poam.legacy.record import Record, is_record, read_record, restore
-from oscal_poam.legacy.rows import HEADER_SCAN_ROWS, SheetReader, SheetResult, SkippedRow, find_header_row, skip_reason
-from oscal_poam.legacy.to_oscal import BuildContext, UnmappedRequirement, build_poam
+from oscal_poam.legacy.record import is_record, read_record, restore
+from oscal_poam.legacy.rows import (
+    HEADER_SCAN_ROWS,
+    SheetItems,
+    SheetReader,
+    SheetResult,
+    SkippedRow,
+    find_header_row,
+    skip_reason,
+)
+from oscal_poam.legacy.to_oscal import BuildContext, UnmappedRequirement, build_poam, item_keys
 from oscal_poam.rules import legacy as rules
 
 if TYPE_CHECKING:
@@ -41,7 +50,6 @@ if TYPE_CHECKING:
     from trestle.oscal.ssp import SystemSecurityPlan
 
     from oscal_poam.io.load import Document
-    from oscal_poam.legacy.onto import Change, Conflict
 
 LayoutChoice = Literal["auto", "fedramp", "emass", "emass-2018", "generic"]
 MAX_PROBLEMS = 100
@@ -203,21 +211,6 @@ def import_poam(
     return ImportResult(poam, summary, tuple(diagnostics), tuple(items))
 
 
-@dataclass
-class SheetItems:
-    """A spreadsheet read into LegacyItems: what import builds a POA&M of, and import --onto merges."""
-
-    source: str
-    workbook: RawWorkbook
-    sheets: list[SheetResult]
-    skipped: list[tuple[str, str]]
-    items: list[LegacyItem]
-    notes: list[Diagnostic]
-    metadata: dict[str, str]
-    banners: list[str]
-    record: Record | None
-
-
 def read_items(
     path: str | os.PathLike[str],
     *,
@@ -299,34 +292,6 @@ def _no_header(workbook: RawWorkbook, skipped: list[tuple[str, str]], source: st
         return Problem(f"no header row found in rows 1 to {HEADER_SCAN_ROWS}: expected {expected}", source)
     listed = "; ".join(f"sheet {name!r} {reason}" for name, reason in skipped) or "the workbook has no sheets"
     return Problem(f"no header row found: {listed}. Expected {expected}", source)
-
-
-def item_keys(
-    items: list[LegacyItem], system_key: str, source: str
-) -> tuple[dict[int, tuple[str, ...]], list[Diagnostic]]:
-    counts = Counter(i.poam_id for i in items if i.poam_id)
-    keys: dict[int, tuple[str, ...]] = {}
-    notes: list[Diagnostic] = []
-    seen: dict[str, LegacyItem] = {}
-    for index, item in enumerate(items):
-        row = item.location.row if item.location else index
-        if item.poam_id and counts[item.poam_id] == 1:
-            keys[index] = (system_key, "id", item.poam_id)
-            continue
-        keys[index] = (system_key, "row", item.sheet, str(row))
-        if item.poam_id:
-            first = seen.setdefault(item.poam_id, item)
-            if first is not item and item.location is not None:
-                where = first.location.describe() if first.location else "another row"
-                notes.append(
-                    rules.DUPLICATE_ID.diag(
-                        f"POA&M ID {item.poam_id!r} at {item.location.describe()} was already used at {where}",
-                        item.location.ref,
-                        source,
-                        item.poam_id,
-                    )
-                )
-    return keys, notes
 
 
 def _last_modified(
@@ -456,9 +421,6 @@ def import_onto(
     the day it runs). `close_missing` closes the open items the sheet has no row for. Raises LoadError when the
     spreadsheet or the POA&M cannot be read.
     """
-    from oscal_poam.io.inputs import document_of
-    from oscal_poam.legacy.onto import merge_onto
-
     read = read_items(path, layout=layout, sheet=sheet, mapping=mapping)
     given = document_of(onto, "plan-of-action-and-milestones")
     model: PlanOfActionAndMilestones = given.model  # type: ignore[assignment]

@@ -21,11 +21,20 @@ import sys
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from oscal_poam.errors import WriteError
+import openpyxl
+from lxml.etree import SerialisationError
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from oscal_poam.errors import UsageError, WriteError
 from oscal_poam.io.write import format_datetime
 from oscal_poam.legacy.from_oscal import LegacyDocument
 from oscal_poam.legacy.layouts import (
@@ -51,7 +60,6 @@ from oscal_poam.legacy.status import (
 )
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 EXCEL_CELL_MAX = 32_767
@@ -313,12 +321,6 @@ class Writer:
 
     def header(self, ws: Worksheet) -> None:
         """The template's header row as it is; added columns after it, in the header's style, filled grey."""
-        from copy import copy
-
-        from openpyxl.comments import Comment
-        from openpyxl.styles import PatternFill
-        from openpyxl.utils import get_column_letter
-
         row = self.layout.header_row
         last = self.layout.first_column + len(self.layout.columns) - 1
         model = ws.cell(row=row, column=last)
@@ -340,9 +342,6 @@ class Writer:
 
     def lists(self, ws: Worksheet, last_row: int) -> None:
         """Drop-down lists on the data rows of each column that has one."""
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.datavalidation import DataValidation
-
         choices = LISTS.get(self.layout.name, {})
         first = self.layout.header_row + 1
         last = max(last_row, first + 999)
@@ -447,8 +446,6 @@ def _date_or_text(value: str) -> object:
 
 def load_template(layout: Layout) -> Workbook:
     """A fresh copy of the layout's template workbook; what openpyxl cannot keep of it is not reported."""
-    import openpyxl
-
     source = resources.files("oscal_poam.legacy").joinpath("templates", layout.template)
     with source.open("rb") as handle, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # data-validation extensions and the like, which the copy does without
@@ -468,15 +465,11 @@ def clear_below(ws: Worksheet, header_row: int) -> None:
 def layout_named(name: str) -> Layout:
     if name in ("fedramp", "emass"):
         return KNOWN_LAYOUTS[name]
-    from oscal_poam.errors import UsageError
-
     raise UsageError(f"unknown layout {name!r}; export writes emass or fedramp")
 
 
 def _save(workbook: Workbook) -> bytes:
     """The .xlsx bytes; a WriteError when openpyxl cannot write the temporary file it spools each sheet to."""
-    from lxml.etree import SerialisationError
-
     buffer = io.BytesIO()
     hook = sys.unraisablehook
     # A failed sheet's stream fails once more when it is collected; that second report is noise on stderr.

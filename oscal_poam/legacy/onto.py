@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from trestle.oscal.common import AssociatedRisk, OnDate, RiskLog, Timing
+
 import oscal_poam.builders as build
 from oscal_poam.cmmc import vocab
 from oscal_poam.diagnostics import Diagnostic
@@ -41,13 +43,24 @@ from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, day_of
 from oscal_poam.legacy.record import ItemRecord, Record, comparable, digest
 from oscal_poam.legacy.status import milestone_completed, row_status
 from oscal_poam.legacy.text import one_line
+from oscal_poam.legacy.to_oscal import (
+    OWNER_ROLE_TITLE,
+    BuildContext,
+    Builder,
+    build_poam,
+    evidence_links,
+    item_keys,
+    party_type,
+    prop,
+    requirements_of,
+)
 from oscal_poam.rules import legacy as rules
 
 if TYPE_CHECKING:
     from trestle.oscal.common import Entry, Response, Risk, Task
     from trestle.oscal.poam import PlanOfActionAndMilestones, PoamItem
 
-    from oscal_poam.legacy.api import SheetItems
+    from oscal_poam.legacy.rows import SheetItems
 
 NOT_COMPARED = frozenset({"poam_id", "milestones_text"})
 """Columns that name or hold others: the id matches rows to items, milestones are compared one by one."""
@@ -113,8 +126,6 @@ def _props(obj: Any, name: str) -> list[Any]:
 
 def _set_prop(obj: Any, name: str, value: str) -> None:
     """One prop `name` holding `value` (text a prop cannot hold goes whole into its remarks), or none for ''."""
-    from oscal_poam.legacy.to_oscal import prop
-
     kept = [p for p in obj.props or [] if p not in _props(obj, name)]
     made = prop(name, value) if value else None
     if made is not None:
@@ -296,8 +307,6 @@ class Merger:
             risk = self.risks.get(str(related.risk_uuid))
             if risk is not None:
                 return risk
-        from trestle.oscal.common import AssociatedRisk
-
         risk = build.risk(
             stable_uuid(str(poam_item.uuid), "risk"),
             poam_item.title,
@@ -319,8 +328,6 @@ class Merger:
         return made
 
     def log(self, risk: Risk, title: str, description: str, key: str, status_change: str | None = None) -> None:
-        from trestle.oscal.common import RiskLog
-
         entries: list[Entry] = list(risk.risk_log.entries) if risk.risk_log is not None else []
         taken = {str(e.uuid) for e in entries}
         uuid = stable_uuid(str(risk.uuid), "spreadsheet", self.day.isoformat(), key, description)
@@ -443,8 +450,6 @@ class Merger:
     def add_milestone(
         self, poam_item: PoamItem, risk: Risk, ours: LegacyItem, milestone: LegacyMilestone, number: int, where: str
     ) -> None:
-        from oscal_poam.legacy.to_oscal import Builder
-
         planned = self.planned(risk, poam_item)
         owners = next((t.responsible_roles for t in _tasks(planned) if t.responsible_roles), None)
         task = Builder.milestone(str(poam_item.uuid), number, milestone, list(owners or []))
@@ -457,9 +462,6 @@ class Merger:
     def add(self, new: list[LegacyItem]) -> None:
         if not new:
             return
-        from oscal_poam.legacy.api import item_keys
-        from oscal_poam.legacy.to_oscal import BuildContext, build_poam
-
         system = text(self.poam.system_id.id) if self.poam.system_id is not None else str(self.poam.uuid)
         keys, notes = item_keys(new, system, self.read.source)
         self.result.diagnostics.extend(notes)
@@ -491,8 +493,6 @@ class Merger:
             self.owner_role()
 
     def owner_role(self) -> None:
-        from oscal_poam.legacy.to_oscal import OWNER_ROLE_TITLE
-
         roles = list(self.poam.metadata.roles or [])
         if not any(r.id == vocab.OWNER_ROLE for r in roles):
             roles.append(build.role(vocab.OWNER_ROLE, OWNER_ROLE_TITLE))
@@ -565,8 +565,6 @@ def moved(old: object, new: object) -> object:
 
 
 def set_milestone(task: Task, part: str, value: object, mine: LegacyMilestone) -> None:
-    from trestle.oscal.common import OnDate, Timing
-
     if part == "title":
         task.title = md(comparable(value)) or task.title
     elif part == "scheduled":
@@ -612,8 +610,6 @@ def _comments(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: L
 
 
 def _controls(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    from oscal_poam.legacy.to_oscal import requirements_of
-
     written = comparable(value)
     found, _ = requirements_of(written)
     labels = [r.label for r in found]
@@ -656,8 +652,6 @@ def _resources(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: 
 
 
 def _owner(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    from oscal_poam.legacy.to_oscal import party_type
-
     planned = m.planned(risk, item)
     name = " ".join(comparable(value).split())
     tasks = list(_tasks(planned))
@@ -703,8 +697,6 @@ def _verification(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, their
 
 
 def _evidence(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-    from oscal_poam.legacy.to_oscal import evidence_links
-
     task = _task_for(m, item, risk)
     others = [link for link in task.links or [] if text(link.rel) != vocab.EVIDENCE_REL]
     task.links = [*others, *evidence_links(comparable(value))] or None
@@ -724,8 +716,6 @@ def _dated(event: str, change: str | None = None) -> Setter:
     """A date of the risk log: the entry the readers take it from moves (its time of day kept), else one is added."""
 
     def apply(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
-        from trestle.oscal.common import RiskLog
-
         old = getattr(ours, event if event != "status" else "status_date")
         entries: list[Entry] = list(risk.risk_log.entries) if risk.risk_log is not None else []
         target = next(

@@ -29,7 +29,8 @@ from oscal_poam.legacy.layouts import (
 from oscal_poam.legacy.mapping import KEEP, ColumnMap
 from oscal_poam.legacy.milestones import split_milestones
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location, field_value
-from oscal_poam.legacy.read import FORMULA_ERRORS, CellValue, RawSheet
+from oscal_poam.legacy.read import FORMULA_ERRORS, CellValue, RawSheet, RawWorkbook
+from oscal_poam.legacy.record import Record
 from oscal_poam.legacy.text import one_line
 from oscal_poam.rules import legacy as rules
 
@@ -510,3 +511,18 @@ def skip_reason(name: str) -> str | None:
     if _SKIP_SHEETS.search(name):
         return "holds examples or instructions, not POA&M items (import it with --sheet to read it anyway)"
     return None
+
+
+@dataclass
+class SheetItems:
+    """A spreadsheet read into LegacyItems: what import builds a POA&M of, and import --onto merges."""
+
+    source: str
+    workbook: RawWorkbook
+    sheets: list[SheetResult]
+    skipped: list[tuple[str, str]]
+    items: list[LegacyItem]
+    notes: list[Diagnostic]
+    metadata: dict[str, str]
+    banners: list[str]
+    record: Record | None

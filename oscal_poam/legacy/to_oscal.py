@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -396,6 +397,34 @@ class Builder:
             responsible_roles=owners,
             remarks=md(milestone.comments) if milestone.comments else None,
         )
+
+
+def item_keys(
+    items: list[LegacyItem], system_key: str, source: str
+) -> tuple[dict[int, tuple[str, ...]], list[Diagnostic]]:
+    counts = Counter(i.poam_id for i in items if i.poam_id)
+    keys: dict[int, tuple[str, ...]] = {}
+    notes: list[Diagnostic] = []
+    seen: dict[str, LegacyItem] = {}
+    for index, item in enumerate(items):
+        row = item.location.row if item.location else index
+        if item.poam_id and counts[item.poam_id] == 1:
+            keys[index] = (system_key, "id", item.poam_id)
+            continue
+        keys[index] = (system_key, "row", item.sheet, str(row))
+        if item.poam_id:
+            first = seen.setdefault(item.poam_id, item)
+            if first is not item and item.location is not None:
+                where = first.location.describe() if first.location else "another row"
+                notes.append(
+                    rules.DUPLICATE_ID.diag(
+                        f"POA&M ID {item.poam_id!r} at {item.location.describe()} was already used at {where}",
+                        item.location.ref,
+                        source,
+                        item.poam_id,
+                    )
+                )
+    return keys, notes
 
 
 def build_poam(items: Sequence[LegacyItem], context: BuildContext) -> BuildResult:
