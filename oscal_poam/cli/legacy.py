@@ -21,6 +21,7 @@ from oscal_poam.cli.common import AsOf, ExitCode, FailOn, TextOrJson, err, out, 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from oscal_poam.io.write import OutputFormat
     from oscal_poam.legacy.api import ImportResult, OntoResult
 
 
@@ -81,20 +82,11 @@ def import_command(
         raise UsageError("import needs --output (-o), or --onto to update an existing POA&M")
 
     from oscal_poam.diagnostics import Severity, has_at_least
-    from oscal_poam.errors import UsageError, WriteError
-    from oscal_poam.io.outputs import is_stdout, refuse_overwriting
-    from oscal_poam.io.write import format_for, write_as
+    from oscal_poam.io.write import write_as
     from oscal_poam.legacy.api import import_poam
 
     inputs = [("FILE", file), ("--mapping", mapping), ("--ssp", ssp), ("--results", results)]
-    refuse_overwriting([("--output", output), ("--xml", xml)], inputs)
-    to_stdout = is_stdout(output) or (xml is not None and is_stdout(xml))
-    if to_stdout and format == "json":
-        raise UsageError("the POA&M and --format json would both be written to standard output")
-    try:
-        fmt = format_for(output)
-    except WriteError as exc:
-        raise UsageError(str(exc)) from None
+    fmt, to_stdout = _checked_outputs(output, xml, inputs, format)
     href = None
     if ssp is not None:
         href = os.path.relpath(ssp.resolve(), output.resolve().parent).replace(os.sep, "/")
@@ -125,6 +117,24 @@ def import_command(
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
+def _checked_outputs(
+    output: Path, xml: Path | None, inputs: list[tuple[str, Path | None]], format: str
+) -> tuple[OutputFormat, bool]:
+    """The POA&M's format and whether anything goes to standard output; UsageError for outputs that cannot be."""
+    from oscal_poam.errors import UsageError, WriteError
+    from oscal_poam.io.outputs import is_stdout, refuse_overwriting
+    from oscal_poam.io.write import format_for
+
+    refuse_overwriting([("--output", output), ("--xml", xml)], inputs)
+    to_stdout = is_stdout(output) or (xml is not None and is_stdout(xml))
+    if to_stdout and format == "json":
+        raise UsageError("the POA&M and --format json would both be written to standard output")
+    try:
+        return format_for(output), to_stdout
+    except WriteError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _import_onto(
     file: Path,
     onto: Path,
@@ -144,23 +154,15 @@ def _import_onto(
     import datetime as dt
 
     from oscal_poam.diagnostics import Severity, has_at_least
-    from oscal_poam.errors import UsageError, WriteError
-    from oscal_poam.io.outputs import is_stdout, output_locks, refuse_overwriting, same_file, write_outputs
-    from oscal_poam.io.write import dumps, format_for
+    from oscal_poam.io.outputs import output_locks, same_file
+    from oscal_poam.io.write import write_as
     from oscal_poam.legacy.api import import_onto
 
     target = output if output is not None else onto
     inputs = [("FILE", file), ("--mapping", mapping), ("--ssp", ssp), ("--results", results)]
     # the POA&M itself may be the output: updating it in place is what --onto is for
     inputs.append(("--onto", None if same_file(onto, target) else onto))
-    refuse_overwriting([("--output", target), ("--xml", xml)], inputs)
-    to_stdout = is_stdout(target) or (xml is not None and is_stdout(xml))
-    if to_stdout and format == "json":
-        raise UsageError("the POA&M and --format json would both be written to standard output")
-    try:
-        fmt = format_for(target)
-    except WriteError as exc:
-        raise UsageError(str(exc)) from None
+    fmt, to_stdout = _checked_outputs(target, xml, inputs, format)
     # The day every change is dated: --as-of, else the day this runs, said out loud so a rerun can repeat it.
     day = parse_as_of(as_of) or dt.date.today()
     with output_locks([target, xml], on_wait=waiting(target)):
@@ -176,11 +178,7 @@ def _import_onto(
             results=results,
             document=str(target),
         )
-        outputs = [(target, dumps(result.poam, fmt))]
-        if xml is not None:
-            outputs.append((xml, dumps(result.poam, "xml")))
-        write_outputs(outputs)
-    written = [str(path) for path, _ in outputs]
+        written = write_as(result.poam, [(target, fmt), (xml, "xml")])
     if format == "json":
         print_json(
             {

@@ -626,6 +626,19 @@ FEDRAMP = Layout(
     template="FedRAMP-POAM-Template.xlsx",
 )
 
+_RISK_ANALYSIS: list[tuple[str, str | None]] = [
+    ("Predisposing Conditions", None),
+    ("Severity", None),
+    ("Relevance of Threat", None),
+    ("Threat Description", None),
+    ("Likelihood", None),
+    ("Impact", None),
+    ("Impact Description", None),
+    ("Residual Risk Level", None),
+    ("Recommendations", None),
+]
+"""The risk analysis columns every eMASS layout ends with (each kept as a `legacy-*` prop)."""
+
 EMASS = Layout(
     name="emass",
     title="eMASS POA&M import template",
@@ -655,15 +668,7 @@ EMASS = Layout(
             ("Raw Severity", "original_risk_rating"),
             ("Devices Affected", "asset_identifier"),
             ("Mitigations (in-house and in conjunction with the Navy CSSP)", None),
-            ("Predisposing Conditions", None),
-            ("Severity", None),
-            ("Relevance of Threat", None),
-            ("Threat Description", None),
-            ("Likelihood", None),
-            ("Impact", None),
-            ("Impact Description", None),
-            ("Residual Risk Level", None),
-            ("Recommendations", None),
+            *_RISK_ANALYSIS,
             ("Resulting Residual Risk after Proposed Mitigations", None),
         ]
     ),
@@ -694,15 +699,7 @@ EMASS_2018 = Layout(
             ("Raw Severity", "original_risk_rating"),
             ("Devices Affected", "asset_identifier"),
             ("Mitigations", None),
-            ("Predisposing Conditions", None),
-            ("Severity", None),
-            ("Relevance of Threat", None),
-            ("Threat Description", None),
-            ("Likelihood", None),
-            ("Impact", None),
-            ("Impact Description", None),
-            ("Residual Risk Level", None),
-            ("Recommendations", None),
+            *_RISK_ANALYSIS,
         ]
     ),
     sheets=("POA&M",),

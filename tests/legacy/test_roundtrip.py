@@ -52,17 +52,11 @@ def day(value: dt.date | None) -> dt.date | None:
 def carried(item: LegacyItem) -> tuple[Any, ...]:
     """What both layouts carry of an item (FedRAMP adds status words a sheet may not have had)."""
     return (
-        item.poam_id,
-        item.controls,
-        item.description,
-        item.owner,
-        item.resources,
+        *core(item),
         item.remediation_plan,
         item.root_cause,
         item.comments,
-        day(item.scheduled),
         day(item.detected),
-        [(m.title, day(m.scheduled), day(m.completed_on), m.is_completed) for m in item.milestones],
         dict(item.extra),
     )
 
