@@ -568,7 +568,6 @@ def _run_all(args: argparse.Namespace, inputs: Path) -> tuple[list[Row], dict[st
         ("verify", "oscal-poam verify, 10,000 Prowler findings (+ rules, JSON)", "verify", heavy, False),
         ("portfolio", "oscal-poam portfolio (all cores; the page and a report per system)", "portfolio", heavy, False),
         ("history", "oscal-poam trend (git log, each version judged, the page)", "trend", heavy, False),
-        ("verify", "oscal-poam verify, 10,000 Prowler findings (+ rules, JSON)", "verify", heavy, False),
     ]
     rows: list[Row] = []
     for section, label, kind, runs, compare in plan:
