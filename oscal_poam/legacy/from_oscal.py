@@ -154,7 +154,7 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
         if name not in ITEM_PROPS_READ:
             item.extra[name] = value
     for field_name, place in PLACED.items():
-        if place.task is None and (found := _first(poam_item.props, place.name)):
+        if place.task is None and (found := place.cell(_all(poam_item.props, place.name))):
             item.placed[field_name] = found
     if risk is None:
         return item
@@ -169,7 +169,7 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
         kind = text(task.type)
         purpose = _first(task.props, vocab.TASK_PURPOSE)
         for field_name, place in PLACED.items():
-            found = _first(task.props, place.name) if place.task and place.task == purpose else ""
+            found = place.cell(_all(task.props, place.name)) if place.task and place.task == purpose else ""
             if found and field_name not in item.placed:
                 item.placed[field_name] = found
         if kind == "milestone":

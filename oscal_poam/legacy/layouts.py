@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from oscal_poam.cmmc import vocab
+
 FieldKind = Literal["text", "date"]
 Scope = Literal["item", "milestone"]
 LayoutName = Literal["fedramp", "emass", "emass-2018", "generic"]
@@ -28,6 +30,20 @@ class PropPlace:
 
     name: str
     task: str | None = None
+    many: bool = False
+    """One prop per line of the cell (several values, each a prop of its own); else the cell is one prop."""
+
+    def values(self, cell: str) -> list[str]:
+        """The prop values a cell holds."""
+        if not self.many:
+            return [cell] if cell else []
+        return [line.strip() for line in cell.splitlines() if line.strip()]
+
+    def cell(self, values: Sequence[str]) -> str:
+        """The cell that holds these prop values (the first alone, where the field is one prop)."""
+        if not self.many:
+            return next(iter(values), "")
+        return "\n".join(values)
 
 
 @dataclass(frozen=True)
@@ -410,7 +426,7 @@ FIELDS: tuple[Field, ...] = (
         "item prop cmmc-root-cause",
         ["Cause", "Root Cause Analysis", "Reason", "Why"],
         carried=True,
-        place=PropPlace("cmmc-root-cause"),
+        place=PropPlace(vocab.ROOT_CAUSE),
     ),
     _f(
         "verification",
@@ -432,6 +448,14 @@ FIELDS: tuple[Field, ...] = (
         "links with rel evidence on the verification task",
         ["Evidence", "Evidence of Closure", "Artifacts", "Closure Artifacts", "Evidence Links"],
         carried=True,
+    ),
+    _f(
+        "verification_checks",
+        "Verification Checks",
+        "task props cmmc-verification-check on the verification task, one per line",
+        ["Verification Check", "Automated Checks", "Automated Verification", "Verification Pointers"],
+        carried=True,
+        place=PropPlace(vocab.VERIFICATION_CHECK, task="verification", many=True),
     ),
     _f(
         "original_risk_rating",

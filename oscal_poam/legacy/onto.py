@@ -126,10 +126,13 @@ def _props(obj: Any, name: str) -> list[Any]:
 
 def _set_prop(obj: Any, name: str, value: str) -> None:
     """One prop `name` holding `value` (text a prop cannot hold goes whole into its remarks), or none for ''."""
+    _set_props(obj, name, [value] if value else [])
+
+
+def _set_props(obj: Any, name: str, values: list[str]) -> None:
+    """The props `name` holding `values`, in place of those there were."""
     kept = [p for p in obj.props or [] if p not in _props(obj, name)]
-    made = prop(name, value) if value else None
-    if made is not None:
-        kept.append(made)
+    kept.extend(made for value in values if (made := prop(name, value)) is not None)
     obj.props = kept or None
 
 
@@ -707,7 +710,7 @@ def _placed(place: PropPlace) -> Setter:
 
     def apply(m: Merger, item: PoamItem, risk: Risk, ours: LegacyItem, theirs: LegacyItem, value: object) -> None:
         holder: Any = item if place.task is None else _task_for(m, item, risk, place.task)
-        _set_prop(holder, place.name, comparable(value))
+        _set_props(holder, place.name, place.values(comparable(value)))
 
     return apply
 

@@ -224,7 +224,10 @@ class Builder:
         if item.controls and item.controls != "; ".join(labels):
             pairs.append((vocab.LEGACY_CONTROLS, item.controls))
         pairs.extend(
-            (PLACED[name].name, value) for name, value in item.placed.items() if value and not PLACED[name].task
+            (PLACED[name].name, one)
+            for name, value in item.placed.items()
+            if not PLACED[name].task
+            for one in PLACED[name].values(value)
         )
         if item.sheet:
             pairs.append((vocab.LEGACY_SHEET, item.sheet))
@@ -324,9 +327,9 @@ class Builder:
     def remediation(self, item_uuid: str, item: LegacyItem) -> Response | None:
         on_tasks: dict[str, list[tuple[str, str]]] = {}
         for name, value in item.placed.items():
-            purpose = PLACED[name].task
-            if value and purpose:
-                on_tasks.setdefault(purpose, []).append((PLACED[name].name, value))
+            place = PLACED[name]
+            if place.task and (values := place.values(value)):
+                on_tasks.setdefault(place.task, []).extend((place.name, one) for one in values)
         if not (
             item.remediation_plan
             or item.milestones

@@ -18,7 +18,7 @@ import pytest
 
 from oscal_poam.io.load import load
 from oscal_poam.io.write import to_data
-from oscal_poam.legacy.api import export_poam, import_onto
+from oscal_poam.legacy.api import export_poam, import_onto, import_poam
 from tests.cli_runner import Runner, runner
 from tests.conftest import ROOT
 from tests.derive.conftest import poam_schema, xsd_validator  # noqa: F401  (poam_schema: a fixture)
@@ -221,8 +221,6 @@ def cells(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 @pytest.mark.parametrize("layout", ["fedramp", "emass"])
 @pytest.mark.parametrize("example", EXAMPLE_POAMS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_export_import_export_gives_the_same_cells(example: Path, layout: str, tmp_path: Path) -> None:
-    from oscal_poam.legacy.api import import_poam
-
     first = tmp_path / "first.xlsx"
     export_poam(example, first, layout=layout)  # type: ignore[arg-type]
     imported = import_poam(first)
@@ -245,3 +243,48 @@ def test_a_field_kept_in_a_prop_is_edited_in_its_added_column(derived: Path, tmp
     assert [(c.label, c.new) for c in result.changes] == [("Root Cause", "The GPO was linked to the wrong OU.")]
     item = result.poam.poam_items[0]
     assert [p.value for p in item.props or [] if p.name == "cmmc-root-cause"] == ["The GPO was linked to the wrong OU."]
+
+
+def pointers(poam: Any) -> dict[str, list[str]]:
+    """Each item's verification pointers (task props cmmc-verification-check), by item title."""
+    data = to_data(poam)["plan-of-action-and-milestones"] if not isinstance(poam, dict) else poam
+    risks = {r["uuid"]: r for r in data.get("risks", [])}
+    found: dict[str, list[str]] = {}
+    for item in data["poam-items"]:
+        for link in item.get("related-risks", []):
+            for remediation in risks[link["risk-uuid"]].get("remediations", []):
+                for task in remediation.get("tasks", []):
+                    values = [p["value"] for p in task.get("props", []) if p["name"] == "cmmc-verification-check"]
+                    if values:
+                        found[item["title"]] = values
+    return found
+
+
+@pytest.mark.parametrize("layout", ["fedramp", "emass"])
+def test_verification_pointers_go_out_one_per_line_and_come_back_as_written(
+    derived: Path, layout: str, tmp_path: Path
+) -> None:
+    """Verification Checks: an added column, one pointer a line; import keeps each, --onto applies an edit to them."""
+    before = pointers(load(derived).model)
+    assert any(len(values) > 1 for values in before.values())  # the example has items with several checks
+    sheet = tmp_path / f"{layout}.xlsx"
+    export_poam(derived, sheet, layout=layout)  # type: ignore[arg-type]
+    imported = import_poam(sheet)
+    assert imported.poam is not None
+    assert pointers(imported.poam) == before
+
+    workbook = openpyxl.load_workbook(sheet)
+    ws = workbook.worksheets[0]
+    column = headers(ws, layout)["Verification Checks"]
+    cell = next(c for c in (ws.cell(r, column) for r in range(HEADER_ROW[layout] + 1, ws.max_row + 1)) if c.value)
+    written = str(cell.value).split("\n")
+    assert written in before.values()
+    cell.value = "\n".join([*written[1:], "sarif:checkov/CKV_AWS_67"])
+    workbook.save(sheet)
+    result = import_onto(sheet, derived, day=dt.date(2026, 11, 2))
+    assert [c.label for c in result.changes] == ["Verification Checks"]
+    after = pointers(result.poam)
+    changed = {title for title in before if after[title] != before[title]}
+    assert len(changed) == 1
+    assert after[changed.pop()] == [*written[1:], "sarif:checkov/CKV_AWS_67"]
+    assert not [d for d in result.diagnostics if d.rule_id.startswith("verification-")]
