@@ -30,8 +30,9 @@ class Diagnostic:
 
     `rule_id` is stable kebab-case; `pointer` is a JSON pointer into `document`;
     `citation` names the rule's source (for example `32 CFR 170.21(a)(2)(iii)`);
-    `subject` is the requirement id or uuid the finding is about; `line` is set
-    where the document's format has lines (XML, YAML) and the place is known.
+    `subject` is the requirement id or uuid the finding is about; `line` and
+    `column` (1-based) are set where the document's text is at hand and the
+    place is known (the column where the format gives one).
     """
 
     rule_id: str
@@ -42,6 +43,7 @@ class Diagnostic:
     document: str = ""
     subject: str = ""
     line: int | None = None
+    column: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: OSCAL's key style (kebab-case), `rule-id` first."""
@@ -54,13 +56,25 @@ class Diagnostic:
             "document": self.document,
             "subject": self.subject,
             "line": self.line,
+            "column": self.column,
         }
 
     @property
-    def sort_key(self) -> tuple[str, int, tuple[tuple[int, str], ...], str, str, str]:
-        """Document, worst first, then place in document order (`/items/2` before `/items/10`)."""
+    def sort_key(self) -> tuple[str, bool, int, int, tuple[tuple[int, str], ...], int, str, str, str]:
+        """Document, then place in document order (line and column where known, else the pointer, `/items/2`
+        before `/items/10`), then worst first."""
         place = tuple((int(t), "") if t.isdigit() else (-1, t) for t in self.pointer.split("/"))
-        return (self.document, -self.severity.rank, place, self.rule_id, self.subject, self.message)
+        return (
+            self.document,
+            self.line is None,
+            self.line or 0,
+            self.column or 0,
+            place,
+            -self.severity.rank,
+            self.rule_id,
+            self.subject,
+            self.message,
+        )
 
 
 def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:

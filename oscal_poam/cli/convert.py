@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 import typer
 
 from oscal_poam.cli.common import err, out, waiting
+from oscal_poam.quoting import printable
 
 
 def convert(
@@ -34,5 +35,6 @@ def convert(
     done = run(source, target, to, on_wait=waiting(target))
     say = err if is_stdout(target) else out  # standard output holds the document
     say.print(
-        f"wrote {done.target} ({done.source.kind.title}, {done.format.upper()}, {done.size:,} bytes)", markup=False
+        f"wrote {printable(str(done.target))} ({done.source.kind.title}, {done.format.upper()}, {done.size:,} bytes)",
+        markup=False,
     )

@@ -16,27 +16,52 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, FailOn, TextOrJson, err, out, parse_as_of, print_json, waiting
+from oscal_poam.cli.common import (
+    AsOf,
+    Detail,
+    ExitCode,
+    FailOn,
+    Generic,
+    Ignore,
+    Quiet,
+    Select,
+    TextOrJson,
+    Verbose,
+    detail_of,
+    err,
+    out,
+    parse_as_of,
+    print_json,
+    selection_of,
+    show_diagnostics,
+    waiting,
+)
+from oscal_poam.quoting import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from oscal_poam.engine.inputs import Selection
     from oscal_poam.io.write import OutputFormat
     from oscal_poam.legacy.api import ImportResult, OntoResult
 
 
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The legacy POA&M: .xlsx workbook or CSV file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The legacy POA&M: .xlsx workbook or CSV file.")],
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Where to write the OSCAL POA&M (.json, .yaml or .xml); with --onto, default: it."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write the OSCAL POA&M (.json, .yaml or .xml); with --onto, default: it.",
         ),
     ] = None,
     onto: Annotated[
         Path | None,
         typer.Option(
             "--onto",
+            metavar="POAM",
             help="The POA&M the sheet was exported from: apply the sheet's edits to it, keeping everything else.",
         ),
     ] = None,
@@ -44,24 +69,37 @@ def import_command(
         bool,
         typer.Option("--close-missing", help="With --onto: close the open items the sheet has no row for."),
     ] = False,
-    xml: Annotated[Path | None, typer.Option("--xml", help="Also write the POA&M as OSCAL XML here.")] = None,
+    xml: Annotated[
+        Path | None, typer.Option("--xml", metavar="FILE", help="Also write the POA&M as OSCAL XML here.")
+    ] = None,
     layout: Annotated[
         Literal["auto", "fedramp", "emass", "emass-2018", "generic"],
         typer.Option("--layout", help="auto tells FedRAMP and eMASS templates by their headers."),
     ] = "auto",
     sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Read only this sheet (default: every sheet with a header row).")
+        str | None,
+        typer.Option("--sheet", metavar="NAME", help="Read only this sheet (default: every sheet with a header row)."),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option("--mapping", help="MAP.yaml: headers no alias knows, mapped to fields.")
+        Path | None,
+        typer.Option("--mapping", metavar="FILE", help="MAP.yaml: headers no alias knows, mapped to fields."),
     ] = None,
-    ssp: Annotated[Path | None, typer.Option("--ssp", help="The system security plan: system-id, import-ssp.")] = None,
+    ssp: Annotated[
+        Path | None,
+        typer.Option("--ssp", metavar="FILE", help="The system security plan: system-id, import-ssp."),
+    ] = None,
     results: Annotated[
-        Path | None, typer.Option("--results", help="Assessment results: check POA&M eligibility too.")
+        Path | None,
+        typer.Option("--results", metavar="FILE", help="Assessment results: check POA&M eligibility too."),
     ] = None,
     as_of: AsOf = None,
     fail_on: FailOn = "error",
     format: TextOrJson = "text",
+    select: Select = None,
+    ignore: Ignore = None,
+    generic: Generic = False,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
 ) -> None:
     """Convert a legacy POA&M spreadsheet (FedRAMP, eMASS or any sheet with recognisable headers) to OSCAL.
 
@@ -71,10 +109,13 @@ def import_command(
     """
     import os
 
+    detail = detail_of(verbose, quiet)
+    selection = selection_of(select, ignore)
     if onto is not None:
         _import_onto(
-            file, onto, output, xml, layout, sheet, mapping, close_missing, ssp, results, as_of, fail_on, format
-        )
+            file, onto, output, xml, layout, sheet, mapping, close_missing, ssp, results, as_of, fail_on, format,
+            (selection, generic, detail),
+        )  # fmt: skip
         return
     if output is None:
         from oscal_poam.errors import UsageError
@@ -100,6 +141,9 @@ def import_command(
         results=results,
         as_of=parse_as_of(as_of),
         document=str(output),
+        generic=generic,
+        select=selection.select,
+        ignore=selection.ignore,
     )
     written: list[str] = []
     if result.poam is not None:  # both or neither, under the folders' locks
@@ -112,7 +156,7 @@ def import_command(
         }
         print_json(payload)
     else:
-        _print_summary(result, written, err if to_stdout else out)
+        _print_summary(result, written, err if to_stdout else out, detail)
     if has_at_least(result.diagnostics, Severity(fail_on)):
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
@@ -149,8 +193,10 @@ def _import_onto(
     as_of: str | None,
     fail_on: str,
     format: str,
+    rules: tuple[Selection, bool, Detail],
 ) -> None:
-    """`import FILE --onto POAM`: the edits of the sheet applied to the POA&M, written to -o (default: POAM)."""
+    """`import FILE --onto POAM`: the edits of the sheet applied to the POA&M, written to -o (default: POAM).
+    `rules`: the rules reported, --generic, and how much of them the text shows."""
     import datetime as dt
 
     from oscal_poam.diagnostics import Severity, has_at_least
@@ -158,6 +204,7 @@ def _import_onto(
     from oscal_poam.io.write import write_as
     from oscal_poam.legacy.api import import_onto
 
+    selection, generic, detail = rules
     target = output if output is not None else onto
     inputs = [("FILE", file), ("--mapping", mapping), ("--ssp", ssp), ("--results", results)]
     # the POA&M itself may be the output: updating it in place is what --onto is for
@@ -177,6 +224,9 @@ def _import_onto(
             ssp=ssp,
             results=results,
             document=str(target),
+            select=selection.select,
+            ignore=selection.ignore,
+            generic=generic,
         )
         written = write_as(result.poam, [(target, fmt), (xml, "xml")])
     if format == "json":
@@ -194,15 +244,13 @@ def _import_onto(
             }
         )
     else:
-        _print_onto(result, written, as_of is None, err if to_stdout else out)
+        _print_onto(result, written, as_of is None, err if to_stdout else out, detail)
     if has_at_least(result.diagnostics, Severity(fail_on)):
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
-def _print_onto(result: OntoResult, written: list[str], today: bool, out: Console) -> None:
+def _print_onto(result: OntoResult, written: list[str], today: bool, out: Console, detail: Detail) -> None:
     from rich.markup import escape
-
-    from oscal_poam.render.text import render_text
 
     summary = result.summary
     out.print(f"[bold]{escape(summary.source)}[/]: {summary.kind}, layout {summary.layout}, {summary.items} rows")
@@ -218,8 +266,7 @@ def _print_onto(result: OntoResult, written: list[str], today: bool, out: Consol
         [(c.item, c.label, c.sheet, c.poam) for c in result.conflicts],
         out,
     )
-    if result.diagnostics:
-        out.print(render_text(result.diagnostics), end="", markup=False)
+    show_diagnostics(result.diagnostics, detail, out)
     dated = f"{result.day.isoformat()}" + (" (today; --as-of sets the day)" if today else "")
     counts = (
         f"{len(result.changes)} change{'s' if len(result.changes) != 1 else ''}, "
@@ -231,21 +278,27 @@ def _print_onto(result: OntoResult, written: list[str], today: bool, out: Consol
     out.print(f"Wrote {escape(' and '.join(written))}: {counts}; changes dated {dated}.")
 
 
-def _print_summary(result: ImportResult, written: list[str], out: Console) -> None:
+def _print_summary(result: ImportResult, written: list[str], out: Console, detail: Detail) -> None:
     from rich.markup import escape
 
-    from oscal_poam.render.text import render_text
+    from oscal_poam.quoting import printable
 
     summary = result.summary
-    source = f"[bold]{escape(summary.source)}[/]: {summary.kind}, layout {summary.layout}"
+    items = f"{summary.items} item{'s' if summary.items != 1 else ''}"
+    milestones = f"{summary.milestones} milestone{'s' if summary.milestones != 1 else ''}"
+    if detail is Detail.QUIET:
+        _print_outcome(written, items, milestones, out)
+        return
+    source = f"[bold]{escape(printable(summary.source))}[/]: {summary.kind}, layout {summary.layout}"
     if summary.kind == "csv":
         source += f", {summary.encoding}, delimiter {summary.delimiter!r}"
     out.print(source)
     for sheet in summary.sheets:
         name = f"sheet {sheet.name!r}" if sheet.name else "rows"
         out.print(
-            f"  {escape(name)}: header row {sheet.header_row}, {sheet.items} items, {sheet.milestones} milestones"
-            + (f", {sheet.blank_rows} blank rows" if sheet.blank_rows else "")
+            f"  {escape(printable(name))}: header row {sheet.header_row}, {_count(sheet.items, 'item')}, "
+            f"{_count(sheet.milestones, 'milestone')}"
+            + (f", {_count(sheet.blank_rows, 'blank row')}" if sheet.blank_rows else "")
         )
     for name, reason in summary.skipped_sheets:
         out.print(f"  sheet {escape(repr(name))} not read: {escape(reason)}")
@@ -281,14 +334,19 @@ def _print_summary(result: ImportResult, written: list[str], out: Console) -> No
         out,
     )
 
-    if result.diagnostics:
-        out.print(render_text(result.diagnostics), end="", markup=False)
-    items = f"{summary.items} item{'s' if summary.items != 1 else ''}"
-    milestones = f"{summary.milestones} milestone{'s' if summary.milestones != 1 else ''}"
+    show_diagnostics(sorted(result.diagnostics, key=lambda d: d.sort_key), detail, out)
+    _print_outcome(written, items, milestones, out)
+
+
+def _print_outcome(written: list[str], items: str, milestones: str, out: Console) -> None:
     if written:
-        out.print(f"Wrote {escape(' and '.join(written))}: {items}, {milestones}.")
+        out.print(f"Wrote {printable(' and '.join(written))}: {items}, {milestones}.", markup=False)
     else:
-        out.print("No POA&M items in the spreadsheet: nothing written.")
+        out.print("Nothing written: the spreadsheet holds no POA&M items.", markup=False)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _print_table(title: str, headings: Sequence[str], rows: Sequence[Sequence[str]], out: Console) -> None:
@@ -314,8 +372,10 @@ def _cells(cells: list[str]) -> str:
 
 
 def export_command(
-    poam: Annotated[Path, typer.Argument(help="The OSCAL POA&M (JSON, YAML or XML).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the workbook (.xlsx).")],
+    poam: Annotated[Path, typer.Argument(metavar="POAM", help="The OSCAL POA&M (JSON, YAML or XML).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write the workbook (.xlsx).")
+    ],
     layout: Annotated[
         Literal["fedramp", "emass"], typer.Option("--layout", help="The spreadsheet layout to write.")
     ] = "fedramp",
@@ -343,7 +403,8 @@ def export_command(
     )
     sheets = ", ".join(f"{name!r}: {count}" for name, count in summary.sheets.items())
     out.print(
-        f"Wrote {escape(str(output))} ({layout}): {summary.items} items in {summary.rows} rows ({escape(sheets)})."
+        f"Wrote {escape(printable(str(output)))} ({layout}): {_count(summary.items, 'item')} in "
+        f"{_count(summary.rows, 'row')} ({escape(sheets)})."
     )
     if summary.not_written:
         names = sorted({name for _, name in summary.not_written})

@@ -10,23 +10,33 @@ from typing import Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, Root, out, parse_as_of, roots, waiting
+from oscal_poam.cli.common import AsOf, Ignore, Root, Select, out, parse_as_of, roots, selection_of, waiting
+from oscal_poam.quoting import printable
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
 def report(
-    poam: Annotated[Path, typer.Option("--poam", help="The OSCAL POA&M (JSON, YAML or XML).")],
+    poam: Annotated[Path, typer.Option("--poam", metavar="FILE", help="The OSCAL POA&M (JSON, YAML or XML).")],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the report: .html (one page) or .md (a summary).")
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Where to write the report: .html (one page) or .md (a summary)."
+        ),
     ],
     results: Annotated[
         Path | None,
-        typer.Option("--results", help="Assessment results (initial or closeout): the score and the verdict."),
+        typer.Option(
+            "--results", metavar="FILE", help="Assessment results (initial or closeout): the score and the verdict."
+        ),
     ] = None,
-    ssp: Annotated[Path | None, typer.Option("--ssp", help="The system security plan: the system's name.")] = None,
+    ssp: Annotated[
+        Path | None, typer.Option("--ssp", metavar="FILE", help="The system security plan: the system's name.")
+    ] = None,
     as_of: AsOf = None,
     root: Root = None,
+    select: Select = None,
+    ignore: Ignore = None,
 ) -> None:
     """Report where a system stands: verdict, score against the threshold, POA&M items, milestones, diagnostics."""
     import datetime as dt
@@ -41,11 +51,18 @@ def report(
     if kind is None:
         raise UsageError(f"{output}: the report's format comes from its suffix: .html, .htm or .md")
     day = parse_as_of(as_of) or dt.date.today()
+    selection = selection_of(select, ignore)
     from oscal_poam.io.boundary import reading_roots
 
     with reading_roots(roots(root)):
-        data = build_report(poam, results=results, ssp=ssp, as_of=day)
+        data = build_report(poam, results=results, ssp=ssp, as_of=day, select=selection.select, ignore=selection.ignore)
     rendered = render_html(data) if kind == "html" else render_markdown(data)
     write_bytes(output, rendered.encode("utf-8"), waiting(output))
-    score = f"{data.score.value} of {data.score.maximum}" if data.score.given else "score not given"
-    out.print(f"Wrote {output}: {data.verdict.headline}, {score}, {len(data.items)} items.", markup=False)
+    from oscal_poam.report.html import score_text
+
+    items = len(data.items)
+    out.print(
+        f"Wrote {printable(str(output))}: {data.verdict.headline}, {score_text(data.score)}, "
+        f"{items} item{'' if items == 1 else 's'}.",
+        markup=False,
+    )

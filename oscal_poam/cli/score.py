@@ -4,16 +4,17 @@ JSON output (`--format json`) is one object (README: "Score and closeout as JSON
 
 - `format`: `oscal-poam-score`; `version`: `2`;
 - `document`: the results file;
-- `score`: `level`, `score` (null when the assessment cannot be completed), `maximum`, `ratio` (4 decimals,
-  null with the score), `points-deducted`, `met`, `not-met`, `not-applicable`, `not-assessed`, and
-  `families`: one row per family with `family`, `name`, `requirements`, `met`, `not-met`, `not-applicable`,
-  `not-assessed`, `points-deducted`;
+- `score`: `level`, `score` (null when the assessment cannot be completed, and at Level 1, which is MET or NOT
+  MET in its entirety with no points), `maximum`, `ratio` (4 decimals, null with the score), `points-deducted`
+  (null at Level 1), `met-all` (every requirement MET or N/A), `met`, `not-met`, `not-applicable`,
+  `not-assessed`, and `families`: one row per family with `family`, `name`, `requirements`, `met`, `not-met`,
+  `not-applicable`, `not-assessed`, `points-deducted`;
 - `verdict`: `status` (`final`, `conditional`, `expired` or `none`), `cmmc-status` (`Conditional Level 2
   (C3PAO)`), `qualifier` (`subject to Final Level 2 (C3PAO)`, or null), `level`, `assessment-type`,
   `status-date`, `deadline` (conditional only), `poam-requirements` (official ids the POA&M must hold), and with
   `--as-of` also `as-of` and `days-left`;
 - `counts`: diagnostics by severity; `diagnostics`: every diagnostic (reading, scoring and eligibility), each
-  with `rule-id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`.
+  with `rule-id`, `severity`, `message`, `pointer`, `citation`, `document`, `subject`, `line`, `column`.
 
 Exit status: 0 when no error diagnostic stands, 1 when one does, 3 when the file cannot be loaded.
 
@@ -27,7 +28,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, ExitCode, TextOrJson, out, parse_as_of, print_json
+from oscal_poam.cli.common import (
+    AsOf,
+    Detail,
+    ExitCode,
+    FailOn,
+    Ignore,
+    Level,
+    Quiet,
+    Select,
+    TextOrJson,
+    Verbose,
+    detail_of,
+    out,
+    parse_as_of,
+    parse_level,
+    print_json,
+    selection_of,
+    show_diagnostics,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -38,11 +57,8 @@ if TYPE_CHECKING:
 
 
 def score(
-    results: Annotated[Path, typer.Argument(help="OSCAL assessment results (JSON, YAML or XML).")],
-    level: Annotated[
-        int | None,
-        typer.Option("--level", min=1, max=3, help="CMMC level 1, 2 or 3 (default: the result's cmmc-level)."),
-    ] = None,
+    results: Annotated[Path, typer.Argument(metavar="RESULTS", help="OSCAL assessment results (JSON, YAML or XML).")],
+    level: Level = None,
     level2_final: Annotated[
         bool | None,
         typer.Option(
@@ -52,6 +68,11 @@ def score(
     ] = None,
     as_of: AsOf = None,
     format: TextOrJson = "text",
+    fail_on: FailOn = "error",
+    select: Select = None,
+    ignore: Ignore = None,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
 ) -> None:
     """Score an assessment (32 CFR 170.24) and say which CMMC status it earns (32 CFR 170.21(a))."""
     from oscal_poam.diagnostics import Severity
@@ -60,8 +81,13 @@ def score(
     from oscal_poam.render.counts import count_by_severity
 
     day = parse_as_of(as_of)
+    chosen = parse_level(level)
+    detail = detail_of(verbose, quiet)
+    selection = selection_of(select, ignore)
     doc = load(results, expect="assessment-results")
-    evaluation = evaluate_results(doc, level, level2_final=level2_final, as_of=day)
+    evaluation = evaluate_results(
+        doc, chosen, level2_final=level2_final, as_of=day, select=selection.select, ignore=selection.ignore
+    )
     scored, verdict = evaluation.score, evaluation.verdict
     assert scored is not None and verdict is not None  # results alone are always scored and judged
     diagnostics = list(evaluation.diagnostics)
@@ -77,68 +103,101 @@ def score(
         }
         print_json(payload)
     else:
-        _print_text(doc.source, scored, verdict, diagnostics, day)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
+        _print_text(doc.source, scored, verdict, diagnostics, day, detail)
+    if evaluation.fails(Severity(fail_on)):
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
 def _print_text(
-    source: str, scored: Score, verdict: Verdict, diagnostics: list[Diagnostic], day: dt.date | None
+    source: str, scored: Score, verdict: Verdict, diagnostics: list[Diagnostic], day: dt.date | None, detail: Detail
 ) -> None:
+    if detail is not Detail.QUIET:
+        _print_table(source, scored)
+        out.print(_score_line(scored), markup=False)
+    out.print(_verdict_line(verdict, day), markup=False)
+    show_diagnostics(diagnostics, detail, out)
+
+
+def _print_table(source: str, scored: Score) -> None:
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
-    from oscal_poam.render.text import render_text
+    from oscal_poam.quoting import printable
 
     assessment = scored.assessment
-    kind = f"{assessment.assessment_type or 'unknown type'}, {assessment.kind}"
+    kind = f"{assessment.assessment_type or 'type not given'}, {assessment.kind}"
     table = Table(
-        title=f"{source}: Level {scored.level} ({kind})", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+        title=escape(printable(f"{source}: Level {scored.level} ({kind})")),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
     table.add_column("Family")
-    for header in ("Reqs", "MET", "N/A", "NOT\nMET", "Not\nassessed", "Points\ndeducted"):
+    headers = ["Reqs", "MET", "N/A", "NOT\nMET", "Not\nassessed"]
+    if scored.in_points:
+        headers.append("Points\ndeducted")
+    for header in headers:
         table.add_column(header, justify="right", no_wrap=True, min_width=max(map(len, header.split("\n"))))
-    for index, row in enumerate(scored.families):
+
+    def row(*cells: object, points: int) -> list[str]:
+        values = [str(c) for c in cells]
+        return [*values, str(points)] if scored.in_points else values
+
+    for index, family in enumerate(scored.families):
         table.add_row(
-            f"{row.family} {row.name}",
-            str(row.requirements),
-            str(row.met),
-            str(row.not_applicable),
-            str(row.not_met),
-            str(row.not_assessed),
-            str(row.points_deducted),
+            *row(
+                f"{family.family} {family.name}",
+                family.requirements,
+                family.met,
+                family.not_applicable,
+                family.not_met,
+                family.not_assessed,
+                points=family.points_deducted,
+            ),
             end_section=index == len(scored.families) - 1,
         )
     table.add_row(
-        "Total",
-        str(sum(f.requirements for f in scored.families)),
-        str(scored.met),
-        str(scored.not_applicable),
-        str(scored.not_met),
-        str(scored.not_assessed),
-        str(scored.points_deducted),
+        *row(
+            "Total",
+            sum(f.requirements for f in scored.families),
+            scored.met,
+            scored.not_applicable,
+            scored.not_met,
+            scored.not_assessed,
+            points=scored.points_deducted,
+        ),
         style="bold",
     )
     out.print(table)
+
+
+def _score_line(scored: Score) -> str:
+    if not scored.in_points:
+        total = sum(f.requirements for f in scored.families)
+        short = total - scored.met - scored.not_applicable
+        if scored.met_all:
+            result = f"MET: all {total} requirements are MET"
+        else:
+            result = f"NOT MET: {short} of {total} requirement{'' if total == 1 else 's'} not MET"
+        return f"Result: {result} (Level 1 is MET or NOT MET in its entirety, with no points; 32 CFR 170.24(c)(1))"
     if scored.score is None:
-        out.print(f"Score: none (the assessment cannot be completed); maximum {scored.maximum}", markup=False)
-    else:
-        ratio = scored.ratio if scored.ratio is not None else 0.0
-        out.print(f"Score: {scored.score} / {scored.maximum} (ratio {ratio:.3f})", markup=False)
-    out.print(_verdict_line(verdict, day), markup=False)
-    out.print(render_text(diagnostics), end="", markup=False)
+        return f"Score: none (the assessment cannot be completed); maximum {scored.maximum}"
+    ratio = scored.ratio if scored.ratio is not None else 0.0
+    return f"Score: {scored.score} / {scored.maximum} (ratio {ratio:.3f})"
 
 
 def _verdict_line(verdict: Verdict, day: dt.date | None) -> str:
     line = f"Verdict: {verdict.statement}"
     if verdict.status == "none":
         count = sum(d.severity.value == "error" for d in verdict.reasons)
-        line += f" ({count} reason{'' if count == 1 else 's'} below)"
+        line += f" ({count} reason{'' if count == 1 else 's'}: the errors below)"
     if verdict.status == "conditional":
         count = len(verdict.poam)
         line += f"; {count} requirement{'' if count == 1 else 's'} on the POA&M"
         if verdict.deadline is not None:
             line += f", closeout due by {verdict.deadline.isoformat()}"
             if day is not None:
-                line += f" ({verdict.days_left(day)} days left as of {day.isoformat()})"
+                left = verdict.days_left(day)
+                line += f" ({left} day{'' if left == 1 else 's'} left as of {day.isoformat()})"
     return line

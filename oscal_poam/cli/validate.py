@@ -11,21 +11,29 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from oscal_poam.cli.common import (
-    SEVERITY_STYLE,
     AsOf,
+    Detail,
     ExitCode,
     FailOn,
+    Generic,
+    Ignore,
+    Quiet,
+    Select,
     TextJsonOrSarif,
+    Verbose,
+    detail_of,
     err,
     out,
     parse_as_of,
     roots,
+    selection_of,
+    show_diagnostics,
     waiting,
 )
 from oscal_poam.cli.progress import lazy_progress
+from oscal_poam.quoting import printable
 
 if TYPE_CHECKING:
-    from oscal_poam.diagnostics import Diagnostic
     from oscal_poam.validate.run import ValidationReport
 
 
@@ -40,25 +48,36 @@ def validate(
     fail_on: FailOn = "error",
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Processes to check files in; default: the number of cores."),
+        typer.Option(
+            "--jobs", "-j", metavar="N", min=1, help="Processes to check files in; default: the number of cores."
+        ),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", "-e", help="A .gitignore-style pattern of paths to skip; repeat for more."),
+        typer.Option(
+            "--exclude", "-e", metavar="PATTERN", help="A .gitignore-style pattern of paths to skip; repeat for more."
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of stdout."),
     ] = None,
     as_of: AsOf = None,
     root: Annotated[
         Path | None,
         typer.Option(
             "--root",
+            metavar="FOLDER",
             file_okay=False,
             help="The repository: files are read, and documents may name files, only inside it (links that leave "
             "it are not followed). Default: the folders given, and for a file its git work tree, else its folder.",
         ),
     ] = None,
+    select: Select = None,
+    ignore: Ignore = None,
+    generic: Generic = False,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
 ) -> None:
     """Check OSCAL files: the model, unique UUIDs, references, imports, and the CMMC rules where they apply."""
     from oscal_poam.diagnostics import Severity
@@ -68,6 +87,8 @@ def validate(
     from oscal_poam.validate.walk import candidate_files
 
     day = parse_as_of(as_of)
+    detail = detail_of(verbose, quiet)
+    selection = selection_of(select, ignore)
     chosen = roots(root)
     boundary = Boundary.of(chosen) if chosen is not None else repository_roots(paths)
     try:
@@ -80,46 +101,33 @@ def validate(
         refuse_overwriting([("--output", output)], [*(("PATH", p) for p in paths), *(("the file", f) for f in files)])
     bar = lazy_progress("validating", len(files))
     try:
-        report = validate_files(files, jobs=jobs, as_of=day, progress=bar, boundary=boundary)
+        report = validate_files(
+            files, jobs=jobs, as_of=day, progress=bar, boundary=boundary, selection=selection, generic=generic
+        )
     finally:
         if bar is not None:
             bar.stop()
-    _emit(report, format, output)
+    _emit(report, format, output, detail)
     if report.fails(Severity(fail_on)):
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
-def _emit(report: ValidationReport, fmt: Literal["text", "json", "sarif"], output: Path | None) -> None:
+def _emit(report: ValidationReport, fmt: Literal["text", "json", "sarif"], output: Path | None, detail: Detail) -> None:
     from oscal_poam.render import render
+    from oscal_poam.render.counts import summary_line
 
-    diagnostics = sorted(report.diagnostics, key=lambda d: d.sort_key)
+    diagnostics = report.diagnostics
     checked = f"{len(report.files)} file{'' if len(report.files) == 1 else 's'} checked, {report.oscal_files} OSCAL"
     if output is not None:
         from oscal_poam.io.outputs import write_bytes
 
         write_bytes(output, render(diagnostics, fmt).encode("utf-8"), waiting(output))
-        from oscal_poam.render.counts import summary_line
-
-        err.print(f"{checked}: {summary_line(diagnostics)}; report written to {output}", markup=False)
+        err.print(f"{checked}: {summary_line(diagnostics)}; report written to {printable(str(output))}", markup=False)
         return
     if fmt != "text":
         out.file.write(render(diagnostics, fmt))
         out.file.flush()
         return
-    for d in diagnostics:
-        out.print(_styled(d))
-    from oscal_poam.render.counts import summary_line
-
-    out.print(f"{checked}: {summary_line(diagnostics)}", markup=False)
-
-
-def _styled(d: Diagnostic) -> object:
-    from rich.text import Text
-
-    from oscal_poam.render.text import line, place
-
-    text = line(d)
-    head = place(d) + ": "
-    severity = d.severity.value
-    rest = text[len(head) + len(severity) :]
-    return Text.assemble((head, "bold"), (severity, SEVERITY_STYLE[severity]), rest)
+    if detail is Detail.QUIET:
+        out.print(f"{checked}: {summary_line(diagnostics)}", markup=False)
+    show_diagnostics(diagnostics, detail, out, counted=f"{checked}: ")

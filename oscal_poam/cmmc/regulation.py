@@ -40,6 +40,16 @@ MAXIMUM_CITATION: dict[int, str] = {
     3: "32 CFR 170.24(c)(3)",
 }
 
+SCORED_AS_WHOLE_CITATION = "32 CFR 170.24(c)(1)"
+"""'self-assessment results are scored as MET or NOT MET in their entirety' (Level 1)."""
+
+
+def scored_in_points(level: int) -> bool:
+    """Does an assessment of `level` have a score in points? Level 1 is MET or NOT MET in its entirety
+    (170.24(c)(1)); Levels 2 and 3 score points against a maximum (170.24(c)(2), (c)(3))."""
+    return level != 1
+
+
 # --- Findings: MET, NOT MET, N/A -----------------------------------------------------------------------------
 
 Determination = Literal["met", "not-met", "not-applicable", "not-assessed"]

@@ -11,6 +11,8 @@ from typing import Any
 
 NS = "urn:oscal-poam:cmmc"
 """The namespace of every prop this project defines."""
+CMMC_PREFIX = "cmmc-"
+"""The prefix of every prop that records a CMMC fact (in NS; the `legacy-` props keep spreadsheet columns)."""
 
 # Catalog control props.
 LABEL = "label"  # OSCAL's own (no namespace): the official id, AC.L2-3.1.1
@@ -70,6 +72,8 @@ LEGACY_SHEET = "legacy-sheet"  # item prop: the sheet the item was read from
 LEGACY_CONTROLS = "legacy-controls"  # item prop: the controls cell as written, when it says more than the ids
 LEGACY_STATUS = "legacy-status"  # item or milestone-task prop: the status words as written
 LEGACY_MILESTONE_ID = "legacy-milestone-id"  # milestone-task prop
+LEGACY_POAM_ID = "legacy-poam-id"  # item prop: the spreadsheet's POA&M ID
+POAM_ID = "POAM-ID"  # item prop in FedRAMP's namespace: the POA&M ID of FedRAMP's OSCAL POA&Ms
 
 # Risk-log entries written from spreadsheet dates.
 LOG_EVENT = "cmmc-log-event"  # detected | status | completed | verified

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +21,9 @@ from oscal_poam.derivation.data import Data, status_date_of
 from oscal_poam.derivation.generic import build_generic, merge_generic
 from oscal_poam.derivation.merge import MergeContext, merge
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.engine.evaluate import Evaluation, evaluate
+from oscal_poam.engine.evaluate import Evaluation, evaluate, is_document_check
 from oscal_poam.engine.gather import PoamInput, ResultsInput, SspInput
-from oscal_poam.engine.inputs import Facts, Options, Source
+from oscal_poam.engine.inputs import Facts, Options, Selection, Source
 from oscal_poam.engine.verdict import Verdict
 from oscal_poam.errors import UsageError
 from oscal_poam.facts.detect import is_cmmc_results
@@ -60,6 +61,8 @@ class DeriveResult:
     as_of: dt.date | None = None
     """The date the rules were evaluated at and items closed on."""
     generic: bool = False
+    document: str = ""
+    """The name the diagnostics give the derived POA&M (where it will be written)."""
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -109,6 +112,8 @@ def derive(
     generic: bool = False,
     poam_path: str | os.PathLike[str] | None = None,
     ssp_href: str | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> DeriveResult:
     """Derive the POA&M of the last result of `results` for the system of `ssp`.
 
@@ -118,6 +123,12 @@ def derive(
     `poam_path` is where the POA&M will be written, so that `import-ssp` points at the SSP relative to it
     (`ssp_href` sets it outright). `generic` derives a plain POA&M from the not-satisfied findings of any
     assessment results, CMMC or not, with the CMMC rules skipped.
+
+    The POA&M is judged as `check` judges it with its SSP and results; the inputs only as far as the POA&M depends
+    on them: what the OSCAL checks find in the SSP or the results themselves (an imported assessment plan that is
+    not at hand, a dangling reference inside the results) is a warning on that input, never an error that keeps
+    a correct POA&M from being written. `select`/`ignore`: the rules reported (ids, families or id prefixes);
+    the verdict is the same whatever they are.
 
     Raises LoadError for an input that cannot be loaded, UsageError (NotCmmcError) for inputs that cannot go
     together, for example results that are not a CMMC assessment.
@@ -134,8 +145,9 @@ def derive(
     result = _last_result(results_data, results_in.source)
     existing_data = to_data(existing_in.model)["plan-of-action-and-milestones"] if existing_in else None
 
+    selection = Selection(tuple(select), tuple(ignore))
     if generic:
-        return _derive_generic(ssp_data, results_data, result, href, existing_data, as_of, target)
+        return _derive_generic(ssp_data, results_data, result, href, existing_data, as_of, target, selection)
 
     if not is_cmmc_results(results_in.model):
         raise NotCmmcError(
@@ -165,7 +177,7 @@ def derive(
         poam = fresh.document()
     if poam is None:
         # Nothing NOT MET and no POA&M to update: the verdict alone (Final, or why not).
-        evaluation = evaluate(Facts(results=assessment), Options(as_of=as_of))
+        evaluation = evaluate(Facts(results=assessment), Options(as_of=as_of, selection=selection))
         return DeriveResult(
             poam=None,
             diagnostics=evaluation.diagnostics,
@@ -173,10 +185,11 @@ def derive(
             assessment=assessment,
             as_of=when,
         )
-    evaluation = _judged(poam, ssp_in, results_in, assessment, target, when)
+    evaluation = _judged(poam, ssp_in, results_in, assessment, target, when, selection)
     return DeriveResult(
+        document=_shown(target),
         poam=poam,
-        diagnostics=evaluation.diagnostics,
+        diagnostics=_inputs_judged_for_the_poam(evaluation.diagnostics, {ssp_in.name, results_in.name} - {""}),
         verdict=evaluation.verdict,
         closeout=evaluation.closeout,
         assessment=assessment,
@@ -192,6 +205,7 @@ def _derive_generic(
     existing: Data | None,
     as_of: dt.date | None,
     target: Path | None,
+    selection: Selection,
 ) -> DeriveResult:
     """A plain POA&M from the not-satisfied findings, checked for integrity only: no CMMC rule applies."""
 
@@ -206,8 +220,10 @@ def _derive_generic(
     if poam is not None:
         written = _as_written(poam, target)
         facts = Facts(sources=(Source(written, base_dir=_base(target)),), documents=(written,))
-        diagnostics = evaluate(facts, Options(as_of=when)).diagnostics
-    return DeriveResult(poam=poam, diagnostics=diagnostics, verdict=None, as_of=when, generic=True)
+        diagnostics = evaluate(facts, Options(as_of=when, selection=selection)).diagnostics
+    return DeriveResult(
+        poam=poam, diagnostics=diagnostics, verdict=None, as_of=when, generic=True, document=_shown(target)
+    )
 
 
 def _judged(
@@ -217,6 +233,7 @@ def _judged(
     assessment: Assessment,
     target: Path | None,
     as_of: dt.date,
+    selection: Selection,
 ) -> Evaluation:
     """The engine's evaluation of the derived POA&M with its SSP and results: what `check` says of it.
 
@@ -237,7 +254,18 @@ def _judged(
         sources=(Source(written, base_dir=_base(target)), *(Source(d) for d in given if d.path is not None)),
         documents=(written, *given),
     )
-    return evaluate(facts, Options(as_of=as_of, level=assessment.level))
+    return evaluate(facts, Options(as_of=as_of, level=assessment.level, selection=selection))
+
+
+def _inputs_judged_for_the_poam(diagnostics: Sequence[Diagnostic], inputs: set[str]) -> tuple[Diagnostic, ...]:
+    """What the OSCAL checks find in the SSP or the results as documents, as warnings: derive writes a correct
+    POA&M whatever they hold, and `validate` judges the inputs themselves."""
+    return tuple(
+        replace(d, severity=Severity.WARNING)
+        if d.severity is Severity.ERROR and d.document in inputs and is_document_check(d.rule_id)
+        else d
+        for d in diagnostics
+    )
 
 
 def _base(target: Path | None) -> Path | None:
@@ -250,8 +278,11 @@ def _sorted(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
 
 def _as_written(poam: PlanOfActionAndMilestones, target: Path | None) -> Document:
     """The derived POA&M as the document it will be once written to `target`."""
-    shown = target.as_posix() if target is not None else "<derived POA&M>"
-    return Document(kind=kind_of(poam), model=poam, format="json", source=shown, path=target)
+    return Document(kind=kind_of(poam), model=poam, format="json", source=_shown(target), path=target)
+
+
+def _shown(target: Path | None) -> str:
+    return target.as_posix() if target is not None else "<derived POA&M>"
 
 
 def model_of(data: Data) -> PlanOfActionAndMilestones:

@@ -147,7 +147,7 @@ class Copier:
             tuple(self.out.observations.values()),
             tuple(self.out.risks.values()),
             tuple(self.out.findings.values()),
-            tuple(common.Resource.model_validate(r) for r in self.referenced_resources()),
+            tuple(common.Resource.model_validate(r) for r in self.referenced_resources(metadata)),
         )
 
     def metadata(self, title: str, props: Sequence[common.Property]) -> common.Metadata:
@@ -196,16 +196,25 @@ class Copier:
         if uuid in self.observations and uuid not in self.out.observations:
             self.out.observations[uuid] = common.Observation.model_validate(self.observations[uuid])
 
-    def referenced_resources(self) -> list[Data]:
-        """The results' back-matter resources that the copied objects link to (`#uuid`)."""
-        resources = by_uuid((self.results.get("back-matter") or {}).get("resources"))
+    def referenced_resources(self, metadata: common.Metadata | None = None) -> list[Data]:
+        """The back-matter resources (the results', else the SSP's) that the copied objects and `metadata` (the
+        parties, roles and locations copied from the inputs: a party's logo) link to (`#uuid`), and those that
+        these link to in turn: what is copied brings along what it references."""
+        resources = {
+            **by_uuid((self.ssp.get("back-matter") or {}).get("resources")),
+            **by_uuid((self.results.get("back-matter") or {}).get("resources")),
+        }
         if not resources:
             return []
+        copied = [*self.out.findings.values(), *self.out.observations.values(), *self.out.risks.values()]
+        pending: list[Any] = [build_.as_data(o) for o in copied]
+        if metadata is not None:
+            pending.append(build_.as_data(metadata))
         wanted: set[str] = set()
-        for group in (self.out.findings, self.out.observations, self.out.risks):
-            for value in walk_strings([build_.as_data(o) for o in group.values()]):
-                if value.startswith("#") and value[1:] in resources:
-                    wanted.add(value[1:])
+        while pending:
+            found = {v[1:] for v in walk_strings(pending) if v.startswith("#") and v[1:] in resources} - wanted
+            wanted |= found
+            pending = [resources[u] for u in found]
         return [copy.deepcopy(r) for u, r in resources.items() if u in wanted]
 
     # -- the assessor -----------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ def check(
     evidence_days: int | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    generic: bool = False,
 ) -> Evaluation:
     """Every rule the inputs allow, in one call.
 
@@ -48,10 +49,12 @@ def check(
     - for inputs loaded from files: OSCAL integrity (unique uuids, references that resolve).
 
     `as_of`: the day deadlines, expiry and staleness are judged on (default: today). `level`: the CMMC level, else
-    the POA&M's cmmc-level, else the results'. `select`/`ignore`: rule ids or families to report (default: all).
+    the POA&M's cmmc-level, else the results'. `select`/`ignore`: rule ids, families or id prefixes to report
+    (default: all). The CMMC rules run only on CMMC documents (`facts.detect`; every document with `level`, none
+    with `generic`); the OSCAL checks run on every document loaded from a file.
     Raises LoadError for inputs that cannot be loaded and UsageError for inputs of the wrong kind.
     """
-    facts = gather(poam=poam, ssp=ssp, results=results, level=level)
+    facts = gather(poam=poam, ssp=ssp, results=results, level=level, generic=generic)
     options = Options(
         as_of=as_of or dt.date.today(),
         level=level,
@@ -68,16 +71,20 @@ def evaluate_results(
     *,
     level2_final: bool | None = None,
     as_of: dt.date | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> Evaluation:
     """The evaluation of assessment results alone: their reading, score and verdict (what `oscal-poam score` shows).
 
     The results are scored and judged as an initial assessment, whatever their kind (a closeout's are then
     incomplete, and a reason says to check them against their POA&M); the document's OSCAL integrity is `check`'s
     and `validate`'s. `as_of`: judge expiry as of this day; None judges the assessment as of itself.
+    `select`/`ignore`: the rules reported (the verdict is the same whatever they are).
     """
-    facts = gather(results=results, level=level)
+    facts = gather(results=results, level=level, cmmc=True)  # asked to score them: read as a CMMC assessment
     facts = replace(facts, results=facts.results or facts.closeout, closeout=None, sources=())
-    return evaluate(facts, Options(as_of=as_of, level=level, level2_final=level2_final))
+    selection = Selection(tuple(select), tuple(ignore))
+    return evaluate(facts, Options(as_of=as_of, level=level, level2_final=level2_final, selection=selection))
 
 
 def read_results(results: ResultsInput, level: int | None = None, result_index: int = -1) -> Assessment:
@@ -106,9 +113,21 @@ def eligibility(
 
 
 @reading_from_inputs("poam", "results")
-def closeout(poam: PoamInput, results: ResultsInput, as_of: dt.date | None = None) -> CloseoutResult:
-    """Check a POA&M closeout assessment against its POA&M (32 CFR 170.21(b)); `as_of` defaults to today."""
-    facts = gather(poam=poam, closeout=results)
-    evaluation = evaluate(facts, Options(as_of=as_of or dt.date.today()))
+def closeout(
+    poam: PoamInput,
+    results: ResultsInput,
+    as_of: dt.date | None = None,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> CloseoutResult:
+    """Check a POA&M closeout assessment against its POA&M (32 CFR 170.21(b)); `as_of` defaults to today.
+
+    `select`/`ignore`: the rules whose diagnostics are reported (the verdict is the same whatever they are)."""
+    facts = gather(poam=poam, closeout=results, cmmc=True)
+    selection = Selection(tuple(select), tuple(ignore))
+    evaluation = evaluate(facts, Options(as_of=as_of or dt.date.today(), selection=selection))
     assert evaluation.closeout is not None
-    return evaluation.closeout
+    if selection.everything:
+        return evaluation.closeout
+    return replace(evaluation.closeout, diagnostics=evaluation.diagnostics)

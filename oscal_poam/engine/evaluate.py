@@ -16,19 +16,19 @@ options, which never changes a verdict.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from oscal_poam.diagnostics import Diagnostic, Severity, has_at_least, worst
 from oscal_poam.engine.inputs import Facts, Options, Source
+from oscal_poam.engine.places import place_all
 from oscal_poam.engine.ruleset import family_of, rules_of_family
 from oscal_poam.rules import closeout as closeout_rules
 from oscal_poam.rules import consistency, credibility, eligibility, integrity, recorded, scoring, ssp, verification
 
 if TYPE_CHECKING:
     from oscal_poam.engine.verdict import Verdict
-    from oscal_poam.io.load import Document
     from oscal_poam.rules.closeout import CloseoutResult
     from oscal_poam.rules.recorded import RecordedScore
     from oscal_poam.rules.scoring import Score
@@ -44,6 +44,11 @@ def _integrity(source: Source) -> list[Diagnostic]:
 
 DOCUMENT_CHECKS: dict[str, DocumentCheck] = {"integrity": _integrity}
 """Family -> check, run over every source document, in this order."""
+
+
+def is_document_check(rule_id: str) -> bool:
+    """Is `rule_id` a rule of a check every OSCAL document answers to (as a document, whatever it says)."""
+    return family_of(rule_id) in DOCUMENT_CHECKS
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,7 @@ def evaluate(facts: Facts, options: Options | None = None) -> Evaluation:
                 found.extend(check(source))
 
     selection = options.selection
-    lines = _with_lines(set(found), facts.documents)
+    lines = place_all(set(found), facts.documents)
     reported = [
         d for d in set(lines.values()) if selection.everything or selection.wants(d.rule_id, family_of(d.rule_id))
     ]
@@ -191,18 +196,3 @@ def evaluate(facts: Facts, options: Options | None = None) -> Evaluation:
 
 def _placed(diagnostics: tuple[Diagnostic, ...], lines: dict[Diagnostic, Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(lines.get(d, d) for d in diagnostics)
-
-
-def _with_lines(diagnostics: Iterable[Diagnostic], documents: Sequence[Document]) -> dict[Diagnostic, Diagnostic]:
-    """Each diagnostic with its source line, for documents whose format has lines (XML, YAML)."""
-    by_name = {d.source: d for d in documents if d.lines}
-    located = {}
-    for d in diagnostics:
-        document = by_name.get(d.document)
-        placed = d
-        if d.line is None and document is not None and d.pointer:
-            line = document.line_of(d.pointer)
-            if line is not None:
-                placed = replace(d, line=line)
-        located[d] = placed
-    return located

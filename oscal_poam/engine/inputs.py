@@ -21,22 +21,27 @@ DEFAULT_STALE_DAYS = 30
 """An open item's status date older than this many days is stale (assessor practice)."""
 
 
+ALL = "ALL"
+"""The selector that names every rule."""
+
+
 @dataclass(frozen=True)
 class Selection:
-    """Which rules report: by rule id or family, as linters select rules.
+    """Which rules report: by rule id, family or id prefix, as linters select rules.
 
-    Empty `select` means every rule. A rule reports when `select` is empty or names it (or its family), and
-    `ignore` does not. Selection hides diagnostics; it never changes a verdict: an ignored reason still stands.
+    A selector names a rule by its id (`credibility-root-cause`), its family (`credibility`), a prefix of ids ending
+    at a hyphen (`credibility-milestone` names `credibility-milestone-count` and the other milestone rules), or
+    `ALL`. Empty `select` means every rule. A rule reports when `select` is empty or names it, and `ignore` does
+    not. Selection hides diagnostics; it never changes a verdict: an ignored reason still stands.
     """
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
 
     def wants(self, rule_id: str, family: str = "") -> bool:
-        names = {rule_id, family} - {""}
-        if self.select and not names & set(self.select):
+        if self.select and not any(names(selector, rule_id, family) for selector in self.select):
             return False
-        return not names & set(self.ignore)
+        return not any(names(selector, rule_id, family) for selector in self.ignore)
 
     def wants_family(self, family: str, rule_ids: Iterable[str]) -> bool:
         """Does any rule of `family` report: a family none of whose rules report need not run."""
@@ -45,6 +50,11 @@ class Selection:
     @property
     def everything(self) -> bool:
         return not self.select and not self.ignore
+
+
+def names(selector: str, rule_id: str, family: str = "") -> bool:
+    """Does `selector` name the rule `rule_id` of `family`."""
+    return selector in (ALL, rule_id, family) or rule_id.startswith(selector + "-")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Importing this module imports every module that declares rules, which fills the 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from oscal_poam.rules import (
     closeout,
@@ -62,3 +63,22 @@ def family_of(rule_id: str) -> str:
     """The family of rule `rule_id` ('' for an id no rule has)."""
     found = RULES.get(rule_id)
     return found.family if found is not None else ""
+
+
+def summary_of(rule_id: str) -> str:
+    """What rule `rule_id` checks, in one sentence ('' for an id no rule has)."""
+    found = RULES.get(rule_id)
+    return found.summary if found is not None else ""
+
+
+def unknown_selectors(selectors: Iterable[str]) -> list[str]:
+    """The selectors (ids, families, id prefixes, `ALL`) that name no rule."""
+    from oscal_poam.engine.inputs import names
+
+    rules = all_rules()
+    return [s for s in selectors if not any(names(s, r.id, r.family) for r in rules)]
+
+
+def families() -> list[str]:
+    """Every rule family, sorted."""
+    return sorted(_families())

@@ -2,11 +2,13 @@
 
 - Assessment results speak CMMC when the result every command reads (the last) carries a `cmmc-level` prop in the
   project's namespace, or one of its findings targets a requirement of a CMMC catalog.
-- A POA&M speaks CMMC when its metadata or one of its items carries a prop in the project's namespace.
+- A POA&M speaks CMMC when its metadata or one of its items carries a `cmmc-` prop in the project's namespace, or
+  an item's title starts with a CMMC requirement id (`AC.L2-3.1.20 ...`). The `legacy-` props a spreadsheet
+  import keeps do not make a POA&M a CMMC one: a FedRAMP sheet's items name SP 800-53 controls.
 - An SSP speaks CMMC when it imports a CMMC profile or catalog, or implements a CMMC requirement.
 
 NIST's and FedRAMP's documents (SP 800-53 controls, no CMMC props) are not CMMC documents: the CMMC rules do not
-run on them, only the rules every OSCAL document answers to.
+run on them, only the rules every OSCAL document answers to. `--generic` says so of any document.
 """
 
 from __future__ import annotations
@@ -28,7 +30,11 @@ _CMMC_CONTROL = re.compile(r"^[a-z]{2}\.l[123]-", re.IGNORECASE)
 
 
 def _namespaced(props: Any) -> bool:
-    return any(getattr(p, "ns", None) is not None and str(p.ns) == vocab.NS for p in props or [])
+    """A `cmmc-` prop in the project's namespace (not the `legacy-` props a spreadsheet import keeps)."""
+    return any(
+        getattr(p, "ns", None) is not None and str(p.ns) == vocab.NS and str(p.name).startswith(vocab.CMMC_PREFIX)
+        for p in props or []
+    )
 
 
 def is_cmmc_result(result: Result) -> bool:
@@ -50,7 +56,9 @@ def is_cmmc_results(results: AssessmentResults) -> bool:
 def is_cmmc_poam(poam: PlanOfActionAndMilestones) -> bool:
     if _namespaced(poam.metadata.props):
         return True
-    return any(_namespaced(item.props) for item in poam.poam_items or [])
+    return any(
+        _namespaced(item.props) or _CMMC_CONTROL.match(text(item.title).strip()) for item in poam.poam_items or []
+    )
 
 
 def cmmc_level_of_href(href: str) -> int | None:

@@ -93,6 +93,15 @@ class PoamItemView:
         return str(self.item.title)
 
     @property
+    def own_id(self) -> str:
+        """The item's own id where it has one: the POA&M ID a spreadsheet gave it (prop legacy-poam-id), or FedRAMP's
+        POAM-ID prop; '' when it has none."""
+        kept = vocab.prop_value(self.item.props, vocab.LEGACY_POAM_ID)
+        if kept is None:
+            kept = next((text(p.value) for p in self.item.props or [] if p.name == vocab.POAM_ID), None)
+        return " ".join((kept or "").split())
+
+    @property
     def status(self) -> str | None:
         return text(self.risk.obj.status) if self.risk is not None else None
 
@@ -354,13 +363,27 @@ def _planned_remediation(risk: Located | None) -> Located | None:
 
 
 def task_date(task: Task) -> dt.date | None:
-    """A milestone's date: `timing.on-date.date`."""
+    """A milestone's date: `timing.on-date.date`, else the end of `timing.within-date-range` (the day it is due
+    by); None for a milestone with neither (an undated one, or one `at-frequency`)."""
     timing = task.timing
     on_date = getattr(timing, "on_date", None)
-    if on_date is None:
+    if on_date is not None:
+        date: dt.datetime = on_date.date
+        return date.date()
+    within = getattr(timing, "within_date_range", None)
+    if within is not None:
+        end: dt.datetime = within.end
+        return end.date()
+    return None
+
+
+def task_start(task: Task) -> dt.date | None:
+    """The day a milestone dated by `within-date-range` starts; None for one dated `on-date` or undated."""
+    within = getattr(task.timing, "within_date_range", None)
+    if within is None:
         return None
-    date: dt.datetime = on_date.date
-    return date.date()
+    start: dt.datetime = within.start
+    return start.date()
 
 
 def milestone_completed(task: Task) -> bool:

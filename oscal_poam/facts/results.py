@@ -113,6 +113,9 @@ class Assessment:
     blocking: tuple[Diagnostic, ...] = ()
     """The reading diagnostics that stand in the way of any status: NOT MET findings that could not be placed,
     CMMC props given twice with different values."""
+    system_subjects: tuple[tuple[str, str], ...] = ()
+    """(uuid, pointer) of every component, inventory item and user the result's observations name that the result
+    does not define itself: what the system security plan must define (the system assessed)."""
 
     def not_met(self) -> list[RequirementResult]:
         return self.with_status("not-met")
@@ -270,7 +273,29 @@ def read_assessment(
         level2=level2_results,
         level2_final=props.level2_final if chosen == 3 else None,
         blocking=(*lost, *props.conflicts),
+        system_subjects=_system_subjects(result, index),
     )
+
+
+SYSTEM_SUBJECTS = ("component", "inventory-item", "user")
+"""Subject types that name a part of the system, which the system security plan defines."""
+
+
+def _system_subjects(result: Any, index: int) -> tuple[tuple[str, str], ...]:
+    local = result.local_definitions
+    defined = {
+        str(part.uuid)
+        for group in ("components", "inventory_items", "users")
+        for part in (getattr(local, group, None) or [] if local is not None else [])
+    }
+    found: dict[str, str] = {}
+    for j, observation in enumerate(result.observations or []):
+        for k, subject in enumerate(observation.subjects or []):
+            uuid = str(subject.subject_uuid)
+            if text(subject.type) in SYSTEM_SUBJECTS and uuid not in defined:
+                where = pointers.join("assessment-results", "results", index, "observations", j, "subjects", k)
+                found.setdefault(uuid, where)
+    return tuple(found.items())
 
 
 def _s(n: int) -> str:

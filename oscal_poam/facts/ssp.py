@@ -53,6 +53,8 @@ class SspFacts:
     system_name: str = ""
     document: str = ""
     model: SystemSecurityPlan | None = field(default=None, compare=False, repr=False)
+    parts: frozenset[str] = frozenset()
+    """The uuids of the system's components, inventory items and users (system-implementation)."""
 
     @property
     def level(self) -> int | None:
@@ -85,7 +87,13 @@ def read_ssp(ssp: SystemSecurityPlan, document: str = "") -> SspFacts:
     for index, implemented in enumerate(ssp.control_implementation.implemented_requirements):
         entries.append(SspStatus(str(implemented.control_id), _status_of(implemented), f"{LISTING}/{index}"))
     name = text(ssp.system_characteristics.system_name)
-    return SspFacts(tuple(entries), name, document, ssp)
+    implementation = ssp.system_implementation
+    parts = frozenset(
+        str(part.uuid)
+        for group in (implementation.components, implementation.inventory_items, implementation.users)
+        for part in group or []
+    )
+    return SspFacts(tuple(entries), name, document, ssp, parts)
 
 
 def _status_of(implemented: ImplementedRequirement) -> str | None:

@@ -22,16 +22,16 @@ def document_of(value: Any, expect: str, *, name: str = "") -> Document:
         return load(value, expect=expect)
     if isinstance(value, Document):
         if value.kind is not kind:
-            raise WrongModelError(_at(value.source, f"expected a {kind.title}, but this is a {value.kind.title}"))
+            raise WrongModelError(_at(value.source, f"expected {kind.named}, but this is {value.kind.named}"))
         return value
     try:
         found = kind_of(value)
     except ValueError:
         raise WrongModelError(
-            _at(name, f"expected a {kind.title} (an OSCAL model, a Document or a path), not {type(value).__name__}")
+            _at(name, f"expected {kind.named} (an OSCAL model, a Document or a path), not {type(value).__name__}")
         ) from None
     if found is not kind:
-        raise WrongModelError(_at(name, f"expected a {kind.title}, but this is a {found.title}"))
+        raise WrongModelError(_at(name, f"expected {kind.named}, but this is {found.named}"))
     return Document(kind=kind, model=value, format="json", source=name)
 
 

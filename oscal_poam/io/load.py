@@ -12,7 +12,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,6 +28,8 @@ from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
 if TYPE_CHECKING:
     from pydantic import ValidationError
     from trestle.core.base_model import OscalBaseModel
+
+    from oscal_poam.io.positions import Position
 
 Format = Literal["json", "yaml", "xml"]
 
@@ -52,10 +54,18 @@ class Document:
     data: Any = field(default=None, compare=False, repr=False)
     """The document as plain OSCAL JSON data, where the loader kept it (the OSCAL checks then need not serialize
     the model again); None otherwise."""
+    raw_bytes: bytes | None = field(default=None, compare=False, repr=False)
+    """The bytes the document was read from, where they are at hand: what places a diagnostic by line and column."""
 
     def line_of(self, pointer: str) -> int | None:
         """The source line of the nearest located ancestor of `pointer`, where known."""
         return pointers.nearest_line(self.lines, pointer)
+
+    def places(self, wanted: Iterable[str]) -> dict[str, Position]:
+        """The line and column of each pointer in `wanted` (its nearest placed ancestor's), where known."""
+        from oscal_poam.io.positions import places
+
+        return places(self.format, self.raw_bytes, self.lines, wanted)
 
 
 def load(
@@ -96,21 +106,25 @@ def parse(
     try:
         kind, model = validate(raw, source, expect)
     except LoadError as exc:
-        raise _with_lines(exc, lines) from None
+        raise _with_lines(exc, fmt, data, lines) from None
     kept = raw if keep_data else None
-    return Document(kind=kind, model=model, format=fmt, source=source, path=path, lines=lines, data=kept)
+    return Document(
+        kind=kind, model=model, format=fmt, source=source, path=path, lines=lines, data=kept, raw_bytes=data
+    )
 
 
-def _with_lines(exc: LoadError, lines: Mapping[str, int]) -> LoadError:
-    """The same error, each problem located by the line of its pointer (or its nearest ancestor's) where known."""
-    if not lines:
+def _with_lines(exc: LoadError, fmt: Format, data: bytes, lines: Mapping[str, int]) -> LoadError:
+    """The same error, each problem placed by the line and column of its pointer (or its nearest ancestor's)."""
+    from oscal_poam.io.positions import places
+
+    wanted = [p.pointer for p in exc.problems if p.line is None and p.pointer is not None]
+    found = places(fmt, data, lines, wanted)
+    if not found:
         return exc
     located = []
     for problem in exc.problems:
-        line = problem.line
-        if line is None and problem.pointer is not None:
-            line = pointers.nearest_line(lines, problem.pointer)
-        located.append(dataclasses.replace(problem, line=line))
+        where = found.get(problem.pointer) if problem.line is None and problem.pointer is not None else None
+        located.append(dataclasses.replace(problem, line=where[0], column=where[1]) if where else problem)
     return type(exc)(located)
 
 
@@ -368,8 +382,8 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
     if expect is not None:
         wanted = [kind_named(expect)] if isinstance(expect, str) else [kind_named(e) for e in expect]
         if kind not in wanted:
-            names = " or ".join(_with_article(w.title) for w in wanted)
-            raise LoadError.single(f"expected {names}, but this is {_with_article(kind.title)}", source, pointer="")
+            names = " or ".join(w.named for w in wanted)
+            raise LoadError.single(f"expected {names}, but this is {kind.named}", source, pointer="")
     from pydantic import ValidationError
     from trestle.core.trestle_base_model import TrestleBaseModel
 
@@ -390,10 +404,6 @@ def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -
     except (ValueError, TypeError) as exc:
         raise LoadError.single(f"invalid {kind.title}: {exc}", source, pointer="") from None
     return kind, model
-
-
-def _with_article(title: str) -> str:
-    return ("an " if title[:1] in "aeiou" else "a ") + title
 
 
 _TOO_DEEP = frozenset({"recursion_depth_exceeded", "recursion_loop"})

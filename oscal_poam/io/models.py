@@ -19,6 +19,14 @@ class ModelKind:
     class_name: str
 
     @property
+    def named(self) -> str:
+        """The title as a sentence names one document: `a system security plan`, `an assessment plan`,
+        `assessment results` (a plural takes no article)."""
+        if self.title.endswith("results"):
+            return self.title
+        return ("an " if self.title[:1] in "aeiou" else "a ") + self.title
+
+    @property
     def cls(self) -> type[OscalBaseModel]:
         cls: type[OscalBaseModel] = getattr(importlib.import_module(self.module), self.class_name)
         return cls

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -180,8 +181,23 @@ def _real_folder(path: Path) -> Path:
     return Path(os.path.realpath(path)).parent
 
 
+_IN_WORDS = {
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "the operation is not permitted",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "it is a folder",
+}
+"""What the usual refusals mean, in words; the system's own words follow in parentheses."""
+
+
 def _why(exc: OSError) -> str:
-    return exc.strerror or str(exc)
+    said = exc.strerror or str(exc)
+    words = _IN_WORDS.get(exc.errno or 0)
+    return f"{words} ({said})" if words is not None and words.lower() != said.lower() else said
 
 
 def _prepare(path: Path, data: bytes) -> _Prepared:

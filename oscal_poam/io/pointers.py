@@ -27,15 +27,21 @@ def strings(data: Any) -> Iterator[tuple[str, str]]:
             stack.extend((value, f"{pointer}/{index}") for index, value in reversed(list(enumerate(node))))
 
 
-def nearest_line(lines: Mapping[str, int], pointer: str) -> int | None:
-    """The source line of `pointer`, else of its nearest ancestor in `lines`; None when none is there."""
+def nearest_key(places: Mapping[str, Any], pointer: str) -> str | None:
+    """`pointer` if it is in `places`, else its nearest ancestor that is; None when none is there."""
     probe = pointer
     while True:
-        if probe in lines:
-            return lines[probe]
+        if probe in places:
+            return probe
         if not probe:
             return None
         probe = probe.rsplit("/", 1)[0]
+
+
+def nearest_line(lines: Mapping[str, int], pointer: str) -> int | None:
+    """The source line of `pointer`, else of its nearest ancestor in `lines`; None when none is there."""
+    found = nearest_key(lines, pointer)
+    return lines[found] if found is not None else None
 
 
 def from_loc(loc: Sequence[str | int], data: Any, prefix: Iterable[str | int] = ()) -> str:

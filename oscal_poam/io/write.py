@@ -129,9 +129,19 @@ def write_as(
 ) -> list[str]:
     """Write `model` to each (path, format) whose path is given, all or none (oscal_poam.io.outputs); the paths
     written, as given."""
-    given = [(path, fmt) for path, fmt in outputs if path is not None]
-    write_outputs([(path, dumps(model, fmt)) for path, fmt in given], on_wait)
-    return [os.fspath(path) for path, _ in given]
+    return [path for path, _ in written_as(model, outputs, on_wait)]
+
+
+def written_as(
+    model: OscalBaseModel,
+    outputs: Sequence[tuple[str | os.PathLike[str] | None, OutputFormat]],
+    on_wait: Callable[[], None] | None = None,
+) -> list[tuple[str, bytes]]:
+    """`write_as`, returning each path written (as given) with the bytes written there: what a command places its
+    diagnostics in."""
+    given = [(path, dumps(model, fmt)) for path, fmt in outputs if path is not None]
+    write_outputs(given, on_wait)
+    return [(os.fspath(path), data) for path, data in given]
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

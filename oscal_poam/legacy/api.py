@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from oscal_poam.collector import collector_paused
 from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.engine.api import check
+from oscal_poam.engine.inputs import Selection
 from oscal_poam.errors import LoadError, Problem, UsageError
 from oscal_poam.io.inputs import document_of
 from oscal_poam.io.outputs import refuse_overwriting, write_bytes
@@ -155,6 +156,9 @@ def import_poam(
     results: str | os.PathLike[str] | AssessmentResults | Document | None = None,
     as_of: dt.date | None = None,
     document: str = "",
+    generic: bool = False,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> ImportResult:
     """Read a legacy POA&M spreadsheet (.xlsx or CSV) into an OSCAL POA&M and check it.
 
@@ -164,7 +168,9 @@ def import_poam(
     `ssp`: the system security plan, for system-id and import-ssp (`ssp_href`, default its path).
     `results`: assessment results, so that eligibility is checked too. `as_of`: the day rules judge
     deadlines by, and the POA&M's last-modified (default: the latest date the spreadsheet gives).
-    `document`: the name the POA&M will be written under, for the rules' diagnostics.
+    `document`: the name the POA&M will be written under, for the rules' diagnostics. The CMMC rules run on a CMMC
+    POA&M (one whose items name CMMC requirements, `facts.detect`), none with `generic`; `select`/`ignore`: the
+    rules reported (ids, families or id prefixes).
 
     Raises LoadError (naming file, sheet, row and column) when the spreadsheet cannot be read as a POA&M.
     """
@@ -205,7 +211,8 @@ def import_poam(
         built = build_poam(items, context)
         poam, unmapped, level = built.poam, built.unmapped, built.level
         diagnostics.extend(built.diagnostics)
-        diagnostics.extend(_rules(poam, ssp_model, results, as_of, document))
+        found = _rules(poam, ssp_model, results, as_of, document, generic, Selection(tuple(select), tuple(ignore)))
+        diagnostics = [*(d for d in diagnostics if _reported(d, select, ignore)), *found]
 
     summary = _summary(workbook, results_read, skipped_sheets, items, unmapped, level, source)
     return ImportResult(poam, summary, tuple(diagnostics), tuple(items))
@@ -335,11 +342,21 @@ def _rules(
     results: Any,
     as_of: dt.date | None,
     document: str,
+    generic: bool,
+    selection: Selection,
 ) -> list[Diagnostic]:
     """What an assessor would flag: credibility always, eligibility when results are given (the engine, as `check`)."""
 
-    found = check(poam, ssp=ssp, results=results, as_of=as_of)
+    found = check(
+        poam, ssp=ssp, results=results, as_of=as_of, generic=generic, select=selection.select, ignore=selection.ignore
+    )
     return [replace(d, document=document) if not d.document else d for d in found.diagnostics]
+
+
+def _reported(d: Diagnostic, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    from oscal_poam.engine.ruleset import family_of
+
+    return Selection(tuple(select), tuple(ignore)).wants(d.rule_id, family_of(d.rule_id))
 
 
 def _summary(
@@ -414,12 +431,16 @@ def import_onto(
     ssp: str | os.PathLike[str] | SystemSecurityPlan | Document | None = None,
     results: str | os.PathLike[str] | AssessmentResults | Document | None = None,
     document: str = "",
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    generic: bool = False,
 ) -> OntoResult:
     """Apply a spreadsheet's edits to the POA&M it was exported from (oscal_poam/legacy/onto.py).
 
     `day` dates every risk-log entry the import writes (there is no default: the caller decides, from --as-of or
-    the day it runs). `close_missing` closes the open items the sheet has no row for. Raises LoadError when the
-    spreadsheet or the POA&M cannot be read.
+    the day it runs). `close_missing` closes the open items the sheet has no row for. `select`/`ignore`/`generic`:
+    the rules reported, as `import_poam` takes them. Raises LoadError when the spreadsheet or the POA&M cannot be
+    read.
     """
     read = read_items(path, layout=layout, sheet=sheet, mapping=mapping)
     given = document_of(onto, "plan-of-action-and-milestones")
@@ -427,8 +448,9 @@ def import_onto(
     if not isinstance(onto, str | os.PathLike):
         model = model.model_copy(deep=True)  # a model the caller holds is not changed under them
     merged = merge_onto(model, read, day=day, close_missing=close_missing, document=document)
-    diagnostics = [*read.notes, *merged.diagnostics]
-    diagnostics.extend(_rules(model, _ssp_model(ssp), results, day, document))
+    diagnostics = [d for d in (*read.notes, *merged.diagnostics) if _reported(d, select, ignore)]
+    selection = Selection(tuple(select), tuple(ignore))
+    diagnostics.extend(_rules(model, _ssp_model(ssp), results, day, document, generic, selection))
     summary = _summary(read.workbook, read.sheets, read.skipped, read.items, [], None, read.source)
     return OntoResult(
         model,

@@ -15,5 +15,11 @@ def count_by_severity(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
 
 
 def summary_line(diagnostics: Iterable[Diagnostic]) -> str:
+    """`1 error, 16 warnings, 2 info`: info is not counted in the plural."""
     counts = count_by_severity(diagnostics)
-    return ", ".join(f"{n} {name}{'' if n == 1 else 's'}" for name, n in counts.items())
+    return ", ".join(f"{n} {plural(name, n)}" for name, n in counts.items())
+
+
+def plural(name: str, n: int) -> str:
+    """A severity's name for `n` of them."""
+    return name if n == 1 or name == Severity.INFO.value else name + "s"

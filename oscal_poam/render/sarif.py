@@ -53,6 +53,8 @@ def _location(d: Diagnostic) -> dict[str, Any]:
         physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(d.document)}}
         if d.line is not None and d.line >= 1:
             physical["region"] = {"startLine": d.line}
+            if d.column is not None and d.column >= 1:
+                physical["region"]["startColumn"] = d.column
         location["physicalLocation"] = physical
     if d.pointer:
         location["logicalLocations"] = [{"fullyQualifiedName": d.pointer, "kind": "element"}]

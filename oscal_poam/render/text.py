@@ -1,4 +1,10 @@
-"""Plain text: one line per diagnostic, `place: severity rule-id message [citation]`, then the counts.
+"""Plain text: one line per diagnostic, in one location style for every command, then the counts.
+
+    path:line:column: severity rule-id message [citation] #/json/pointer
+
+The line and column are there where the document's text is at hand (a file read from disk), the column where
+the format gives one; the citation where the rule has one; the JSON pointer where the diagnostic is about a
+place inside the document. Editors and CI annotations read `path:line:column:` as they read a compiler's.
 
 Every name and value is shown through `quoting.printable`: a file name or message holding a line break, an
 escape sequence or `::error ...` stays on its own line as visible text, so that it can neither rewrite the
@@ -14,12 +20,19 @@ from oscal_poam.quoting import printable
 from oscal_poam.render.counts import summary_line
 
 
+def location(document: str, line: int | None = None, column: int | None = None) -> str:
+    """`path:line:column`, `path:line` where the format gives no column, `path` where the line is unknown."""
+    where = printable(document or "<input>")
+    if line is not None:
+        where += f":{line}"
+        if column is not None:
+            where += f":{column}"
+    return where
+
+
 def place(d: Diagnostic) -> str:
-    """`file:line` where the line is known, else `file#/json/pointer`."""
-    where = printable(d.document or "<input>")
-    if d.line is not None:
-        return f"{where}:{d.line}"
-    return f"{where}#{printable(d.pointer or '/')}"
+    """Where the diagnostic is: its location, and the JSON pointer after it when it names a place inside."""
+    return location(d.document, d.line, d.column) + pointed(d)
 
 
 def said(d: Diagnostic) -> str:
@@ -32,8 +45,13 @@ def cited(d: Diagnostic) -> str:
     return f" [{printable(d.citation)}]" if d.citation else ""
 
 
+def pointed(d: Diagnostic) -> str:
+    """` #/json/pointer`, escaped, or nothing for a diagnostic about the whole document."""
+    return f" #{printable(d.pointer)}" if d.pointer else ""
+
+
 def line(d: Diagnostic) -> str:
-    return f"{place(d)}: {d.severity.value} {said(d)}{cited(d)}"
+    return f"{location(d.document, d.line, d.column)}: {d.severity.value} {said(d)}{cited(d)}{pointed(d)}"
 
 
 def render_text(diagnostics: Sequence[Diagnostic]) -> str:

@@ -148,13 +148,21 @@ LABEL_WIDTH = 150.0
 ROW_HEIGHT = 26.0
 HEADER = 52.0
 AXIS = 40.0
-TICK_DAYS = 30
+TICK_STEPS = (7, 14, 30, 61, 91, 182, 365)
+"""Days between the axis's ticks, from a week to a year: the shortest that leaves at most MAX_TICKS ticks."""
+MAX_TICKS = 10
+"""How many date labels fit under the timeline's width without touching."""
+
+
+def tick_step(span: int) -> int:
+    """Weeks, months, quarters (or longer) between ticks, by the span of days the timeline shows."""
+    return next((step for step in TICK_STEPS if span / step <= MAX_TICKS), -(-span // MAX_TICKS))
 
 
 def timeline(data: ReportData) -> Timeline:
-    anchored = data.status_date is not None
+    anchored = data.status_date is not None and data.clock_runs
     dates = [m.date for i in data.items for m in i.milestones if m.date is not None]
-    origin = data.status_date or min([*dates, data.as_of])
+    origin = data.status_date if anchored and data.status_date is not None else min([*dates, data.as_of])
     days = [(d - origin).days for d in dates]
     today = (data.as_of - origin).days
     low = min([0, today, *days])
@@ -187,10 +195,10 @@ def timeline(data: ReportData) -> Timeline:
         )
     markers.append(Marker(x(today), f"as of {data.as_of.isoformat()}", "today", 3))
 
-    first_tick = -(-low // TICK_DAYS) * TICK_DAYS
+    step = tick_step(high - low)
+    first_tick = -(-low // step) * step
     ticks = tuple(
-        Tick(x(day), day, (origin + dt.timedelta(days=day)).isoformat())
-        for day in range(first_tick, high + 1, TICK_DAYS)
+        Tick(x(day), day, (origin + dt.timedelta(days=day)).isoformat()) for day in range(first_tick, high + 1, step)
     )
     rows = tuple(_row(item, n, top, origin, data.deadline, x) for n, item in enumerate(data.items))
     return Timeline(
@@ -226,7 +234,7 @@ def _row(
         else:
             kind = "pending"
         state = {"completed": "completed", "pending": "pending", "overdue": "overdue", "late": "after the deadline"}
-        when = m.date.isoformat()
+        when = m.date.isoformat() if m.start is None else f"{m.start.isoformat()} to {m.date.isoformat()}"
         if m.completed and m.completed_on is not None:
             when += f", completed {m.completed_on.isoformat()}"
         dots.append(Dot(place((m.date - origin).days), kind, f"{m.title} ({when}; {state[kind]})"))
@@ -239,7 +247,7 @@ def _row(
     xs = [d.x for d in dots]
     return Row(
         y=_r(top + ROW_HEIGHT * n + ROW_HEIGHT / 2),
-        label=item.requirement or f"item {item.index + 1}",
+        label=item.label,
         closed=item.closed,
         x1=min(xs) if xs else None,
         x2=max(xs) if xs else None,

@@ -21,7 +21,9 @@ SEVERITY_NAMES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 
 
 def score_text(score: ScoreView) -> str:
-    """`88 of 110`, or why there is none."""
+    """`88 of 110`; at Level 1 `MET` or `NOT MET`; else that there is none."""
+    if score.outcome:
+        return score.outcome
     if score.given:
         return f"{score.value} of {score.maximum}"
     return "score not given"

@@ -7,7 +7,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from oscal_poam.cmmc.regulation import CONDITIONAL_DAYS
-from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.diagnostics import Severity
+from oscal_poam.render.groups import RuleGroup
 from oscal_poam.report.html import score_text
 from oscal_poam.report.jinja import template_environment
 from oscal_poam.report.model import Item, ReportData
@@ -34,9 +35,9 @@ def escape(value: object) -> str:
     return re.sub(r"\s+", " ", found)
 
 
-def most_important(data: ReportData, limit: int = TOP_DIAGNOSTICS) -> list[Diagnostic]:
-    """Errors, then warnings, then notes, each in document order; at most `limit`."""
-    ordered = [d for group in data.diagnostics for d in group.diagnostics]
+def most_important(data: ReportData, limit: int = TOP_DIAGNOSTICS) -> list[RuleGroup]:
+    """The diagnostics by rule: errors, then warnings, then notes, the most frequent first; at most `limit` rules."""
+    ordered = [rule for group in data.diagnostics for rule in group.rules]
     return ordered[:limit]
 
 
@@ -49,8 +50,8 @@ def environment() -> jinja2.Environment:
 
 def render_markdown(data: ReportData) -> str:
     template = environment().get_template("report.md.j2")
-    shown = most_important(data)
-    total = sum(len(g.diagnostics) for g in data.diagnostics)
+    shown = most_important(data, TOP_DIAGNOSTICS)
+    total = sum(len(g.rules) for g in data.diagnostics)
     return template.render(
         data=data,
         headline=headline(data),
@@ -80,6 +81,8 @@ def headline(data: ReportData) -> str:
 
 
 def _status_date(data: ReportData) -> str:
+    if not data.clock_runs:
+        return "none: no Conditional status, so no 180-day deadline"
     if data.status_date is None:
         return "not given"
     found = data.status_date.isoformat()

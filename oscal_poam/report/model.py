@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Literal
 
 from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.facts.poam import completed_on, milestone_completed, task_date
+from oscal_poam.facts.poam import PoamFacts, completed_on, milestone_completed, task_date, task_start
 from oscal_poam.io.models import text
+from oscal_poam.render.groups import RuleGroup, by_rule
 from oscal_poam.rules.recorded import item_points
 
 if TYPE_CHECKING:
@@ -98,6 +99,8 @@ class ScoreView:
     source: ScoreSource
     note: str
     """Where the figure comes from, or why it is not given."""
+    outcome: str = ""
+    """Level 1, which has no points (32 CFR 170.24(c)(1)): `MET` or `NOT MET`; '' at the other levels."""
 
     @property
     def given(self) -> bool:
@@ -127,12 +130,15 @@ class FamilyRow:
 class Milestone:
     title: str
     date: dt.date | None
+    """The day it is due: its on-date, or the end of its within-date-range."""
     day: int | None
     """Days after the timeline's origin (the Conditional CMMC Status Date where known)."""
     completed: bool
     completed_on: dt.date | None
     overdue: bool
     """Pending, its date before the as-of date, and its item still open."""
+    start: dt.date | None = None
+    """For a milestone dated by a range: the day the range starts."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,11 @@ class Flag:
 class Item:
     index: int
     uuid: str
+    label: str
+    """How the item is named where space is short (the timeline): its own id (a spreadsheet's POA&M ID), else its
+    requirement, else its title cut short."""
+    own_id: str
+    """The item's own id, '' when it has none."""
     requirement: str
     """The official id (`AC.L2-3.1.20`), else whatever the item names, else ''."""
     requirement_title: str
@@ -166,6 +177,12 @@ class Item:
     @property
     def closed(self) -> bool:
         return self.status == "closed"
+
+    @property
+    def heading(self) -> str:
+        """How a table names the item: its own id and its requirement (else its whole title)."""
+        named = self.requirement or self.title or self.label
+        return f"{self.own_id} {named}" if self.own_id and named != self.own_id else named
 
     @property
     def next_milestone(self) -> Milestone | None:
@@ -188,6 +205,12 @@ class Item:
 class DiagnosticGroup:
     severity: Severity
     diagnostics: tuple[Diagnostic, ...]
+    rules: tuple[RuleGroup, ...] = ()
+    """The same diagnostics by rule (each rule under the worst severity it has), for lists that expand."""
+
+
+def by_rule_of(severity: Severity, evaluation: Evaluation) -> tuple[RuleGroup, ...]:
+    return tuple(g for g in by_rule(evaluation.diagnostics) if g.severity is severity)
 
 
 @dataclass(frozen=True)
@@ -202,6 +225,7 @@ class ReportData:
     assessment_type: str | None
     status_date: dt.date | None
     deadline: dt.date | None
+    """Day 180 after the Conditional CMMC Status Date; None unless the 180 days run (`clock_runs`)."""
     as_of: dt.date
     verdict: VerdictView
     score: ScoreView
@@ -213,15 +237,18 @@ class ReportData:
     """The names of the documents the report was made from, POA&M first."""
     verification: VerificationSummary | None = None
     """The engine's judgement of each item's automated verification; None when no item names an automated check."""
+    clock_runs: bool = False
+    """A Conditional status (or one expired): the 180 days run, so the status date, the deadline and the days
+    count; without one none of them is shown."""
 
     @property
     def assessment_type_name(self) -> str:
-        return TYPE_NAMES.get(self.assessment_type or "", "Assessment type not given")
+        return TYPE_NAMES.get(self.assessment_type or "", "type not given")
 
     @property
     def day(self) -> int | None:
-        """Days from the Conditional CMMC Status Date to the as-of date."""
-        return None if self.status_date is None else (self.as_of - self.status_date).days
+        """Days from the Conditional CMMC Status Date to the as-of date, while the 180 days run."""
+        return None if self.status_date is None or not self.clock_runs else (self.as_of - self.status_date).days
 
     @property
     def days_left(self) -> int | None:
@@ -255,16 +282,22 @@ def build(
     poam_document: str,
     documents: tuple[str, ...],
     system_name: str | None = None,
+    poam: PoamFacts | None = None,
 ) -> ReportData:
-    """The report of the POA&M the engine judged in `evaluation` (with its results and SSP, where given)."""
-    facts = evaluation.facts.poam
+    """The report of the POA&M the engine judged in `evaluation` (with its results and SSP, where given).
+
+    `poam`: the POA&M's facts where the engine read none (a POA&M that is not a CMMC one: its items and milestones
+    are laid out, with no CMMC verdict)."""
+    facts = evaluation.facts.poam or poam
     assert facts is not None and facts.model is not None, "a report is the report of a POA&M"
-    poam = facts.model
+    model = facts.model
     standing = evaluation.standing
     level = facts.level or evaluation.level
     assessment_type = _assessment_type(facts.assessment_type, standing)
     status_date = facts.status_date or (standing.status_date if standing is not None else None)
-    deadline = regulation.deadline(status_date) if status_date is not None else None
+    # the 180 days run only for a Conditional status (or one expired): without it there is no deadline to show
+    clock_runs = standing is not None and standing.status in ("conditional", "expired")
+    deadline = regulation.deadline(status_date) if status_date is not None and clock_runs else None
     as_of = evaluation.as_of or dt.date.today()
 
     parties = facts.party_names()
@@ -277,16 +310,20 @@ def build(
     items = tuple(_item(view, parties, by_subject, closeout_status, status_date, as_of) for view in facts.items)
 
     score = _score(evaluation)
-    groups = tuple(DiagnosticGroup(s, tuple(d for d in evaluation.diagnostics if d.severity is s)) for s in SEVERITIES)
+    groups = tuple(
+        DiagnosticGroup(s, tuple(d for d in evaluation.diagnostics if d.severity is s), by_rule_of(s, evaluation))
+        for s in SEVERITIES
+    )
     return ReportData(
-        title=text(poam.metadata.title),
-        system=system_name or text(poam.metadata.title),
-        system_id=_system_id(poam),
+        title=text(model.metadata.title),
+        system=system_name or text(model.metadata.title),
+        system_id=_system_id(model),
         level=level,
         assessment_type=assessment_type,
         status_date=status_date,
         deadline=deadline,
         as_of=as_of,
+        clock_runs=clock_runs,
         verdict=_verdict(standing, evaluation, status_date, deadline, as_of),
         score=score,
         families=_families(evaluation),
@@ -339,6 +376,7 @@ def _item(
                 completed=completed,
                 completed_on=completed_on(task),
                 overdue=date is not None and not completed and not closed and date < as_of,
+                start=task_start(task),
             )
         )
     milestones.sort(key=lambda m: (m.date is None, m.date or dt.date.min))
@@ -348,6 +386,8 @@ def _item(
     return Item(
         index=view.index,
         uuid=str(item.uuid),
+        label=view.own_id or label or _short(text(item.title)) or f"item {view.index + 1}",
+        own_id=view.own_id,
         requirement=label,
         requirement_title=requirement.title if requirement is not None else "",
         title=text(item.title),
@@ -360,6 +400,12 @@ def _item(
         milestones=tuple(milestones),
         flags=_flags(found),
     )
+
+
+def _short(title: str, limit: int = 24) -> str:
+    """A title short enough to label a row of the timeline."""
+    one = " ".join(title.split())
+    return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
 
 
 def _flags(found: list[Diagnostic]) -> tuple[Flag, ...]:
@@ -375,6 +421,18 @@ def _flags(found: list[Diagnostic]) -> tuple[Flag, ...]:
 
 def _score(evaluation: Evaluation) -> ScoreView:
     scored = evaluation.score
+    if scored is not None and not scored.in_points:
+        total = sum(f.requirements for f in scored.families)
+        met = scored.met + scored.not_applicable
+        return ScoreView(
+            None,
+            None,
+            None,
+            "results",
+            f"Level 1 has no points: it is MET or NOT MET in its entirety ({regulation.SCORED_AS_WHOLE_CITATION}); "
+            f"{met} of {total} requirements MET",
+            outcome="MET" if scored.met_all else "NOT MET",
+        )
     if scored is not None:
         threshold = regulation.passing_score(scored.level)
         if scored.score is None:
@@ -389,7 +447,7 @@ def _score(evaluation: Evaluation) -> ScoreView:
         return ScoreView(scored.score, scored.maximum, threshold, "results", "from the assessment results")
     recorded = evaluation.recorded_score
     if recorded is None:
-        return ScoreView(None, None, None, "none", "not given: no POA&M")
+        return ScoreView(None, None, None, "none", "not given: the POA&M is not a CMMC POA&M")
     source: ScoreSource = "closeout" if recorded.basis == "closeout" else "poam" if recorded.basis == "poam" else "none"
     return ScoreView(recorded.value, recorded.maximum, recorded.threshold, source, recorded.note)
 

@@ -133,35 +133,37 @@ ROOT_CAUSE = rule(
     "credibility-root-cause",
     Severity.WARNING,
     PRACTICE,
-    "The item states the weakness's root cause (item prop cmmc-root-cause).",
+    "The item states the weakness's root cause (item prop cmmc-root-cause). Closed items are not judged.",
     FAMILY,
 )
 OWNER_MISSING = rule(
     "credibility-owner-missing",
     Severity.WARNING,
     PRACTICE,
-    "The planned remediation names an owner: responsible-role remediation-owner with a party defined in metadata.",
+    "The planned remediation names an owner: responsible-role remediation-owner with a party defined in metadata. "
+    "Closed items are not judged.",
     FAMILY,
 )
 OWNER_IS_TEAM = rule(
     "credibility-owner-is-team",
     Severity.WARNING,
     PRACTICE,
-    "The owner is a person or a named role, not a team, department or placeholder ('IT team' warns).",
+    "The owner is a person or a named role, not a team, department or placeholder ('IT team' warns). "
+    "Closed items are not judged.",
     FAMILY,
 )
 MILESTONE_COUNT = rule(
     "credibility-milestone-count",
     Severity.WARNING,
     PRACTICE,
-    f"The planned remediation has {MIN_MILESTONES} to {MAX_MILESTONES} milestones.",
+    f"The planned remediation has {MIN_MILESTONES} to {MAX_MILESTONES} milestones. Closed items are not judged.",
     FAMILY,
 )
 MILESTONE_UNDATED = rule(
     "credibility-milestone-undated",
     Severity.WARNING,
     PRACTICE,
-    "Every milestone has a date (timing.on-date.date).",
+    "Every milestone has a date (timing on-date, or the end of within-date-range). Closed items are not judged.",
     FAMILY,
 )
 MILESTONE_OVERDUE = rule(
@@ -175,7 +177,7 @@ RESOURCES = rule(
     "credibility-resources",
     Severity.WARNING,
     PRACTICE,
-    "The planned remediation commits resources (required-assets with a description).",
+    "The planned remediation commits resources (required-assets with a description). Closed items are not judged.",
     FAMILY,
 )
 VERIFICATION = rule(
@@ -213,7 +215,7 @@ AFTER_DEADLINE = rule(
     Severity.WARNING,
     CLOSEOUT,
     f"No milestone falls after the deadline (Conditional CMMC Status Date + {CONDITIONAL_DAYS} days); "
-    "an error on a Conditional POA&M.",
+    "an error on a Conditional POA&M. Closed items are not judged.",
     FAMILY,
 )
 DEADLINE_PASSED = rule(
@@ -246,6 +248,23 @@ METADATA = rule(
     "The POA&M's metadata props cmmc-level (1, 2 or 3) and cmmc-status-date (YYYY-MM-DD) are readable.",
     FAMILY,
 )
+
+
+PLANNING = frozenset(
+    r.id
+    for r in (
+        ROOT_CAUSE,
+        OWNER_MISSING,
+        OWNER_IS_TEAM,
+        MILESTONE_COUNT,
+        MILESTONE_UNDATED,
+        MILESTONE_OVERDUE,
+        AFTER_DEADLINE,
+        RESOURCES,
+    )
+)
+"""The rules that judge an item's plan (its root cause, owner, milestones and resources): they do not run on
+closed items, whose plan is done."""
 
 
 def credibility(facts: PoamFacts, *, as_of: dt.date, stale_days: int = DEFAULT_STALE_DAYS) -> list[Diagnostic]:
@@ -301,9 +320,10 @@ def _item(
 ) -> Iterator[Diagnostic]:
     diag = _Emit(document, view.subject)
     yield from _requirement(view, diag)
-    yield from _weakness(view, diag)
-    yield from _owner(view, parties, diag)
-    yield from _plan(view, facts, as_of, diag)
+    planning = not view.is_closed  # a closed item needs no plan: its record is the weakness, status and evidence
+    for found in (*_weakness(view, diag), *_owner(view, parties, diag), *_plan(view, facts, as_of, diag)):
+        if planning or found.rule_id not in PLANNING:
+            yield found
     yield from _status(view, facts, as_of, stale_days, diag)
 
 
@@ -425,10 +445,14 @@ def _plan(view: PoamItemView, facts: PoamFacts, as_of: dt.date, diag: _Emit) -> 
         date = task_date(task)
         if date is None:
             yield diag(
-                MILESTONE_UNDATED, f"milestone {task.title!r} has no date (timing.on-date.date)", milestone.pointer
+                MILESTONE_UNDATED,
+                f"milestone {task.title!r} has no date (timing on-date, or within-date-range)",
+                milestone.pointer,
             )
             continue
-        date_place = f"{milestone.pointer}/timing/on-date/date"
+        date_place = f"{milestone.pointer}/timing/" + (
+            "on-date/date" if getattr(task.timing, "on_date", None) is not None else "within-date-range/end"
+        )
         if deadline is not None and date > deadline:
             yield diag(
                 AFTER_DEADLINE,

@@ -505,7 +505,7 @@ def _imported_version(
 ) -> Index | str:
     kind, found = _file_index(target, boundary, mtime_ns, size)
     if kind.root_key != root_key:
-        return ("an " if kind.title[0] in "aeiou" else "a ") + kind.title
+        return kind.named
     combined = Index()
     combined.merge_definitions(found)
     assert target.path is not None

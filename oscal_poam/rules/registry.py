@@ -28,6 +28,7 @@ class Rule:
         subject: str = "",
         severity: Severity | None = None,
         line: int | None = None,
+        column: int | None = None,
     ) -> Diagnostic:
         return Diagnostic(
             rule_id=self.id,
@@ -38,6 +39,7 @@ class Rule:
             document=document,
             subject=subject,
             line=line,
+            column=column,
         )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oscal_poam.cmmc.catalog import catalog
-from oscal_poam.cmmc.regulation import SSP_CITATION, SSP_FINDING, SSP_REQUIREMENT
+from oscal_poam.cmmc.regulation import SSP_CITATION, SSP_FINDING, SSP_REQUIREMENT, counts_as_met, scored_in_points
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.facts.results import Assessment, RequirementResult
 from oscal_poam.rules.registry import rule
@@ -41,7 +41,7 @@ class FamilyScore:
     points_deducted: int
     """NOT MET deductions plus the full value of every requirement not assessed."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, points: bool = True) -> dict[str, Any]:
         return {
             "family": self.family,
             "name": self.name,
@@ -50,7 +50,7 @@ class FamilyScore:
             "not-met": self.not_met,
             "not-applicable": self.not_applicable,
             "not-assessed": self.not_assessed,
-            "points-deducted": self.points_deducted,
+            "points-deducted": self.points_deducted if points else None,
         }
 
 
@@ -83,19 +83,32 @@ class Score:
     def points_deducted(self) -> int:
         return sum(f.points_deducted for f in self.families)
 
+    @property
+    def in_points(self) -> bool:
+        """Does the level have a score in points (Level 1 is MET or NOT MET in its entirety, 170.24(c)(1))."""
+        return scored_in_points(self.level)
+
+    @property
+    def met_all(self) -> bool:
+        """Is every requirement MET (N/A counts as MET): Level 1's whole result."""
+        return all(counts_as_met(r.status) for r in self.assessment.requirements.values())
+
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form `oscal-poam score --format json` prints under `score`."""
+        """The JSON form `oscal-poam score --format json` prints under `score`; at Level 1, which has no points,
+        `score`, `maximum`, `ratio` and `points-deducted` are null and `met-all` is the result."""
+        points = self.in_points
         return {
             "level": self.level,
-            "score": self.score,
-            "maximum": self.maximum,
-            "ratio": None if self.ratio is None else round(self.ratio, 4),
-            "points-deducted": self.points_deducted,
+            "score": self.score if points else None,
+            "maximum": self.maximum if points else None,
+            "ratio": None if self.ratio is None or not points else round(self.ratio, 4),
+            "points-deducted": self.points_deducted if points else None,
+            "met-all": self.met_all,
             "met": self.met,
             "not-met": self.not_met,
             "not-applicable": self.not_applicable,
             "not-assessed": self.not_assessed,
-            "families": [f.to_dict() for f in self.families],
+            "families": [f.to_dict(points) for f in self.families],
         }
 
 

@@ -66,6 +66,14 @@ GAP_NOT_ON_POAM = rule(
     "Each requirement the SSP marks partial or planned has a POA&M item or is MET in the results.",
     FAMILY,
 )
+OTHER_SYSTEM = rule(
+    "ssp-other-system",
+    Severity.ERROR,
+    "OSCAL 1.2.1 (subject-reference/@subject-uuid); 32 CFR 170.19 (the assessment scope)",
+    "The SSP describes the system the results assess: it defines at least one of the components, inventory items "
+    "and users the results' observations name.",
+    FAMILY,
+)
 IMPLEMENTED_ON_POAM = rule(
     "ssp-implemented-on-poam",
     Severity.WARNING,
@@ -92,7 +100,7 @@ def reconcile(
     chosen = chosen or ssp.level or 2
     by_requirement = ssp.by_requirement(chosen)
 
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = list(_same_system(ssp, assessment))
     for control_id, entries in by_requirement.items():
         requirement = catalog(chosen).get(control_id)
         assert requirement is not None
@@ -124,6 +132,23 @@ def reconcile(
             _against_poam(requirement, status, where, items, open_items, met, poam is not None, document, poam_document)
         )
     return found
+
+
+def _same_system(ssp: SspFacts, assessment: Assessment | None) -> Iterator[Diagnostic]:
+    """The results name parts of the system they assess; an SSP that defines none of them is another system's."""
+    if assessment is None or not assessment.system_subjects or ssp.model is None:
+        return
+    if any(uuid in ssp.parts for uuid, _ in assessment.system_subjects):
+        return
+    count = len(assessment.system_subjects)
+    name = f" ({ssp.system_name})" if ssp.system_name else ""
+    yield OTHER_SYSTEM.diag(
+        f"the SSP and the results describe different systems: the SSP{name} defines none of the {count} "
+        f"component{'' if count == 1 else 's'}, inventory items and users the results' observations name "
+        f"(the first at {assessment.system_subjects[0][1]} in {assessment.document or 'the results'})",
+        "/system-security-plan/system-implementation",
+        ssp.document,
+    )
 
 
 def _order(d: Diagnostic, ssp: SspFacts) -> int:

@@ -24,9 +24,11 @@ from oscal_poam.validate.loaded import load_path
 
 
 def facts_of(
-    doc: Document, raw: dict[str, Any], *, base_dir: Path, boundary: Boundary | None = None
+    doc: Document, raw: dict[str, Any], *, base_dir: Path, boundary: Boundary | None = None, generic: bool = False
 ) -> tuple[Facts, int | None]:
     """The facts of `doc` (and of the documents it imports) and the CMMC level to judge it at (None: its own).
+
+    `generic`: the document is read as plain OSCAL, whatever it is (only the OSCAL checks run).
 
     Imported documents are read only inside `boundary` (default: the roots set for this run, else `base_dir`).
     Raises UsageError where a CMMC document cannot be read as one.
@@ -35,7 +37,7 @@ def facts_of(
     source = Source(doc, data=raw, base_dir=base_dir, boundary=reach.boundary)
     plain = Facts(sources=(source,), documents=(doc,))
     content = raw.get(doc.kind.root_key)
-    if not isinstance(content, dict):
+    if not isinstance(content, dict) or generic:
         return plain, None
     model: Any = doc.model
     root = doc.kind.root_key

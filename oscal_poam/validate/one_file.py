@@ -16,20 +16,20 @@ from typing import Any
 
 from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.engine.evaluate import evaluate
-from oscal_poam.engine.inputs import Options
+from oscal_poam.engine.inputs import Options, Selection
+from oscal_poam.engine.ruleset import family_of
 from oscal_poam.errors import LoadError, NotOscalError, Problem, UsageError
 from oscal_poam.io import boundary as boundary_module
 from oscal_poam.io import out_of_range
 from oscal_poam.io.boundary import Boundary, boundary_for
 from oscal_poam.io.files import SpecialFile, UnreadableFile, read_file
 from oscal_poam.io.load import Document, decode, validate
-from oscal_poam.io.pointers import nearest_line
+from oscal_poam.io.positions import Position, nearest, places, positions_for
 from oscal_poam.limits import max_problems
 from oscal_poam.quoting import excerpt
 from oscal_poam.rules.integrity import NOT_FOLLOWED, integrity
 from oscal_poam.rules.validate import INTERNAL, MODEL, MORE, NOT_APPLIED, NOT_OSCAL
 from oscal_poam.validate.cmmc import facts_of
-from oscal_poam.validate.json_lines import lines_for
 from oscal_poam.validate.loaded import Loaded, cached, remember
 
 
@@ -47,13 +47,32 @@ def display_path(path: Path) -> str:
     return path.as_posix()
 
 
-def validate_file(path: Path, *, as_of: dt.date | None = None, boundary: Boundary | None = None) -> FileResult:
-    """Every diagnostic for the file at `path`; `as_of` is the date the CMMC date rules are evaluated at.
+def validate_file(
+    path: Path,
+    *,
+    as_of: dt.date | None = None,
+    boundary: Boundary | None = None,
+    selection: Selection | None = None,
+    generic: bool = False,
+) -> FileResult:
+    """Every diagnostic for the file at `path` that `selection` reports (default: all); `as_of` is the date the
+    CMMC date rules are evaluated at; `generic` runs only the OSCAL checks, whatever the file is.
 
     With a `boundary`, a file that resolves outside it (a link leaving the repository) is not opened, and the
     documents a file imports are read only inside it (default: the roots set for this run, else the file's
     folder).
     """
+    chosen = selection or Selection()
+    found = _validate_file(path, as_of, boundary, chosen, generic)
+    if chosen.everything:
+        return _capped(found)
+    kept = tuple(d for d in found.diagnostics if chosen.wants(d.rule_id, family_of(d.rule_id)))
+    return _capped(dataclasses.replace(found, diagnostics=kept))
+
+
+def _validate_file(
+    path: Path, as_of: dt.date | None, boundary: Boundary | None, selection: Selection, generic: bool
+) -> FileResult:
     shown = display_path(path)
     real = Path(os.path.realpath(path))
     if boundary is not None and not boundary.contains(real):
@@ -68,8 +87,10 @@ def validate_file(path: Path, *, as_of: dt.date | None = None, boundary: Boundar
     try:
         if known is not None:  # already loaded here as the import of another file
             reread = lambda: read_file(real, shown, follow_links=False)  # noqa: E731
-            return _capped(_check(known, shown, path, as_of, reread, boundary))
-        return _capped(validate_bytes(data, shown, path=path, as_of=as_of, boundary=boundary, real=real))
+            return _check(known, shown, path, as_of, reread, boundary, selection, generic)
+        return validate_bytes(
+            data, shown, path=path, as_of=as_of, boundary=boundary, real=real, selection=selection, generic=generic
+        )
     except Exception as exc:  # one defective check must not hide the results of every other file
         if isinstance(exc, OverflowError):  # days counted from a date too late for the calendar: that date
             found = out_of_range.problem_in(data or read_file(real, shown, follow_links=False), shown)
@@ -108,6 +129,8 @@ def validate_bytes(
     as_of: dt.date | None = None,
     boundary: Boundary | None = None,
     real: Path | None = None,
+    selection: Selection | None = None,
+    generic: bool = False,
 ) -> FileResult:
     try:
         fmt, raw, lines = decode(data, shown)
@@ -120,13 +143,12 @@ def validate_bytes(
     except NotOscalError as exc:
         return FileResult(shown, None, fmt, tuple(_not_oscal(exc, shown)))
     except LoadError as exc:
-        if fmt == "json":
-            lines = _json_lines(data, [p.pointer for p in exc.problems if p.pointer and p.line is None])
-        return FileResult(shown, _root_key(raw), fmt, tuple(_problems(exc.problems, shown, lines)))
+        found = places(fmt, data, lines, [p.pointer for p in exc.problems if p.pointer and p.line is None])
+        return FileResult(shown, _root_key(raw), fmt, tuple(_problems(exc.problems, shown, found)))
     loaded = Loaded(fmt, raw, lines, kind, model)
     if path is not None:
         remember(real or path, loaded)
-    return _check(loaded, shown, path, as_of, lambda: data, boundary)
+    return _check(loaded, shown, path, as_of, lambda: data, boundary, selection or Selection(), generic)
 
 
 def _check(
@@ -136,6 +158,8 @@ def _check(
     as_of: dt.date | None,
     data: Callable[[], bytes],
     boundary: Boundary | None,
+    selection: Selection,
+    generic: bool,
 ) -> FileResult:
     """The engine over a document that is valid for its model: the OSCAL checks, and the CMMC rules where they apply.
 
@@ -146,25 +170,16 @@ def _check(
     base_dir = path.parent if path is not None else Path.cwd()
     reach = boundary or boundary_for(base_dir)
     try:
-        facts, level = facts_of(doc, loaded.raw, base_dir=base_dir, boundary=reach)
+        facts, level = facts_of(doc, loaded.raw, base_dir=base_dir, boundary=reach, generic=generic)
         judged_as_of = None if facts.poam is None else (as_of or dt.date.today())
-        found = list(evaluate(facts, Options(as_of=judged_as_of, level=level)).diagnostics)
+        options = Options(as_of=judged_as_of, level=level, selection=selection)
+        found = list(evaluate(facts, options).diagnostics)
     except UsageError as exc:
         found = integrity(doc, base_dir=base_dir, data=loaded.raw, boundary=reach)
         found.append(NOT_APPLIED.diag(str(exc), "", doc.source))
-    if loaded.format == "json":
-        wanted = [d.pointer for d in found if d.line is None and d.document in ("", shown)]
-        if wanted:
-            doc = dataclasses.replace(doc, lines=_json_lines(data(), wanted))
+    if any(d.line is None or d.column is None for d in found if d.document in ("", shown)):
+        doc = dataclasses.replace(doc, raw_bytes=data())  # the text places them: files without diagnostics pay nothing
     return FileResult(shown, loaded.kind.root_key, loaded.format, tuple(_located(found, doc, reach)))
-
-
-def _json_lines(data: bytes, wanted: list[str]) -> dict[str, int]:
-    """Lines of the pointers diagnostics name in a JSON file; nothing to do for a file without diagnostics."""
-    if not wanted:
-        return {}
-
-    return lines_for(data.decode("utf-8-sig"), wanted)
 
 
 def _root_key(raw: Any) -> str | None:
@@ -179,16 +194,13 @@ def _not_oscal(exc: NotOscalError, shown: str) -> Iterable[Diagnostic]:
         yield NOT_OSCAL.diag(problem.message, problem.pointer or "", shown, line=problem.line)
 
 
-def _problems(problems: Iterable[Problem], shown: str, lines: Mapping[str, int]) -> Iterable[Diagnostic]:
+def _problems(problems: Iterable[Problem], shown: str, places: Mapping[str, Position]) -> Iterable[Diagnostic]:
     for problem in problems:
         pointer = problem.pointer or ""
-        line = problem.line
+        line, column = problem.line, problem.column
         if line is None and problem.pointer is not None:
-            line = nearest_line(lines, pointer)
-        message = problem.message
-        if problem.line is not None and problem.column is not None and "column" not in message:
-            message += f" (column {problem.column})"
-        yield MODEL.diag(message, pointer, shown, line=line)
+            line, column = places.get(pointer, (None, None))
+        yield MODEL.diag(problem.message, pointer, shown, line=line, column=column)
 
 
 def _located(found: Iterable[Diagnostic], doc: Document, boundary: Boundary) -> list[Diagnostic]:
@@ -200,6 +212,8 @@ def _located(found: Iterable[Diagnostic], doc: Document, boundary: Boundary) -> 
     """
     located = []
     elsewhere: dict[str, list[Diagnostic]] = {}
+    found = list(found)
+    placed = doc.places(d.pointer for d in found if d.document in ("", doc.source))
     for d in found:
         if d.document not in ("", doc.source):
             if d.line is None and d.document.endswith(".json"):
@@ -210,10 +224,10 @@ def _located(found: Iterable[Diagnostic], doc: Document, boundary: Boundary) -> 
         changes: dict[str, Any] = {}
         if d.document != doc.source:
             changes["document"] = doc.source
-        if d.line is None and doc.lines:
-            line = doc.line_of(d.pointer)
-            if line is not None:
-                changes["line"] = line
+        if d.line is None or d.column is None:
+            where = placed.get(d.pointer)
+            if where is not None and (d.line is None or where[0] == d.line):
+                changes["line"], changes["column"] = where
         located.append(dataclasses.replace(d, **changes) if changes else d)
     for document, diagnostics in elsewhere.items():
         located.extend(_located_in(document, diagnostics, boundary))
@@ -229,9 +243,9 @@ def _located_in(document: str, diagnostics: list[Diagnostic], boundary: Boundary
         data = read_file(real, document, follow_links=False)
     except LoadError:
         return diagnostics
-    lines = _json_lines(data, [d.pointer for d in diagnostics])
+    found = positions_for(data.decode("utf-8-sig", errors="replace"), [d.pointer for d in diagnostics])
     placed = []
     for d in diagnostics:
-        line = nearest_line(lines, d.pointer)
-        placed.append(dataclasses.replace(d, line=line) if line is not None else d)
+        where = nearest(found, d.pointer)
+        placed.append(dataclasses.replace(d, line=where[0], column=where[1]) if where is not None else d)
     return placed

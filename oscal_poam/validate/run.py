@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oscal_poam.diagnostics import Diagnostic, Severity, has_at_least
+from oscal_poam.engine.inputs import Selection
 from oscal_poam.io.boundary import Boundary, repository_roots
 from oscal_poam.parallel import map_in_processes
 from oscal_poam.validate.loaded import forget
@@ -49,6 +50,8 @@ def validate_paths(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     roots: Sequence[str | os.PathLike[str]] | None = None,
+    selection: Selection | None = None,
+    generic: bool = False,
 ) -> ValidationReport:
     """Validate every candidate file under `paths`; results in path order whatever the number of jobs.
 
@@ -57,7 +60,9 @@ def validate_paths(
     """
     files = candidate_files(paths, excludes)
     boundary = Boundary.of(roots) if roots is not None else repository_roots(paths)
-    return validate_files(files, jobs=jobs, as_of=as_of, progress=progress, boundary=boundary)
+    return validate_files(
+        files, jobs=jobs, as_of=as_of, progress=progress, boundary=boundary, selection=selection, generic=generic
+    )
 
 
 def validate_files(
@@ -67,12 +72,17 @@ def validate_files(
     as_of: dt.date | None = None,
     progress: Progress | None = None,
     boundary: Boundary | None = None,
+    selection: Selection | None = None,
+    generic: bool = False,
 ) -> ValidationReport:
-    """Validate `files`; with a `boundary`, files outside it are not read, nor files documents name."""
+    """Validate `files`; with a `boundary`, files outside it are not read, nor files documents name. Only the rules
+    `selection` names report (default: all); `generic` runs only the OSCAL checks on every file."""
+
     forget()
     day = as_of or dt.date.today()
     results: list[FileResult] = []
-    work = [(file, day, boundary) for file in files]
+    judging = _Judging(day, boundary, selection or Selection(), generic)
+    work = [(file, judging) for file in files]
     for result in map_in_processes(_validate_one, work, jobs=jobs):
         results.append(result)
         if progress is not None:
@@ -80,6 +90,22 @@ def validate_files(
     return ValidationReport(tuple(results))
 
 
-def _validate_one(work: tuple[Path, dt.date, Boundary | None]) -> FileResult:
-    path, as_of, boundary = work
-    return validate_file(path, as_of=as_of, boundary=boundary)
+@dataclass(frozen=True)
+class _Judging:
+    """What every file is judged by (sent to each worker process)."""
+
+    as_of: dt.date
+    boundary: Boundary | None
+    selection: Selection
+    generic: bool
+
+
+def _validate_one(work: tuple[Path, _Judging]) -> FileResult:
+    path, judging = work
+    return validate_file(
+        path,
+        as_of=judging.as_of,
+        boundary=judging.boundary,
+        selection=judging.selection,
+        generic=judging.generic,
+    )

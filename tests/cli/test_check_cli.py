@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +66,9 @@ def test_clean_check_prints_counts_score_and_verdict(run: Any, files: dict[str, 
     result = run(str(files["clean"]), "--ssp", str(files["ssp"]), "--results", str(files["results"]), "--as-of", AS_OF)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    # the two infos: the verdict's POA&M requirements, and the remote assessment plan that is not fetched
-    assert "0 errors, 0 warnings, 2 infos" in lines
-    assert any("a remote document: not fetched" in line for line in lines)
+    # the two infos, counted by rule: the verdict's POA&M requirements, and the remote assessment plan not fetched
+    assert "0 errors, 0 warnings, 2 info" in lines
+    assert any("integrity-not-followed" in line and "a remote document: not fetched" in line for line in lines)
     assert "Score: 108 / 110" in lines
     assert "Verdict: Conditional Level 2 (C3PAO); closeout due by 2026-07-14" in lines
 
@@ -81,19 +82,17 @@ def test_fail_on(run: Any, files: dict[str, Path], fail_on: str | None, code: in
     assert "credibility-root-cause" in result.stdout
 
 
-def test_error_exits_1_and_text_groups_by_document(run: Any, files: dict[str, Path]) -> None:
-    """An error diagnostic exits 1; text output groups lines under their document."""
+def test_error_exits_1_and_errors_are_shown_in_full_in_the_location_style(run: Any, files: dict[str, Path]) -> None:
+    """An error diagnostic exits 1; text output shows each error on its own line: `path:line:column: severity
+    rule-id message [citation] #/pointer`, the place where the document's text is at hand."""
     result = run(str(files["clean"]), "--results", str(files["missing-item"]), "--as-of", AS_OF)
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
-    header = lines.index(str(files["clean"]))
-    expected = (
-        f"  {files['clean']}#/plan-of-action-and-milestones/poam-items: error poam-missing-item "
-        "AC.L2-3.1.9 Privacy & Security Notices is NOT MET in"
-    )
-    assert lines[header + 1].startswith(expected)
-    assert lines[header + 1].endswith("[32 CFR 170.24(c)(2)(i)(B)(6)]")
-    assert str(files["missing-item"]) in lines
+    (line,) = [x for x in result.stdout.splitlines() if " poam-missing-item " in x]
+    assert re.match(
+        rf"{re.escape(str(files['clean']))}:1:\d+: error poam-missing-item AC\.L2-3\.1\.9 Privacy & Security Notices "
+        r"is NOT MET in .* \[32 CFR 170\.24\(c\)\(2\)\(i\)\(B\)\(6\)\] #/plan-of-action-and-milestones/poam-items$",
+        line,
+    ), line
 
 
 def test_json_output(run: Any, files: dict[str, Path]) -> None:
@@ -112,8 +111,11 @@ def test_json_output(run: Any, files: dict[str, Path]) -> None:
         "citation": "assessor practice (CMMC Assessment Process)",
         "document": str(files["warned"]),
         "subject": "AU.L2-3.3.8",
-        "line": None,
+        "line": 1,  # the file is JSON on one line
+        "column": only["column"],
     }
+    text = files["warned"].read_text(encoding="utf-8")
+    assert text[only["column"] - 1 :].startswith('"props"')
 
 
 def test_sarif_output(run: Any, files: dict[str, Path]) -> None:
@@ -131,7 +133,7 @@ def test_sarif_output(run: Any, files: dict[str, Path]) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["missing.json"], 3, "missing.json: file not found"),
+        (["missing.json"], 3, "missing.json: error file not found"),
         (["{results}"], 3, "expected a plan of action and milestones"),
         (["{clean}", "--ssp", "{results}"], 3, "expected a system security plan"),
         (["{clean}", "--as-of", "someday"], 2, "is not a date"),

@@ -49,11 +49,11 @@ def test_info_text_shows_the_title() -> None:
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("empty.json", b"", "empty.json:1: file is empty"),
-        ("broken.json", b'{"catalog": ', "broken.json:1:13: invalid JSON"),
-        ("broken.yaml", b"a: [b\n", "broken.yaml:2:1: invalid YAML"),
-        ("other.json", b'{"name": "x"}', "other.json#/: not an OSCAL document"),
-        ("bad.json", b'{"catalog": {"uuid": "x"}}', "bad.json#/catalog/uuid:"),
+        ("empty.json", b"", "empty.json:1: error file is empty"),
+        ("broken.json", b'{"catalog": ', "broken.json:1:13: error invalid JSON"),
+        ("broken.yaml", b"a: [b\n", "broken.yaml:2:1: error invalid YAML"),
+        ("other.json", b'{"name": "x"}', "other.json:1:1: error not an OSCAL document"),
+        ("bad.json", b'{"catalog": {"uuid": "x"}}', "bad.json:1:14: error uuid: 'x'"),
     ],
 )
 def test_bad_input_exits_3_with_a_message_and_leaves_everything_as_it_was(
@@ -73,7 +73,7 @@ def test_bad_input_exits_3_with_a_message_and_leaves_everything_as_it_was(
 def test_missing_file_exits_3(tmp_path: Path) -> None:
     result = run("info", str(tmp_path / "absent.json"))
     assert result.returncode == 3
-    assert "absent.json: file not found" in result.stderr
+    assert "absent.json: error file not found" in result.stderr
 
 
 def test_usage_error_exits_2() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,14 +63,16 @@ def test_score_88_is_conditional_and_exits_0(cli: Run, files: dict[str, Path]) -
     assert "Verdict: Conditional Level 2 (C3PAO); 22 requirements on the POA&M, closeout due by 2026-09-02" in out
     assert "(124 days left as of 2026-05-01)" in out
     assert "AC Access Control" in out
-    assert "info eligibility-conditional" in out
+    assert "1 info    eligibility-conditional: " in out  # counted by rule; -v lists it with its place
+    code, out, _ = run(*cli, "score", str(files["88"]), "--as-of", "2026-05-01", "-v")
+    assert re.search(r"88\.json:\d+:\d+: info eligibility-conditional ", out)
 
 
 def test_score_87_is_no_status_and_exits_1(cli: Run, files: dict[str, Path]) -> None:
     code, out, _ = run(*cli, "score", str(files["87"]))
     assert code == ExitCode.DIAGNOSTICS
     assert "Score: 87 / 110 (ratio 0.791)" in out
-    assert "Verdict: No CMMC status (1 reason below)" in out
+    assert "Verdict: No CMMC status (1 reason: the errors below)" in out
     assert "error eligibility-l2-threshold" in out and "[32 CFR 170.21(a)(2)(i)]" in out
 
 
@@ -89,6 +92,7 @@ def test_score_json_has_the_documented_keys(cli: Run, files: dict[str, Path]) ->
         "maximum",
         "ratio",
         "points-deducted",
+        "met-all",
         "met",
         "not-met",
         "not-applicable",

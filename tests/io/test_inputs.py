@@ -47,13 +47,13 @@ def test_another_kind_is_refused_naming_what_it_is() -> None:
     results = load(RESULTS)
     with pytest.raises(WrongModelError) as by_document:
         document_of(results, "system-security-plan")
-    assert str(by_document.value) == (f"{RESULTS}: expected a system security plan, but this is a assessment results")
+    assert str(by_document.value) == (f"{RESULTS}: expected a system security plan, but this is assessment results")
     with pytest.raises(WrongModelError) as by_model:
         document_of(results.model, "system-security-plan", name="ssp")
-    assert str(by_model.value) == "ssp: expected a system security plan, but this is a assessment results"
+    assert str(by_model.value) == "ssp: expected a system security plan, but this is assessment results"
     with pytest.raises(WrongModelError) as unnamed:
         document_of(results.model, "system-security-plan")
-    assert str(unnamed.value) == "expected a system security plan, but this is a assessment results"
+    assert str(unnamed.value) == "expected a system security plan, but this is assessment results"
 
 
 @pytest.mark.parametrize("value", [42, None, b"{}", {"system-security-plan": {}}])

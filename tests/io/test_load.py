@@ -145,7 +145,7 @@ def test_wrong_model(tmp_path: Path) -> None:
     path = OSCAL_CONTENT / "ssp" / "json" / "ssp-example.json"
     with pytest.raises(LoadError) as exc:
         load(path, expect="assessment-results")
-    assert _problem(exc) == f"{path}#/: expected an assessment results, but this is a system security plan"
+    assert _problem(exc) == f"{path}:1:1#/: expected assessment results, but this is a system security plan"
 
 
 def test_schema_invalid_document_names_every_place_in_oscal_terms(tmp_path: Path) -> None:
@@ -175,7 +175,12 @@ def test_unknown_field_is_named(tmp_path: Path) -> None:
     data["catalog"]["metadata"]["colour"] = "blue"
     with pytest.raises(LoadError) as exc:
         parse(json.dumps(data).encode(), "mem.json")
-    assert str(exc.value.problems[0]) == "mem.json#/catalog/metadata/colour: 'colour' is not a field OSCAL allows here"
+    problem = exc.value.problems[0]
+    assert (
+        str(problem)
+        == f"mem.json:1:{problem.column}#/catalog/metadata/colour: 'colour' is not a field OSCAL allows here"
+    )
+    assert problem.column is not None and json.dumps(data)[problem.column - 1 :].startswith('"colour"')
 
 
 def test_size_cap(tmp_path: Path) -> None:

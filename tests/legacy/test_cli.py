@@ -57,7 +57,7 @@ def test_the_empty_template_writes_nothing_and_succeeds(run, tmp_path: Path) -> 
     out = tmp_path / "poam.json"
     ran = run("import", str(FEDRAMP), "-o", str(out))
     assert ran.returncode == 0, ran.stderr
-    assert "No POA&M items in the spreadsheet: nothing written." in ran.stdout
+    assert "Nothing written: the spreadsheet holds no POA&M items." in ran.stdout
     assert not out.exists()
 
 

@@ -8,7 +8,7 @@ from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.render import render
 from tests.conftest import ROOT
 
-FIELDS = ["rule-id", "severity", "message", "pointer", "citation", "document", "subject", "line"]
+FIELDS = ["rule-id", "severity", "message", "pointer", "citation", "document", "subject", "line", "column"]
 
 FOUND = [
     Diagnostic(
@@ -55,6 +55,7 @@ def test_json_structure() -> None:
         "document": "poam.json",
         "subject": "AU.L2-3.3.8",
         "line": None,
+        "column": None,
     }
     assert payload["diagnostics"][2]["line"] == 12
 

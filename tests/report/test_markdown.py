@@ -38,17 +38,34 @@ def test_summary_holds_verdict_score_counts_and_items(example: Example) -> None:
                 assert d.rule_id in text
 
 
-def test_only_the_most_important_diagnostics_are_listed() -> None:
+def test_diagnostics_are_listed_by_rule_with_their_count() -> None:
+    """One line per rule, errors first, with how many times it fires; at most TOP_DIAGNOSTICS rules, then how many
+    more."""
     (example,) = [e for e in EXAMPLES if e.name == "l2-not-eligible"]
     poam, results, ssp = example.paths()
     data = report(poam, results=results, ssp=ssp, as_of=example.as_of)
-    total = sum(len(g.diagnostics) for g in data.diagnostics)
-    assert total > TOP_DIAGNOSTICS
+    rules = [rule for group in data.diagnostics for rule in group.rules]
+    assert sum(rule.count for rule in rules) > len(rules)  # some rule fires more than once
     tree = as_html(render_markdown(data))
-    listed = tree.xpath("//ul/li")
-    assert len(listed) == TOP_DIAGNOSTICS + 1
-    assert listed[-1].text_content() == f"and {total - TOP_DIAGNOSTICS} more"
-    assert listed[0].text_content().startswith("error")  # errors first
+    listed = [li.text_content() for li in tree.xpath("//ul/li")]
+    shown = min(len(rules), TOP_DIAGNOSTICS)
+    assert len(listed) == shown + (len(rules) > TOP_DIAGNOSTICS)
+    assert listed[0].startswith("error")  # errors first
+    for rule, text in zip(rules, listed, strict=False):
+        assert text.startswith(f"{rule.severity.value} {rule.rule_id}" + (f" ×{rule.count}" if rule.count > 1 else ""))
+
+
+def test_more_rules_than_listed_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from oscal_poam.report import markdown
+
+    (example,) = [e for e in EXAMPLES if e.name == "l2-not-eligible"]
+    poam, results, ssp = example.paths()
+    data = report(poam, results=results, ssp=ssp, as_of=example.as_of)
+    rules = [rule for group in data.diagnostics for rule in group.rules]
+    monkeypatch.setattr(markdown, "TOP_DIAGNOSTICS", 3)
+    listed = as_html(markdown.render_markdown(data)).xpath("//ul/li")
+    assert len(listed) == 4
+    assert listed[-1].text_content() == f"and {len(rules) - 3} more rules"
 
 
 def test_hostile_text_renders_as_text() -> None:

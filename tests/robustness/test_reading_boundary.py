@@ -81,7 +81,7 @@ def test_a_missing_target_reads_as_an_existing_one(capsys: Any, monkeypatch: Any
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_no_output_format_carries_the_secret(capsys: Any, monkeypatch: Any, planted: Planted, fmt: str) -> None:
-    ran = _validate(capsys, monkeypatch, planted, "--format", fmt, "--fail-on", "warning")
+    ran = _validate(capsys, monkeypatch, planted, "--format", fmt, "--fail-on", "warning", "--verbose")
     assert ran.returncode == 1  # what was not followed is a warning
     assert SECRET not in ran.stdout + ran.stderr
     assert "outside the repository: not followed" in ran.stdout

@@ -207,7 +207,10 @@ def test_inputs_as_models_documents_or_paths(tmp_path: Path) -> None:
     assert strip(from_model) == strip(from_path) == strip(from_str) == strip(from_doc)
     assert [d.rule_id for d in from_model] == ["credibility-root-cause"]
     assert {d.document for d in from_path} == {str(json_path)}
-    assert from_path[0].line is None
+    assert from_model[0].line is None  # a model has no text to place it in
+    assert from_path[0].line == 1  # json.dumps writes one line; the column is the member's key
+    column = from_path[0].column
+    assert column is not None and json_path.read_text(encoding="utf-8")[column - 1 :].startswith('"props"')
     assert from_doc[0].document == str(yaml_path) and from_doc[0].line is not None and from_doc[0].line > 1
 
 

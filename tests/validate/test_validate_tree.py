@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 import subprocess
@@ -170,19 +171,43 @@ runner = CliRunner()
 AS_OF = tree.AS_OF.isoformat()
 
 
-def test_text_output_is_one_line_per_diagnostic_then_the_counts(repo: Path, serial: ValidationReport) -> None:
-    result = runner.invoke(app, ["validate", "--as-of", AS_OF, str(repo), "--jobs", "1"])
+def test_verbose_text_output_is_one_line_per_diagnostic_then_the_counts(repo: Path, serial: ValidationReport) -> None:
+    """`--verbose`: every diagnostic in the location style, `path:line:column: severity rule-id message`, in
+    document order (by file, then line and column), then the counts."""
+    result = runner.invoke(app, ["validate", "--as-of", AS_OF, str(repo), "--jobs", "1", "--verbose"])
     lines = result.output.splitlines()
     assert len(lines) == len(serial.diagnostics) + 1
-    shape = re.compile(r"^(?P<path>[^:#]+)(?::\d+|#/\S*): (?P<sev>error|warning|info) (?P<rule>[a-z0-9-]+) .+")
+    shape = re.compile(
+        r"^(?P<path>[^:#]+)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?: "
+        r"(?P<sev>error|warning|info) (?P<rule>[a-z0-9-]+) .+"
+    )
+    places: list[tuple[str, int, int]] = []
     for line in lines[:-1]:
-        assert shape.match(line), line
+        found = shape.match(line)
+        assert found, line
+        places.append((found["path"], int(found["line"] or 0), int(found["column"] or 0)))
+    for (path, at, column), (after, later, later_column) in itertools.pairwise(places):
+        assert path < after or (path == after and (at, column) <= (later, later_column)), (path, at, later)
     counts = Counter(d.severity.value for d in serial.diagnostics)
     assert counts["warning"] >= 1
     assert lines[-1] == (
         f"{len(serial.files)} files checked, {serial.oscal_files} OSCAL: "
-        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} infos"
+        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
     )
+
+
+def test_default_text_output_shows_the_errors_and_counts_the_rest_by_rule(repo: Path, serial: ValidationReport) -> None:
+    result = runner.invoke(app, ["validate", "--as-of", AS_OF, str(repo), "--jobs", "1"])
+    lines = result.output.splitlines()
+    errors = [d for d in serial.diagnostics if d.severity.value == "error"]
+    rest = Counter(d.rule_id for d in serial.diagnostics if d.severity.value != "error")
+    assert len([x for x in lines if re.search(r": error [a-z]", x)]) == len(errors)
+    assert "By rule (--verbose lists each one with its place):" in lines
+    for rule_id, count in rest.items():
+        assert any(re.match(rf"^\s+{count} (warning|info)\s+{rule_id}: ", x) for x in lines), rule_id
+    assert len(lines) == len(errors) + 1 + len(rest) + 1
+    quiet = runner.invoke(app, ["validate", "--as-of", AS_OF, str(repo), "--jobs", "1", "-q"]).output.splitlines()
+    assert quiet == [lines[-1]]
 
 
 def test_exit_code_follows_fail_on(repo: Path) -> None:

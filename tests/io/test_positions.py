@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from oscal_poam.io import pointers
-from oscal_poam.validate.json_lines import json_lines, lines_for
+from oscal_poam.io.positions import json_lines, lines_for
 from tests.conftest import OSCAL_CONTENT
 
 DOCS = sorted(OSCAL_CONTENT.glob("*/json/*.json"))

@@ -1,0 +1,237 @@
+"""Where JSON pointers sit in a document's text: the 1-based line and column of each place a diagnostic names.
+
+Every command locates its diagnostics the same way, `path:line:column`, whatever the format:
+
+- JSON: the standard decoder keeps no positions. Only the pointers a document's diagnostics name are looked up:
+  one descent through the text follows just the branches they need, and every other value is skipped by the C
+  decoder (`raw_decode`), so a document pays little more than a second `json.loads`, and one without
+  diagnostics pays nothing. A member is placed at its key, an array item where it starts.
+- YAML: the node tree is composed again (only when a diagnostic needs a place), each mapping entry at its key and
+  each sequence item where it starts.
+- XML: the reader records the line of each element; the column is where the element's line starts (the start tag
+  of a pretty-printed document).
+
+A pointer that names no place in the text is located at its nearest ancestor that does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+
+from oscal_poam.io import pointers
+
+Position = tuple[int, int | None]
+"""A 1-based line and column (None where the format gives no column)."""
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_DECODER = json.JSONDecoder()
+
+Trie = dict[str, "Trie"]
+
+
+class _Done(Exception):
+    """Every wanted pointer is placed: the rest of the text need not be read."""
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _trie(wanted: Iterable[str]) -> tuple[Trie, int]:
+    """The wanted pointers as a tree of tokens, and how many nodes (pointers and ancestors) it has."""
+    root: Trie = {}
+    count = 0
+    for pointer in wanted:
+        node = root
+        for token in pointer.split("/")[1:] if pointer else []:
+            if token not in node:
+                count += 1
+            node = node.setdefault(_unescape(token), {})
+    return root, count
+
+
+def json_positions(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Line and column of the pointers in `wanted` and of each of their ancestors that exist in `text`.
+
+    Pointers that do not exist are left out (their nearest existing ancestor is in the result). Columns count
+    characters. `text` must be well-formed JSON.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    need_all, remaining = _trie(wanted)
+    # the descent places pointers in document order: count newlines from the last place on
+    last_offset, last_line = 0, 1
+
+    def place(pointer: str, offset: int) -> None:
+        nonlocal remaining, last_offset, last_line
+        last_line += text.count("\n", last_offset, offset)
+        last_offset = offset
+        found[pointer] = (last_line, offset - text.rfind("\n", 0, offset))
+        remaining -= 1
+        if remaining == 0:
+            raise _Done
+
+    def skip_space(index: int) -> int:
+        match = _SPACE.match(text, index)
+        return match.end() if match is not None else index
+
+    def value(index: int, pointer: str, need: Trie) -> int:
+        """Descend into the value at `index` along `need`; returns the index after the value."""
+        index = skip_space(index)
+        if not need:
+            return _DECODER.raw_decode(text, index)[1]
+        char = text[index : index + 1]
+        if char == "{":
+            return members(index + 1, pointer, need)
+        if char == "[":
+            return items(index + 1, pointer, need)
+        return _DECODER.raw_decode(text, index)[1]
+
+    def members(index: int, pointer: str, need: Trie) -> int:
+        index = skip_space(index)
+        if text[index] == "}":
+            return index + 1
+        while True:
+            match = _STRING.match(text, index)
+            if match is None:
+                raise ValueError(f"no member name at offset {index}")
+            after = match.end()
+            raw_key = match.group()
+            key = raw_key[1:-1] if "\\" not in raw_key else json.loads(raw_key)
+            below = need.get(key)
+            colon = skip_space(after)
+            if below is not None:
+                here = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+                place(here, index)
+                index = value(colon + 1, here, below)
+            else:
+                index = _DECODER.raw_decode(text, skip_space(colon + 1))[1]
+            index = skip_space(index)
+            if text[index] == "}":
+                return index + 1
+            index = skip_space(index + 1)  # past the comma
+
+    def items(index: int, pointer: str, need: Trie) -> int:
+        position = 0
+        index = skip_space(index)
+        if text[index] == "]":
+            return index + 1
+        while True:
+            below = need.get(str(position))
+            if below is not None:
+                here = f"{pointer}/{position}"
+                place(here, index)
+                index = value(index, here, below)
+            else:
+                index = _DECODER.raw_decode(text, index)[1]
+            index = skip_space(index)
+            if text[index] == "]":
+                return index + 1
+            index = skip_space(index + 1)
+            position += 1
+
+    start = skip_space(0)
+    found[""] = (text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
+    if remaining:
+        with contextlib.suppress(_Done):
+            value(start, "", need_all)
+    return found
+
+
+def json_lines(text: str, wanted: Iterable[str]) -> dict[str, int]:
+    """The lines of `json_positions`."""
+    return {pointer: line for pointer, (line, _) in json_positions(text, wanted).items()}
+
+
+def lines_for(text: str, wanted: Iterable[str]) -> dict[str, int]:
+    """`json_lines`, tolerating pointers whose tokens are not in the text and text that is not JSON."""
+    return {pointer: line for pointer, (line, _) in positions_for(text, wanted).items()}
+
+
+def positions_for(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """`json_positions`, tolerating pointers whose tokens are not in the text and text that is not JSON."""
+    try:
+        return json_positions(text, wanted)
+    except (ValueError, IndexError):
+        return {}
+
+
+def yaml_positions(text: str) -> dict[str, tuple[int, int]]:
+    """Line and column of every mapping entry (its key) and sequence item of a YAML text, by JSON pointer.
+
+    The text was read before (as the document), so it composes; an empty mapping is returned where it does not.
+    """
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError:
+        return {}
+    finally:
+        loader.dispose()
+    if root is None:
+        return {}
+
+    def at(node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    found = {"": at(root)}
+    stack: list[tuple[str, yaml.Node]] = [("", root)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    child = pointer + "/" + pointers.escape(str(key.value))
+                    found[child] = at(key)
+                    stack.append((child, value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = f"{pointer}/{index}"
+                found[child] = at(item)
+                stack.append((child, item))
+    return found
+
+
+def line_columns(text: str) -> dict[int, int]:
+    """The column of the first character that is not a space, on each line that has one."""
+    found = {}
+    for number, content in enumerate(text.splitlines(), 1):
+        stripped = content.lstrip()
+        if stripped:
+            found[number] = len(content) - len(stripped) + 1
+    return found
+
+
+def places(fmt: str, data: bytes | None, lines: Mapping[str, int], wanted: Iterable[str]) -> dict[str, Position]:
+    """The line and column of each pointer in `wanted` (its nearest placed ancestor's) in a document of format
+    `fmt` read from `data` (None: not at hand) whose reader recorded `lines`."""
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return {}
+    text = data.decode("utf-8-sig", errors="replace") if data is not None else None
+    found: Mapping[str, Position]
+    if text is not None and fmt == "json":
+        found = positions_for(text, wanted)
+    elif text is not None and fmt == "yaml":
+        found = yaml_positions(text)
+    else:
+        columns = line_columns(text) if text is not None else {}
+        found = {p: (line, columns.get(line)) for p, line in lines.items()}
+    placed = {}
+    for pointer in wanted:
+        where = nearest(found, pointer)
+        if where is not None:
+            placed[pointer] = where
+    return placed
+
+
+def nearest(places: Mapping[str, Position], pointer: str) -> Position | None:
+    """The position of `pointer`, else of its nearest ancestor in `places`."""
+    found = pointers.nearest_key(places, pointer)
+    return places[found] if found is not None else None
