@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from oscal_poam.cli.common import TextOrJson, out, print_json
+from oscal_poam.cli.common import TextOrJson, out, parse_level, print_json
 
 if TYPE_CHECKING:
     from oscal_poam.cmmc.catalog import CmmcCatalog, Requirement
@@ -19,10 +19,11 @@ NO_VALUE = "—"
 
 
 def catalog(
-    level: Annotated[int, typer.Option("--level", "-l", min=1, max=3, help="CMMC level: 1, 2 or 3.")] = 2,
+    level: Annotated[str, typer.Option("--level", "-l", metavar="LEVEL", help="CMMC level: 1, 2 or 3.")] = "2",
     format: TextOrJson = "text",
     family: Annotated[
-        str | None, typer.Option("--family", help="Only the requirements of this family (domain), e.g. AC.")
+        str | None,
+        typer.Option("--family", metavar="FAMILY", help="Only the requirements of this family (domain), e.g. AC."),
     ] = None,
 ) -> None:
     """List the requirements of a CMMC level with their point values and POA&M eligibility.
@@ -34,14 +35,15 @@ def catalog(
     """
     from oscal_poam.cmmc.catalog import catalog as level_catalog
 
-    cmmc = level_catalog(level)
+    cmmc = level_catalog(parse_level(level) or 2)
     requirements = list(cmmc.requirements)
     if family is not None:
         code = family.strip().upper()
         known = [c for c, _ in cmmc.families()]
         if code not in known:
             raise typer.BadParameter(
-                f"Level {level} has no family {family!r}; its families are {', '.join(known)}", param_hint="--family"
+                f"Level {cmmc.level} has no family {family!r}; its families are {', '.join(known)}",
+                param_hint="--family",
             )
         requirements = [r for r in requirements if r.family == code]
     if format == "json":

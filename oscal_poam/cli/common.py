@@ -230,14 +230,21 @@ def show_diagnostics(diagnostics: Sequence[Diagnostic], detail: Detail, console:
     console.print(Text(counted + summary_line(diagnostics)))
 
 
+GROUP_LINE = 100
+"""The longest a rule's line of the summary runs: its message is cut short to fit (--verbose shows it all)."""
+
+
 def _group_line(count: int, severity: str, rule_id: str, message: str) -> Text:
     from rich.text import Text
 
     from oscal_poam.quoting import printable
 
-    return Text.assemble(
-        f"  {count:>3} ", (f"{severity:<7}", SEVERITY_STYLE[severity]), f" {rule_id}: {printable(message)}"
-    )
+    head = f"  {count:>3} {severity:<7} {rule_id}: "
+    said = printable(message)
+    room = max(GROUP_LINE - len(head), 20)
+    if len(said) > room:
+        said = said[: room - 1].rstrip() + "…"
+    return Text.assemble(head[:6], (head[6:13], SEVERITY_STYLE[severity]), head[13:], said)
 
 
 def styled(d: Diagnostic) -> Text:

@@ -21,7 +21,7 @@ def convert(
     ],
     to: Annotated[
         Literal["json", "yaml", "xml"] | None,
-        typer.Option("--to", help="Output format; by default OUT's suffix (.json, .yaml, .yml, .xml) decides."),
+        typer.Option("--to", help="Output format (default: OUT's suffix, .json, .yaml, .yml or .xml)."),
     ] = None,
 ) -> None:
     """Convert an OSCAL document between JSON, YAML and XML.

@@ -15,7 +15,7 @@ from oscal_poam.cli.common import TextOrJson, out, print_json
 
 
 def info(
-    file: Annotated[Path, typer.Argument(help="An OSCAL document (JSON, YAML or XML).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="An OSCAL document (JSON, YAML or XML).")],
     format: TextOrJson = "text",
 ) -> None:
     """Show a document's model, OSCAL version, title, last-modified date and main counts."""

@@ -302,6 +302,10 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
+def _deducted(full: int) -> str:
+    return f"the full {full} point is deducted" if full == 1 else f"the full {full} points are deducted"
+
+
 def _instant(value: Any) -> dt.datetime | None:
     return value if isinstance(value, dt.datetime) else None
 
@@ -645,7 +649,7 @@ def _partial_credit(requirement: Requirement, partials: list[str], pointer: str,
         say(
             rules.CONTRADICTORY,
             f"{name}: its findings give different cmmc-partial values ({', '.join(partials)}); "
-            f"the full {full} points are deducted (the safe reading)",
+            f"{_deducted(full)} (the safe reading)",
             pointer=pointer,
             subject=requirement.label,
         )
@@ -656,7 +660,7 @@ def _partial_credit(requirement: Requirement, partials: list[str], pointer: str,
         say(
             rules.PARTIAL_NOT_ALLOWED,
             f"{name}: cmmc-partial {value!r} is ignored; 32 CFR 170.24(c)(2)(i)(B)(4) gives partial credit only "
-            f"to {' and '.join(regulation.PARTIAL_CREDIT)}, so the full {full} point{_s(full)} are deducted",
+            f"to {' and '.join(regulation.PARTIAL_CREDIT)}, so {_deducted(full)}",
             pointer=pointer,
             subject=requirement.label,
         )
@@ -665,8 +669,8 @@ def _partial_credit(requirement: Requirement, partials: list[str], pointer: str,
         say(
             rules.PARTIAL_NOT_ALLOWED,
             f"{name}: cmmc-partial {value!r} is not the one partial state the rule gives a value ({defined!r}); "
-            f"the full {full} points are deducted (the safe reading: UNVERIFIED, the rule defines no other "
-            "partial state)",
+            f"{_deducted(full)}, as 32 CFR 170.24(c)(2)(i)(B)(4) defines no value for "
+            "any other partial state",
             pointer=pointer,
             subject=requirement.label,
         )

@@ -151,12 +151,25 @@ def lines_for(text: str, wanted: Iterable[str]) -> dict[str, int]:
     return {pointer: line for pointer, (line, _) in positions_for(text, wanted).items()}
 
 
+SHALLOW = 150
+"""How deep a place is looked for when a pointer runs deeper than the descent may recurse (a hostile document):
+its ancestor at this depth stands for it."""
+
+
 def positions_for(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """`json_positions`, tolerating pointers whose tokens are not in the text and text that is not JSON."""
+    """`json_positions`, tolerating pointers whose tokens are not in the text, text that is not JSON, and places
+    nested too deeply to descend to (placed at their ancestor SHALLOW levels down)."""
+    wanted = list(wanted)
     try:
         return json_positions(text, wanted)
     except (ValueError, IndexError):
         return {}
+    except RecursionError:
+        shallow = ["/".join(p.split("/")[: SHALLOW + 1]) for p in wanted]
+        try:
+            return json_positions(text, shallow)
+        except (ValueError, IndexError, RecursionError):
+            return {}
 
 
 def yaml_positions(text: str) -> dict[str, tuple[int, int]]:

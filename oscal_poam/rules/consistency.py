@@ -143,7 +143,8 @@ def _item_against(view: PoamItemView, result: RequirementResult, document: str) 
     declared = vocab.prop_value(view.item.props, vocab.POINTS_DEDUCTED)
     if declared is not None and declared.strip() != str(result.points_deducted):
         yield POINTS_MISMATCH.diag(
-            f"the item says {declared.strip()} points deducted, the results deduct {result.points_deducted}",
+            f"the item says {declared.strip()} point{'' if declared.strip() == '1' else 's'} deducted, the results "
+            f"deduct {result.points_deducted}",
             f"{view.pointer}/props",
             document,
             view.subject,

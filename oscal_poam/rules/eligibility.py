@@ -170,8 +170,9 @@ def eligibility(
             closeout_hint = "; this result is a closeout: check it against its POA&M with `oscal-poam closeout`"
         check.add(
             INCOMPLETE,
-            f"{len(unassessed)} of {len(assessment.requirements)} Level {assessment.level} requirements are not "
-            f"assessed ({shown}): no CMMC status rests on an incomplete assessment{closeout_hint}",
+            f"{len(unassessed)} of {len(assessment.requirements)} Level {assessment.level} requirements "
+            f"{'is' if len(unassessed) == 1 else 'are'} not assessed ({shown}): no CMMC status rests on an incomplete "
+            f"assessment{closeout_hint}",
         )
     if assessment.level == 2 and scored.score is None:
         check.add(NO_SCORE, f"{SSP_REQUIREMENT} System Security Plan is not MET: the assessment could not be completed")

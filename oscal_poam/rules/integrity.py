@@ -405,14 +405,14 @@ def _check(ref: Ref, ctx: _Context) -> tuple[Rule, str] | None:
         groups = _SUBJECT_GROUPS.get(ref.detail)
         known = merged.in_groups(value, groups) if groups else value in merged.uuids
         if not known:
-            what = f"a {ref.detail}" if groups else "an object"
+            what = _a(ref.detail) if groups else "an object"
             return SUBJECT, f"subject {value} (type {ref.detail or 'unset'}) is not {what} of this document{_IMPORTED}"
     elif ref.kind == "actor":
         groups = _ACTOR_GROUPS.get(ref.detail)
         known = merged.in_groups(value, groups) if groups else value in merged.uuids
         if not known:
             what = {"tool": "a tool component", "assessment-platform": "an assessment platform"}.get(
-                ref.detail, f"a {ref.detail}" if groups else "an object"
+                ref.detail, _a(ref.detail) if groups else "an object"
             )
             return ORIGIN_ACTOR, f"origin actor {value} (type {ref.detail or 'unset'}) is not {what}{_WHERE}"
     elif ref.kind in ("party", "organization"):
@@ -431,6 +431,11 @@ def _check(ref: Ref, ctx: _Context) -> tuple[Rule, str] | None:
     elif ref.kind == "location" and not merged.in_groups(value, ("locations",)):
         return LOCATION, f"location {value} is not a location in metadata{_WHERE}"
     return None
+
+
+def _a(name: str) -> str:
+    """`a party`, `an inventory-item`."""
+    return ("an " if name[:1] in "aeiou" else "a ") + name
 
 
 _WHERE = " of this document or the documents it imports"

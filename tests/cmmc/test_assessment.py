@@ -224,8 +224,8 @@ def test_contradictory_props_keep_the_reading_that_deducts_more(
     ("label", "partial", "points", "says"),
     [
         ("AC.L2-3.1.1", vocab.PARTIAL_MFA, 5, "only to IA.L2-3.5.3 and SC.L2-3.13.11"),
-        ("IA.L2-3.5.3", vocab.PARTIAL_ENCRYPTION, 5, "UNVERIFIED"),
-        ("IA.L2-3.5.3", "mfa-general-users-only", 5, "UNVERIFIED"),
+        ("IA.L2-3.5.3", vocab.PARTIAL_ENCRYPTION, 5, "defines no value for any other partial state"),
+        ("IA.L2-3.5.3", "mfa-general-users-only", 5, "defines no value for any other partial state"),
         ("AC.L2-3.1.3", vocab.PARTIAL_ENCRYPTION, 1, "only to IA.L2-3.5.3"),
     ],
 )

@@ -93,12 +93,16 @@ def test_lines_unknown_rules_and_places(schema: Any) -> None:
         Diagnostic("integrity-party", Severity.ERROR, "unknown party", "/p/x", "", "dir with space/poam.yaml", "", 7),
         Diagnostic("made-up-rule", Severity.WARNING, "from elsewhere", "/p/y", "", "poam.json"),
         Diagnostic("credibility-root-cause", Severity.WARNING, "no document", "/p/z"),
+        Diagnostic("integrity-role", Severity.ERROR, "placed", "/p/w", "", "poam.json", "", 12, 9),
     ]
     log = sarif(found)
     assert [e.message for e in schema.iter_errors(log)] == []
     results = {r["message"]["text"]: r for r in log["runs"][0]["results"]}
     physical = results["unknown party"]["locations"][0]["physicalLocation"]
     assert physical == {"artifactLocation": {"uri": "dir%20with%20space/poam.yaml"}, "region": {"startLine": 7}}
+    placed = results["placed"]["locations"][0]
+    assert placed["physicalLocation"]["region"] == {"startLine": 12, "startColumn": 9}
+    assert placed["logicalLocations"] == [{"fullyQualifiedName": "/p/w", "kind": "element"}]
     ids = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
     assert "made-up-rule" in ids
     assert results["no document"]["locations"] == [
