@@ -330,22 +330,9 @@ def _offset_position(text: str, offset: int, in_utf8: bool) -> tuple[int, int]:
 
 def _yaml_lines(root: yaml.Node) -> dict[str, int]:
     """The 1-based line of every mapping entry (its key) and sequence item, by JSON pointer."""
-    lines = {"": root.start_mark.line + 1}
-    stack: list[tuple[str, yaml.Node]] = [("", root)]
-    while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    child = pointer + "/" + pointers.escape(str(key.value))
-                    lines[child] = key.start_mark.line + 1
-                    stack.append((child, value))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                child = f"{pointer}/{index}"
-                lines[child] = item.start_mark.line + 1
-                stack.append((child, item))
-    return lines
+    from oscal_poam.io.positions import yaml_node_positions
+
+    return {pointer: line for pointer, (line, _) in yaml_node_positions(root).items()}
 
 
 def root_kind(raw: Any, source: str) -> tuple[ModelKind, Any]:

@@ -20,8 +20,12 @@ import contextlib
 import json
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from oscal_poam.io import pointers
+
+if TYPE_CHECKING:
+    import yaml
 
 Position = tuple[int, int | None]
 """A 1-based line and column (None where the format gives no column)."""
@@ -187,8 +191,12 @@ def yaml_positions(text: str) -> dict[str, tuple[int, int]]:
         return {}
     finally:
         loader.dispose()
-    if root is None:
-        return {}
+    return yaml_node_positions(root) if root is not None else {}
+
+
+def yaml_node_positions(root: yaml.Node) -> dict[str, tuple[int, int]]:
+    """Line and column of every mapping entry (its key) and sequence item under a composed YAML node."""
+    import yaml
 
     def at(node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
