@@ -126,7 +126,7 @@ def main() -> None:
         problem = problem_in_files(sys.argv[1:])
         if problem is None:
             _internal(exc)
-        _error(str(problem))
+        err.print(problem_line(problem))
         sys.exit(ExitCode.LOAD)
     except Exception as exc:  # the last line of defence: report, never a traceback
         _internal(exc)

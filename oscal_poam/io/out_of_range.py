@@ -31,16 +31,18 @@ def first_out_of_range(data: Any) -> tuple[str, str] | None:
 def problem_in(data: bytes, source: str) -> Problem | None:
     """The located problem of the first date too late to count from in a document's bytes, if any."""
     from oscal_poam.io.load import decode
+    from oscal_poam.io.positions import places
 
     try:
-        _, raw, lines = decode(data, source)
+        fmt, raw, lines = decode(data, source)
     except LoadError:
         return None
     found = first_out_of_range(raw)
     if found is None:
         return None
     pointer, text = found
-    return Problem(_message(text), source, pointer, pointers.nearest_line(lines, pointer))
+    line, column = places(fmt, data, lines, [pointer]).get(pointer, (None, None))
+    return Problem(_message(text), source, pointer, line, column)
 
 
 def problem_in_files(paths: Iterable[str]) -> Problem | None:

@@ -96,7 +96,10 @@ def _validate_file(
             found = out_of_range.problem_in(data or read_file(real, shown, follow_links=False), shown)
             if found is not None:
                 return FileResult(
-                    shown, None, None, (MODEL.diag(found.message, found.pointer or "", shown, line=found.line),)
+                    shown,
+                    None,
+                    None,
+                    (MODEL.diag(found.message, found.pointer or "", shown, line=found.line, column=found.column),),
                 )
         if os.environ.get("OSCAL_POAM_DEBUG"):
             raise

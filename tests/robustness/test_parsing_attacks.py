@@ -8,6 +8,7 @@ in the same document as its plain UTF-8 twin; never in a crash, a hang, or a val
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -278,11 +279,11 @@ def test_dates_out_of_range_and_unreadable_status_dates(tmp_path: Path) -> None:
         ("validate", "poam-feb30.json", "--as-of", "2026-10-20"): (1, "cmmc-status-date is '2026-02-30'"),
         ("report", "--poam", "poam-9999.json", "-o", "r.html"): (0, "Wrote r.html"),
         # a date-time days are counted from, past the calendar's end: located, exit 3
-        ("score", "ar-9999.json"): (3, "ar-9999.json#/assessment-results/results/0/end: the date"),
+        ("score", "ar-9999.json"): (3, "error the date '9999-12-31T23:00:00Z' is out of range"),
         ("closeout", "--poam", "poam-maintained.json", "--results", "ar-9999.json"): (1, "Verdict: "),
         ("check", "poam.json", "--results", "ar-9999.json"): (3, "out of range"),
         ("derive", "--ssp", "ssp.json", "--results", "ar-9999.json", "-o", "p.json"): (3, "out of range"),
-        ("validate", "ar-9999.json"): (1, "ar-9999.json#/assessment-results/results/0/end: error validate-model"),
+        ("validate", "ar-9999.json"): (1, "error validate-model the date '9999-12-31T23:00:00Z' is out of range"),
         # --as-of past the calendar's end: a usage error
         ("check", "poam-9999.json", "--as-of", "9999-12-31"): (2, "out of range"),
         ("score", "ar-9999.json", "--as-of", "9999-06-01"): (2, "out of range"),
@@ -294,6 +295,10 @@ def test_dates_out_of_range_and_unreadable_status_dates(tmp_path: Path) -> None:
         assert outcome.code == code, (args, outcome.stdout[-2000:], outcome.stderr)
         assert said in " ".join((outcome.stdout + outcome.stderr).split()), (args, outcome.stdout, outcome.stderr)
         assert "internal error" not in outcome.stdout + outcome.stderr, args
+        if args[:2] in (("score", "ar-9999.json"), ("validate", "ar-9999.json")) and code != 2:
+            # located as every diagnostic is: path:line:column, the pointer after the message
+            shown = outcome.stdout + outcome.stderr
+            assert re.search(r"ar-9999\.json:\d+:\d+: error .* #/assessment-results/results/0/end", shown), args
 
 
 # -- many problems ------------------------------------------------------------------------------------------
