@@ -237,18 +237,22 @@ def places(fmt: str, data: bytes | None, lines: Mapping[str, int], wanted: Itera
         return {}
     text = data.decode("utf-8-sig", errors="replace") if data is not None else None
     found: Mapping[str, Position]
-    if text is not None and fmt == "json":
-        found = positions_for(text, wanted)
-    elif text is not None and fmt == "yaml":
-        found = yaml_positions(text)
-    else:
-        columns = line_columns(text) if text is not None else {}
-        found = {p: (line, columns.get(line)) for p, line in lines.items()}
+    if text is not None and fmt in ("json", "yaml"):
+        found = positions_for(text, wanted) if fmt == "json" else yaml_positions(text)
+        placed = {}
+        for pointer in wanted:
+            where = nearest(found, pointer)
+            if where is not None:
+                placed[pointer] = where
+        return placed
+    # the reader's lines (XML): looked up one pointer at a time, the column where the element's line starts
+    columns = line_columns(text) if text is not None else {}
     placed = {}
     for pointer in wanted:
-        where = nearest(found, pointer)
-        if where is not None:
-            placed[pointer] = where
+        key = pointers.nearest_key(lines, pointer)
+        if key is not None:
+            line = lines[key]
+            placed[pointer] = (line, columns.get(line))
     return placed
 
 
