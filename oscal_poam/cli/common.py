@@ -5,6 +5,8 @@ A command that runs rules takes `--select`/`--ignore` (merged with the configura
 `-v/--verbose` and `-q/--quiet`, and shows its diagnostics with `show_diagnostics`: by default the errors in full
 and every other rule counted on one line; with `--verbose` every diagnostic on its own line; with `--quiet` none
 (the verdict alone, and the exit code).
+
+Imports inside the functions are deferred on purpose: they keep `oscal-poam --version` fast.
 """
 
 from __future__ import annotations

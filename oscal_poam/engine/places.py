@@ -7,6 +7,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oscal_poam.diagnostics import Diagnostic
+from oscal_poam.io.load import decode
+from oscal_poam.io.positions import places
 
 if TYPE_CHECKING:
     from oscal_poam.io.load import Document
@@ -31,9 +33,6 @@ def place_all(diagnostics: Iterable[Diagnostic], documents: Sequence[Document]) 
 def placed_in_text(diagnostics: Sequence[Diagnostic], source: str, fmt: str, data: bytes) -> tuple[Diagnostic, ...]:
     """`diagnostics`, those on the document `source` placed by line and column in `data`, the text it was written
     as (in format `fmt`): a command that writes a document points at the file it wrote."""
-    from oscal_poam.io.load import decode
-    from oscal_poam.io.positions import places
-
     wanted = [d.pointer for d in diagnostics if d.document == source and d.line is None]
     if not wanted:
         return tuple(diagnostics)

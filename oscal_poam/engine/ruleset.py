@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from oscal_poam.engine.inputs import names
 from oscal_poam.rules import (
     closeout,
     consistency,
@@ -73,8 +74,6 @@ def summary_of(rule_id: str) -> str:
 
 def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     """The selectors (ids, families, id prefixes, `ALL`) that name no rule."""
-    from oscal_poam.engine.inputs import names
-
     rules = all_rules()
     return [s for s in selectors if not any(names(s, r.id, r.family) for r in rules)]
 

@@ -21,6 +21,7 @@ from oscal_poam.collector import collector_paused
 from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.engine.api import check
 from oscal_poam.engine.inputs import Selection
+from oscal_poam.engine.ruleset import family_of
 from oscal_poam.errors import LoadError, Problem, UsageError
 from oscal_poam.io.inputs import document_of
 from oscal_poam.io.outputs import refuse_overwriting, write_bytes
@@ -354,8 +355,6 @@ def _rules(
 
 
 def _reported(d: Diagnostic, select: Sequence[str], ignore: Sequence[str]) -> bool:
-    from oscal_poam.engine.ruleset import family_of
-
     return Selection(tuple(select), tuple(ignore)).wants(d.rule_id, family_of(d.rule_id))
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from oscal_poam.diagnostics import Diagnostic, Severity
+from oscal_poam.engine.ruleset import summary_of
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,6 @@ class RuleGroup:
 
 def by_rule(diagnostics: Iterable[Diagnostic]) -> list[RuleGroup]:
     """One group per rule: worst first, then the most frequent, then by rule id."""
-    from oscal_poam.engine.ruleset import summary_of
-
     found: dict[str, list[Diagnostic]] = {}
     for d in sorted(diagnostics, key=lambda d: d.sort_key):
         found.setdefault(d.rule_id, []).append(d)
