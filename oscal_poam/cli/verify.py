@@ -21,19 +21,27 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from oscal_poam.cli.common import (
-    SEVERITY_STYLE,
     AsOf,
+    Detail,
     ExitCode,
     FailOn,
+    Ignore,
+    Quiet,
     Root,
+    Select,
     TextOrJson,
+    Verbose,
+    detail_of,
     err,
     out,
     parse_as_of,
     print_json,
     roots,
+    selection_of,
+    show_diagnostics,
     waiting,
 )
+from oscal_poam.quoting import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,26 +52,41 @@ STATE_STYLE = {"passed": "green", "failed": "bold red", "not-run": "yellow", "no
 
 
 def verify(
-    poam: Annotated[Path, typer.Option("--poam", help="The OSCAL POA&M (JSON, YAML or XML).")],
+    poam: Annotated[Path, typer.Option("--poam", metavar="FILE", help="The OSCAL POA&M (JSON, YAML or XML).")],
     results: Annotated[
         list[Path],
         typer.Argument(
+            metavar="RESULTS...",
             help="Automated results: Prowler's OCSF JSON, SARIF 2.1.0 from any scanner, OSCAL assessment results.",
             show_default=False,
         ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Where to write the POA&M (.json, .yaml or .xml); default: --poam itself."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write the POA&M (.json, .yaml or .xml); default: --poam itself.",
+        ),
     ] = None,
-    xml: Annotated[Path | None, typer.Option("--xml", help="Also write the POA&M as OSCAL XML here.")] = None,
+    xml: Annotated[
+        Path | None, typer.Option("--xml", metavar="FILE", help="Also write the POA&M as OSCAL XML here.")
+    ] = None,
     as_of: AsOf = None,
     evidence_days: Annotated[
-        int, typer.Option("--evidence-days", min=1, help="Automated evidence older than this many days is stale.")
+        int,
+        typer.Option(
+            "--evidence-days", metavar="DAYS", min=1, help="Automated evidence older than this many days is stale."
+        ),
     ] = 30,
     root: Root = None,
     format: TextOrJson = "text",
     fail_on: FailOn = "error",
+    select: Select = None,
+    ignore: Ignore = None,
+    verbose: Verbose = False,
+    quiet: Quiet = False,
 ) -> None:
     """Record automated results (Prowler, SARIF, OSCAL) on a POA&M as verification evidence; say what they show."""
     from oscal_poam.diagnostics import Severity
@@ -74,6 +97,8 @@ def verify(
     from oscal_poam.verification.api import verify as run
 
     day = parse_as_of(as_of)
+    detail = detail_of(verbose, quiet)
+    selection = selection_of(select, ignore)
     target = output if output is not None else poam
     # the POA&M is a living document: written in place unless -o names another file
     elsewhere = output is not None and not same_file(output, poam)
@@ -88,27 +113,39 @@ def verify(
     say = err if is_stdout(target) or (xml is not None and is_stdout(xml)) or format == "json" else out
     with output_locks([target, xml], on_wait=waiting(target)):
         with reading_roots(roots(root)):
-            result = run(poam, results, as_of=day, output=target, evidence_days=evidence_days)
+            result = run(
+                poam,
+                results,
+                as_of=day,
+                output=target,
+                evidence_days=evidence_days,
+                select=selection.select,
+                ignore=selection.ignore,
+            )
         written = write_as(result.poam, [(target, fmt), (xml, "xml")])  # both or neither
     if format == "json":
         print_json(_as_json(result, str(poam), written))
     else:
-        _print_text(result, written, say)
+        _print_text(result, written, say, detail)
     if result.evaluation.fails(Severity(fail_on)):
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
-def _print_text(result: VerifyResult, written: list[str], say: Console) -> None:
+def _print_text(result: VerifyResult, written: list[str], say: Console, detail: Detail) -> None:
     from rich.text import Text
 
-    from oscal_poam.render.counts import summary_line
-    from oscal_poam.render.text import place
     from oscal_poam.rules.verification import STATE_NAMES
     from oscal_poam.rules.verification import summary_line as verification_line
 
+    changed = sum(r.changed for r in result.recording.items)
+    wrote = Text(f"Wrote {printable(' and '.join(written))}: {changed} item{'s' if changed != 1 else ''} changed.")
+    if detail is Detail.QUIET:
+        say.print(Text(verification_line(result.summary), style="bold"))
+        say.print(wrote)
+        return
     for file in result.files:
         runs = "; ".join(f"{run.label}, {sum(len(r) for r in run.results.values())} results" for run in file.runs)
-        say.print(Text(f"{file.source}: {file.format_name} ({runs or 'no run'})"))
+        say.print(Text(f"{printable(file.source)}: {file.format_name} ({printable(runs) or 'no run'})"))
     records = {r.item_uuid: r for r in result.recording.items}
     for item in result.summary.items:
         record = records.get(item.item_uuid)
@@ -137,13 +174,8 @@ def _print_text(result: VerifyResult, written: list[str], say: Console) -> None:
     unmatched = result.recording.unmatched
     if unmatched:
         say.print(Text(f"{len(unmatched)} check{'s' if len(unmatched) != 1 else ''} in the results match no item."))
-    for d in result.evaluation.diagnostics:
-        line = Text.assemble(place(d), ": ", (d.severity.value, SEVERITY_STYLE[d.severity.value]), f" {d.rule_id} ")
-        line.append(d.message)
-        say.print(line)
-    say.print(Text(summary_line(result.evaluation.diagnostics)))
-    changed = sum(r.changed for r in result.recording.items)
-    say.print(Text(f"Wrote {' and '.join(written)}: {changed} item{'s' if changed != 1 else ''} changed."))
+    show_diagnostics(result.evaluation.diagnostics, detail, say)
+    say.print(wrote)
 
 
 def _as_json(result: VerifyResult, poam: str, written: list[str]) -> dict[str, object]:

@@ -71,7 +71,7 @@ def test_a_level_that_is_not_one_is_worded_the_same_in_every_command(
     assert "'4' is not a CMMC level: give 1, 2 or 3" in " ".join(ran.stderr.split())
 
 
-@pytest.mark.parametrize("command", ["derive", "check", "score", "closeout", "validate", "import"])
+@pytest.mark.parametrize("command", ["derive", "check", "score", "closeout", "validate", "import", "verify"])
 def test_verbose_and_quiet_together_are_a_usage_error(command: str, capsys: Any, monkeypatch: Any) -> None:
     args = {
         "derive": ["--ssp", "s.json", "--results", "r.json", "-o", "p.json"],
@@ -80,6 +80,7 @@ def test_verbose_and_quiet_together_are_a_usage_error(command: str, capsys: Any,
         "closeout": ["--poam", "p.json", "--results", "r.json"],
         "validate": ["."],
         "import": ["sheet.csv", "-o", "p.json"],
+        "verify": ["--poam", "p.json", "r.sarif"],
     }[command]
     ran = run_main(capsys, monkeypatch, command, *args, "-v", "-q")
     assert ran.returncode == 2
