@@ -109,6 +109,18 @@ Root = Annotated[
     ),
 ]
 
+Jobs = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", metavar="N", min=1, help="Processes to work in; default: the number of cores."),
+]
+
+Exclude = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude", "-e", metavar="PATTERN", help="A .gitignore-style pattern of paths to skip; repeat for more."
+    ),
+]
+
 Select = Annotated[
     list[str] | None,
     typer.Option(

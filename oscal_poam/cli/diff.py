@@ -28,7 +28,8 @@ def diff(
     files: Annotated[
         list[str],
         typer.Argument(
-            help="OLD NEW: two versions of a POA&M (/dev/null for none). With --textconv: one file. With --git: "
+            metavar="OLD NEW",
+            help="Two versions of a POA&M (/dev/null for none). With --textconv: one file. With --git: "
             "the arguments git gives an external diff command.",
             show_default=False,
         ),
@@ -38,7 +39,8 @@ def diff(
         typer.Option("--format", "-f", help="text, json or markdown (default: from the -o suffix, else text)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the diff to this file instead of standard output.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the diff to this file instead of standard output."),
     ] = None,
     as_of: AsOf = None,
     exit_code: Annotated[

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from oscal_poam.cli.common import AsOf, err, out, parse_as_of, waiting
+from oscal_poam.cli.common import AsOf, Exclude, Jobs, err, out, parse_as_of, waiting
 
 if TYPE_CHECKING:
     from oscal_poam.cli.progress import LazyProgress
@@ -42,18 +42,11 @@ def page_format(output: Path, chosen: PageFormat | None) -> PageFormat:
 
 
 PageOutput = Annotated[
-    Path, typer.Option("--output", "-o", help="The page: .html, .md or .json; - for standard output.")
+    Path, typer.Option("--output", "-o", metavar="FILE", help="The page: .html, .md or .json; - for standard output.")
 ]
 Format = Annotated[
     PageFormat | None,
     typer.Option("--format", "-f", help="html, markdown or json (default: from the suffix of -o)."),
-]
-Jobs = Annotated[
-    int | None, typer.Option("--jobs", "-j", min=1, help="Processes to work in; default: the number of cores.")
-]
-Exclude = Annotated[
-    list[str] | None,
-    typer.Option("--exclude", "-e", help="A .gitignore-style pattern of paths to skip; repeat for more."),
 ]
 
 
@@ -64,7 +57,9 @@ def portfolio(
     as_of: AsOf = None,
     reports: Annotated[
         Path | None,
-        typer.Option("--reports", help="The folder for each system's own report (default: <page>-systems)."),
+        typer.Option(
+            "--reports", metavar="FOLDER", help="The folder for each system's own report (default: PAGE-systems)."
+        ),
     ] = None,
     no_reports: Annotated[bool, typer.Option("--no-reports", help="Write no report per system.")] = False,
     history: Annotated[

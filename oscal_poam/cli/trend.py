@@ -17,8 +17,8 @@ from typing import Annotated
 
 import typer
 
-from oscal_poam.cli.common import AsOf, out, parse_as_of, waiting
-from oscal_poam.cli.portfolio import Exclude, Format, PageOutput, page_format
+from oscal_poam.cli.common import AsOf, Exclude, out, parse_as_of, waiting
+from oscal_poam.cli.portfolio import Format, PageOutput, page_format
 
 
 def trend(
@@ -27,7 +27,7 @@ def trend(
     format: Format = None,
     as_of: AsOf = None,
     since: Annotated[
-        str | None, typer.Option("--since", help="Show the trends from this date (YYYY-MM-DD) on.")
+        str | None, typer.Option("--since", metavar="DATE", help="Show the trends from this date (YYYY-MM-DD) on.")
     ] = None,
     exclude: Exclude = None,
 ) -> None:

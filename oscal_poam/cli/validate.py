@@ -13,10 +13,12 @@ import typer
 from oscal_poam.cli.common import (
     AsOf,
     Detail,
+    Exclude,
     ExitCode,
     FailOn,
     Generic,
     Ignore,
+    Jobs,
     Quiet,
     Select,
     TextJsonOrSarif,
@@ -46,18 +48,8 @@ def validate(
     ],
     format: TextJsonOrSarif = "text",
     fail_on: FailOn = "error",
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs", "-j", metavar="N", min=1, help="Processes to check files in; default: the number of cores."
-        ),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--exclude", "-e", metavar="PATTERN", help="A .gitignore-style pattern of paths to skip; repeat for more."
-        ),
-    ] = None,
+    jobs: Jobs = None,
+    exclude: Exclude = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file instead of stdout."),
