@@ -43,6 +43,7 @@ from oscal_poam.cli.common import (
     waiting,
 )
 from oscal_poam.quoting import printable
+from oscal_poam.render.counts import counted
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -175,7 +176,7 @@ def withheld_because(result: DeriveResult, force: bool) -> str | None:
         if verdict is not None and verdict.status == "none":
             return (
                 "Nothing written: no requirement is NOT MET, but the assessment earns no CMMC status "
-                f"({_count(reasons, 'reason')}, the errors below)"
+                f"({counted(reasons, 'reason')}, the errors below)"
             )
         return "Nothing written: every requirement is MET, so there is nothing to put on a POA&M"
     errors = result.errors
@@ -185,17 +186,13 @@ def withheld_because(result: DeriveResult, force: bool) -> str | None:
     if any(d.rule_id == OTHER_SYSTEM.id for d in errors):
         return f"Not written: the SSP and the results describe different systems{anyway}"
     if verdict is not None and verdict.status == "none":
-        why = f"{_count(reasons, 'reason')}, the errors below"
+        why = f"{counted(reasons, 'reason')}, the errors below"
         return f"Not written: the assessment earns no CMMC status ({why}){anyway}"
     on_poam = [d for d in errors if d.document == result.document]
     if on_poam:
-        return f"Not written: the derived POA&M fails {_count(len(on_poam), 'check')} (the errors below){anyway}"
+        return f"Not written: the derived POA&M fails {counted(len(on_poam), 'check')} (the errors below){anyway}"
     stand = "stands" if len(errors) == 1 else "stand"
-    return f"Not written: {_count(len(errors), 'error')} {stand} in the inputs (below){anyway}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return f"Not written: {counted(len(errors), 'error')} {stand} in the inputs (below){anyway}"
 
 
 def placed_in_output(
@@ -218,7 +215,7 @@ def _print_text(
 ) -> None:
     if written:
         items = len(result.poam.poam_items) if result.poam is not None else 0
-        say.print(f"Wrote {printable(' and '.join(written))}: {_count(items, 'POA&M item')}.", markup=False)
+        say.print(f"Wrote {printable(' and '.join(written))}: {counted(items, 'POA&M item')}.", markup=False)
     elif withheld is not None:
         say.print(f"{withheld}.", markup=False)
     say.print(_verdict_line(result, day, detail), markup=False)
@@ -241,22 +238,22 @@ def _verdict_line(result: DeriveResult, as_of: dt.date | None, detail: Detail) -
     verdict = result.verdict
     if verdict is None:
         items = len(result.poam.poam_items) if result.poam is not None else 0
-        return f"Generic POA&M: {_count(items, 'item')}; the CMMC rules were skipped."
+        return f"Generic POA&M: {counted(items, 'item')}; the CMMC rules were skipped."
     line = verdict.statement
     if verdict.status == "conditional" and verdict.deadline is not None:
         line += f": POA&M closeout due by {verdict.deadline.isoformat()}, {_days(verdict.deadline, today)}"
     reasons = sum(d.severity is Severity.ERROR for d in verdict.reasons)
     if verdict.status in ("none", "expired") and reasons:
         where = "run without --quiet to see them" if detail is Detail.QUIET else "the errors below"
-        line += f": {_count(reasons, 'reason')} ({where})"
+        line += f": {counted(reasons, 'reason')} ({where})"
     return line
 
 
 def _days(deadline: dt.date, today: dt.date) -> str:
     left = (deadline - today).days
     if left >= 0:
-        return f"{_count(left, 'day')} left as of {today.isoformat()}"
-    return f"{_count(-left, 'day')} past as of {today.isoformat()}"
+        return f"{counted(left, 'day')} left as of {today.isoformat()}"
+    return f"{counted(-left, 'day')} past as of {today.isoformat()}"
 
 
 def _as_json(

@@ -37,6 +37,7 @@ from oscal_poam.cli.common import (
     waiting,
 )
 from oscal_poam.quoting import printable
+from oscal_poam.render.counts import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -296,9 +297,9 @@ def _print_summary(result: ImportResult, written: list[str], out: Console, detai
     for sheet in summary.sheets:
         name = f"sheet {sheet.name!r}" if sheet.name else "rows"
         out.print(
-            f"  {escape(printable(name))}: header row {sheet.header_row}, {_count(sheet.items, 'item')}, "
-            f"{_count(sheet.milestones, 'milestone')}"
-            + (f", {_count(sheet.blank_rows, 'blank row')}" if sheet.blank_rows else "")
+            f"  {escape(printable(name))}: header row {sheet.header_row}, {counted(sheet.items, 'item')}, "
+            f"{counted(sheet.milestones, 'milestone')}"
+            + (f", {counted(sheet.blank_rows, 'blank row')}" if sheet.blank_rows else "")
         )
     for name, reason in summary.skipped_sheets:
         out.print(f"  sheet {escape(repr(name))} not read: {escape(reason)}")
@@ -343,10 +344,6 @@ def _print_outcome(written: list[str], items: str, milestones: str, out: Console
         out.print(f"Wrote {printable(' and '.join(written))}: {items}, {milestones}.", markup=False)
     else:
         out.print("Nothing written: the spreadsheet holds no POA&M items.", markup=False)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _print_table(title: str, headings: Sequence[str], rows: Sequence[Sequence[str]], out: Console) -> None:
@@ -403,8 +400,8 @@ def export_command(
     )
     sheets = ", ".join(f"{name!r}: {count}" for name, count in summary.sheets.items())
     out.print(
-        f"Wrote {escape(printable(str(output)))} ({layout}): {_count(summary.items, 'item')} in "
-        f"{_count(summary.rows, 'row')} ({escape(sheets)})."
+        f"Wrote {escape(printable(str(output)))} ({layout}): {counted(summary.items, 'item')} in "
+        f"{counted(summary.rows, 'row')} ({escape(sheets)})."
     )
     if summary.not_written:
         names = sorted({name for _, name in summary.not_written})

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from oscal_poam.cmmc.regulation import CONDITIONAL_DAYS
 from oscal_poam.diagnostics import Severity
+from oscal_poam.render.counts import counted, counts_line
 from oscal_poam.render.groups import RuleGroup
 from oscal_poam.report.html import score_text
 from oscal_poam.report.jinja import template_environment
@@ -57,7 +58,7 @@ def render_markdown(data: ReportData) -> str:
         headline=headline(data),
         score_text=score_text(data.score),
         status_date=_status_date(data),
-        counts=", ".join(_count(data.count(s), name) for s, name in _NAMES),
+        counts=counts_line({s.value: data.count(s) for s in Severity}),
         next_milestone=_next_milestone,
         shown=shown,
         hidden=total - len(shown),
@@ -65,18 +66,11 @@ def render_markdown(data: ReportData) -> str:
     )
 
 
-_NAMES = ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "note"))
-
-
-def _count(n: int, name: str) -> str:
-    return f"{n} {name}{'' if n == 1 else 's'}"
-
-
 def headline(data: ReportData) -> str:
     """`Conditional, 45 days left`, `Final`, `Expired`, `Not eligible`, `Not given`."""
     left = data.days_left
     if data.verdict.kind == "conditional" and left is not None and left >= 0:
-        return f"{data.verdict.headline}, {_count(left, 'day')} left"
+        return f"{data.verdict.headline}, {counted(left, 'day')} left"
     return data.verdict.headline
 
 
