@@ -254,7 +254,8 @@ def _print_onto(result: OntoResult, written: list[str], today: bool, out: Consol
     from rich.markup import escape
 
     summary = result.summary
-    out.print(f"[bold]{escape(summary.source)}[/]: {summary.kind}, layout {summary.layout}, {summary.items} rows")
+    source = escape(printable(summary.source))
+    out.print(f"[bold]{source}[/]: {summary.kind}, layout {summary.layout}, {counted(summary.items, 'row')}")
     _print_table(
         "Changes applied",
         ("Item", "Field", "From", "To", "Cell"),
@@ -270,13 +271,11 @@ def _print_onto(result: OntoResult, written: list[str], today: bool, out: Consol
     show_diagnostics(result.diagnostics, detail, out)
     dated = f"{result.day.isoformat()}" + (" (today; --as-of sets the day)" if today else "")
     counts = (
-        f"{len(result.changes)} change{'s' if len(result.changes) != 1 else ''}, "
-        f"{len(result.added)} new item{'s' if len(result.added) != 1 else ''}, "
-        f"{len(result.conflicts)} conflict{'s' if len(result.conflicts) != 1 else ''}, "
-        f"{len(result.missing)} item{'s' if len(result.missing) != 1 else ''} without a row"
+        f"{counted(len(result.changes), 'change')}, {counted(len(result.added), 'new item')}, "
+        f"{counted(len(result.conflicts), 'conflict')}, {counted(len(result.missing), 'item')} without a row"
         + (f" ({len(result.closed)} closed)" if result.closed else "")
     )
-    out.print(f"Wrote {escape(' and '.join(written))}: {counts}; changes dated {dated}.")
+    out.print(f"Wrote {escape(printable(' and '.join(written)))}: {counts}; changes dated {dated}.")
 
 
 def _print_summary(result: ImportResult, written: list[str], out: Console, detail: Detail) -> None:
@@ -285,8 +284,8 @@ def _print_summary(result: ImportResult, written: list[str], out: Console, detai
     from oscal_poam.quoting import printable
 
     summary = result.summary
-    items = f"{summary.items} item{'s' if summary.items != 1 else ''}"
-    milestones = f"{summary.milestones} milestone{'s' if summary.milestones != 1 else ''}"
+    items = counted(summary.items, "item")
+    milestones = counted(summary.milestones, "milestone")
     if detail is Detail.QUIET:
         _print_outcome(written, items, milestones, out)
         return

@@ -41,7 +41,7 @@ def test_help_reads_well_at_80_columns(command: str) -> None:
     for line in shown.splitlines():
         found = re.match(r"^\s+(?:-\w, )?(--[a-z0-9-]+)(?: (\S+))?", line)
         if found and found[2] and not found[2].startswith("/"):
-            assert re.fullmatch(r"[A-Z]+|<[a-z|]+>|\[[a-z|]+\]", found[2]), line
+            assert re.fullmatch(r"[A-Z]+|<[a-z0-9|-]+>|\[[a-z0-9|-]+\]", found[2]), line
 
 
 def test_the_command_list_fits_and_completion_is_offered() -> None:

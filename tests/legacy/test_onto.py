@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -288,3 +289,23 @@ def test_verification_pointers_go_out_one_per_line_and_come_back_as_written(
     assert len(changed) == 1
     assert after[changed.pop()] == [*written[1:], "sarif:checkov/CKV_AWS_67"]
     assert not [d for d in result.diagnostics if d.rule_id.startswith("verification-")]
+
+
+def test_onto_reads_the_shared_options(derived: Path, tmp_path: Path, run: Runner) -> None:
+    """`import --onto` selects, ignores and shows its diagnostics as every command that runs rules does."""
+    sheet = tmp_path / "poam.xlsx"
+    assert run("export", str(derived), "-o", str(sheet)).returncode == 0
+    workbook = openpyxl.load_workbook(sheet)
+    workbook.worksheets[0].delete_rows(HEADER_ROW["fedramp"] + 1)  # an item without a row: a warning
+    workbook.save(sheet)
+    target = str(tmp_path / "out.json")
+    every = run("import", str(sheet), "--onto", str(derived), "-o", target, "--as-of", DAY, "-v")
+    assert every.returncode == 0, every.stdout + every.stderr
+    rules = set(re.findall(r": (?:error|warning|info) ([a-z]+-[a-z0-9-]+) ", every.stdout))
+    assert rules, every.stdout
+    family = sorted(rules)[0].split("-")[0]
+    ignored = run("import", str(sheet), "--onto", str(derived), "-o", target, "--as-of", DAY, "-v", "--ignore", family)
+    assert f" {family}-" not in ignored.stdout and ignored.returncode == 0
+    quiet = run("import", str(sheet), "--onto", str(derived), "-o", target, "--as-of", DAY, "-q")
+    assert not re.search(r": (?:error|warning|info) [a-z]+-", quiet.stdout), quiet.stdout
+    assert quiet.stdout.splitlines()[-1].startswith("Wrote ")
