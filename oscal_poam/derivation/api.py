@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trestle.oscal.poam import PlanOfActionAndMilestones
 
@@ -31,13 +31,11 @@ from oscal_poam.facts.results import Assessment, read_assessment
 from oscal_poam.facts.ssp import read_ssp
 from oscal_poam.io.boundary import reading_from_inputs
 from oscal_poam.io.inputs import document_of
+from oscal_poam.io.keep import validate as kept
 from oscal_poam.io.load import Document
 from oscal_poam.io.models import kind_of
 from oscal_poam.io.write import to_data
 from oscal_poam.rules.closeout import CloseoutResult
-
-if TYPE_CHECKING:
-    from trestle.oscal.poam import PlanOfActionAndMilestones
 
 
 class NotCmmcError(UsageError):
@@ -255,7 +253,9 @@ def _as_written(poam: PlanOfActionAndMilestones, target: Path | None) -> Documen
 
 
 def model_of(data: Data) -> PlanOfActionAndMilestones:
-    return PlanOfActionAndMilestones.model_validate(data)
+    """The POA&M model of derived data, every string it copied from the SSP, the results and the existing
+    POA&M as written there (`oscal_poam.io.keep`)."""
+    return kept(PlanOfActionAndMilestones, data)
 
 
 def _last_result(results: Data, source: str) -> Data:
