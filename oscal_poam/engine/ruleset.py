@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 
+from oscal_poam.constraints import references
+from oscal_poam.constraints.table import CONSTRAINTS
 from oscal_poam.rules import (
     closeout,
     consistency,
@@ -31,6 +33,7 @@ DECLARING_MODULES = (
     integrity,
     legacy,
     recorded,
+    references,
     results,
     scoring,
     ssp,
@@ -45,12 +48,23 @@ def all_rules() -> list[Rule]:
     return sorted(RULES.values(), key=lambda r: (r.family, r.id))
 
 
+CONSTRAINTS_FAMILY = "oscal-constraints"
+"""The family of NIST's constraints, whose ids are NIST's (docs/constraints.md), not the registry's."""
+
+
 @functools.cache
 def _families() -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for r in all_rules():
         found.setdefault(r.family, []).append(r.id)
+    found[CONSTRAINTS_FAMILY] = sorted(_constraint_ids())
     return {family: tuple(ids) for family, ids in found.items()}
+
+
+@functools.cache
+def _constraint_ids() -> frozenset[str]:
+
+    return frozenset(c.id for constraints in CONSTRAINTS.values() for c in constraints)
 
 
 def rules_of_family(family: str) -> tuple[str, ...]:
@@ -61,4 +75,6 @@ def rules_of_family(family: str) -> tuple[str, ...]:
 def family_of(rule_id: str) -> str:
     """The family of rule `rule_id` ('' for an id no rule has)."""
     found = RULES.get(rule_id)
-    return found.family if found is not None else ""
+    if found is not None:
+        return found.family
+    return CONSTRAINTS_FAMILY if rule_id in _constraint_ids() else ""
