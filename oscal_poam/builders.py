@@ -18,6 +18,7 @@ from trestle.oscal import common
 from trestle.oscal import poam as poam_model
 
 from oscal_poam.cmmc import vocab
+from oscal_poam.io.keep import KeptUrl
 from oscal_poam.io.write import format_datetime
 from oscal_poam.io.xml.binding_table import OSCAL_VERSION
 
@@ -55,7 +56,7 @@ def prop(name: str, value: str, *, ns: str | None = vocab.NS, remarks: str | Non
     """A prop; in the project's namespace unless `ns` is None (OSCAL's own)."""
     if ns is None:
         return common.Property(name=name, value=value, remarks=remarks)
-    return common.Property(name=name, value=value, ns=ns, remarks=remarks)
+    return common.Property(name=name, value=value, ns=KeptUrl(ns), remarks=remarks)
 
 
 def props(pairs: Iterable[tuple[str, str]]) -> list[common.Property]:
@@ -77,6 +78,12 @@ def party(uuid: str, type: str, name: str, remarks: str | None = None) -> common
 
 def responsible_role(role_id: str, party_uuids: Sequence[str]) -> common.ResponsibleRole:
     return common.ResponsibleRole(role_id=role_id, party_uuids=_some(party_uuids))
+
+
+def system_id(id: str, identifier_type: str | None = None) -> common.SystemId:
+    """A system id; its identifier type (a URI) as given, not as pydantic would normalize it."""
+    kept = KeptUrl(identifier_type) if identifier_type else None
+    return common.SystemId(id=id, identifier_type=kept)
 
 
 def actor(actor_uuid: str, role_id: str | None = None, type: str = "party") -> common.OriginActor:

@@ -882,6 +882,8 @@ def assessment_results(a: Assessment) -> Data:
                     "description": f"Artifact the assessor collected for {req.label}, kept in the assessment "
                     "evidence repository.",
                     "props": [prop("type", "evidence", None)],
+                    # a resource names where it is (NIST's oscal-back-matter-resource-base64-rlink-cardinality)
+                    "rlinks": [{"href": f"evidence/{resource_uuid}.pdf", "media-type": "application/pdf"}],
                 }
             )
         observations.append(observation)
@@ -1152,6 +1154,7 @@ def maintain(poam: Data) -> Data:
                 "title": plan.evidence,
                 "description": f"Closure evidence for {label}, filed by {plan.owner.name} for the closeout assessment.",
                 "props": [prop("type", "evidence", None)],
+                "rlinks": [{"href": f"evidence/{evidence}.pdf", "media-type": "application/pdf"}],
             }
         )
         for task in planned["tasks"]:

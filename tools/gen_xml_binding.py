@@ -5,10 +5,12 @@
 
 The metaschema says, for every assembly and field: its flags (XML attributes),
 the order of its model, which children repeat and how they are grouped
-(group-as, in-xml="GROUPED"), which markup fields are unwrapped
-(in-xml="UNWRAPPED"), how a field with flags names its value in JSON
-(json-value-key) and the data type of every value. Constraints and
-documentation are not read. The table covers the models the project loads
+(group-as, in-xml="GROUPED"), which children are required (min-occurs),
+which markup fields are unwrapped (in-xml="UNWRAPPED"), how a field with
+flags names its value in JSON (json-value-key) and the data type of every
+value. Flagless fields share one definition per data type, except those with
+constraints, which keep their own (tools/gen_constraints.py names them).
+Documentation is not read. The table covers the models the project loads
 (oscal_poam.io.models.KINDS) and every definition they reach.
 """
 
@@ -41,10 +43,13 @@ _SCALAR_TYPES = {
 # metaschema's default JSON property for the value of a field with flags, by JSON value type
 _DEFAULT_VALUE_KEY = {"markup-line": "RICHTEXT", "markup-multiline": "PROSE"}
 
-# Entity references in the sources only pull shared allowed-values lists into
-# constraints, which the binding does not need (one module even uses one
-# without declaring it); they are dropped before parsing.
-_ENTITY_REF = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)[A-Za-z_][\w.-]*;")
+# Entity references in the sources pull shared allowed-values lists into
+# constraints. They are expanded from the files the module's DOCTYPE declares
+# (the parser itself resolves no entities); one the module does not declare is
+# dropped.
+_ENTITY_REF = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)([A-Za-z_][\w.-]*);")
+_ENTITY_DECL = re.compile(r'<!ENTITY\s+([A-Za-z_][\w.-]*)\s+SYSTEM\s+"([^"]+)"\s*>')
+_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.DOTALL)
 
 
 class MetaschemaError(Exception):
@@ -71,7 +76,15 @@ class Module:
 
 
 def _parse(path: Path) -> etree._Element:
-    text = _ENTITY_REF.sub("", path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    declared = {name: path.parent / href for name, href in _ENTITY_DECL.findall(text)}
+    text = _DOCTYPE.sub("", text, count=1)
+
+    def expand(match: re.Match[str]) -> str:
+        found = declared.get(match.group(1))
+        return found.read_text(encoding="utf-8") if found is not None else ""
+
+    text = _ENTITY_REF.sub(expand, text)
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, remove_comments=True)
     return etree.fromstring(text.encode("utf-8"), parser)
 
@@ -107,6 +120,10 @@ class Generator:
     def __init__(self, modules: list[Module]) -> None:
         self.modules = modules
         self.definitions: dict[str, tuple[str, ...]] = {}
+        self.sources: dict[str, tuple[Module, etree._Element]] = {}
+        """Definition key -> the module and metaschema element it was made from (for tools/gen_constraints.py)."""
+        self.flag_sources: dict[str, list[tuple[str, Module, etree._Element]]] = {}
+        """Definition key -> (flag name, module, flag definition) of each of its flags."""
         self.roots: dict[str, str] = {}
         counts: dict[tuple[str, str], int] = {}
         for module in modules:
@@ -138,21 +155,28 @@ class Generator:
 
     # --- definitions -----------------------------------------------------------------
 
-    def flags(self, module: Module, definition: etree._Element) -> list[str]:
+    def flags(self, module: Module, definition: etree._Element, key: str | None = None) -> list[str]:
         out: list[str] = []
         for item in definition:
             if item.tag == f"{M}define-flag":
                 name, as_type = str(item.get("name", "")), item.get("as-type")
+                flag_module, flag_def = module, item
             elif item.tag == f"{M}flag":
-                _, flag_def = self.resolve(module, "flag", item.get("ref", ""))
+                flag_module, flag_def = self.resolve(module, "flag", item.get("ref", ""))
                 name = use_name(item) or use_name(flag_def) or str(flag_def.get("name", ""))
                 as_type = flag_def.get("as-type")
             else:
                 continue
+            if key is not None:
+                self.flag_sources.setdefault(key, []).append((name, flag_module, flag_def))
             ftype = json_type(as_type)
             if ftype.startswith("markup"):
                 raise MetaschemaError(f"flag {name!r} has markup type {ftype}")
-            out.append(f"G({name!r})" if ftype == "string" else f"G({name!r}, {ftype!r})")
+            datatype = as_type or "string"
+            args = [repr(name)] + ([repr(ftype)] if ftype != "string" else [])
+            if datatype not in (ftype, "string"):
+                args.append(f"datatype={datatype!r}")
+            out.append(f"G({', '.join(args)})")
         return out
 
     def define(self, module: Module, definition: etree._Element, key: str) -> str:
@@ -160,15 +184,17 @@ class Generator:
         if key in self.definitions:
             return key
         self.definitions[key] = ()  # reserve: recursive models refer to themselves
+        self.sources[key] = (module, definition)
         if definition.tag == f"{M}define-assembly":
             self.definitions[key] = ("A", *self.assembly(module, definition, key))
         else:
-            self.definitions[key] = ("F", *self.field_def(module, definition))
+            self.definitions[key] = ("F", *self.field_def(module, definition, key))
         return key
 
-    def field_def(self, module: Module, definition: etree._Element) -> tuple[str, ...]:
-        vtype = json_type(definition.get("as-type"))
-        flags = self.flags(module, definition)
+    def field_def(self, module: Module, definition: etree._Element, key: str | None = None) -> tuple[str, ...]:
+        datatype = definition.get("as-type") or "string"
+        vtype = json_type(datatype)
+        flags = self.flags(module, definition, key)
         args = [repr(vtype)]
         if flags:
             args.append("(" + ", ".join(flags) + ",)")
@@ -176,27 +202,29 @@ class Generator:
                 raise MetaschemaError(f"{definition.get('name')}: json-value-key-flag is not supported")
             value_key = definition.findtext(f"{M}json-value-key")
             args.append(repr((value_key or _DEFAULT_VALUE_KEY.get(vtype, "STRVALUE")).strip()))
+        if datatype not in (vtype, "string"):
+            args.append(f"datatype={datatype!r}")
         return (f"F({', '.join(args)})",)
 
     def field_key(self, module: Module, definition: etree._Element, key: str) -> str:
-        """Flagless fields share one definition per JSON value type."""
+        """Flagless fields without constraints share one definition per data type."""
         has_flags = any(item.tag in (f"{M}define-flag", f"{M}flag") for item in definition)
-        if not has_flags:
-            vtype = json_type(definition.get("as-type"))
-            shared = f":{vtype}"
-            self.definitions.setdefault(shared, ("F", f"F({vtype!r})"))
+        if not has_flags and definition.find(f"{M}constraint") is None:
+            datatype = definition.get("as-type") or "string"
+            shared = f":{datatype}"
+            self.definitions.setdefault(shared, ("F", self.field_def(module, definition)[0]))
             return shared
         return self.define(module, definition, key)
 
     def assembly(self, module: Module, definition: etree._Element, key: str) -> tuple[str, ...]:
-        flags = self.flags(module, definition)
+        flags = self.flags(module, definition, key)
         children: list[str] = []
         model = definition.find(f"{M}model")
         if model is not None:
             for item in model:
                 if item.tag == f"{M}choice":
-                    for option in item:
-                        children.append(self.child(module, option, key))
+                    for option in item:  # one of them is there: none is required on its own
+                        children.append(self.child(module, option, key, in_choice=True))
                 elif item.tag in (f"{M}any",):
                     raise MetaschemaError(f"{key}: <any> is not supported")
                 elif isinstance(item.tag, str) and item.tag.startswith(M):
@@ -214,7 +242,7 @@ class Generator:
             if clash:
                 raise MetaschemaError(f"{key}: an unwrapped markup field beside children named {sorted(clash)}")
 
-    def child(self, module: Module, item: etree._Element, parent_key: str) -> str:
+    def child(self, module: Module, item: etree._Element, parent_key: str, in_choice: bool = False) -> str:
         tag = str(item.tag)
         if tag in (f"{M}assembly", f"{M}field"):
             kind = tag[len(M) :]
@@ -228,6 +256,7 @@ class Generator:
             raise MetaschemaError(f"{parent_key}: unexpected {tag} in a model")
 
         name = use_name(item) or use_name(definition) or str(definition.get("name", ""))
+        required = not in_choice and int(item.get("min-occurs", "0")) > 0
         if kind == "assembly":
             ref = self.define(def_module, definition, def_key)
         else:
@@ -237,12 +266,13 @@ class Generator:
         many = max_occurs == "unbounded" or int(max_occurs) > 1
         group = item.find(f"{M}group-as")
         in_xml = item.get("in-xml", "WITH_WRAPPER")
+        needed = ", required=True" if required else ""
         if kind == "field" and in_xml == "UNWRAPPED":
             if json_type(definition.get("as-type")) != "markup-multiline" or many:
                 raise MetaschemaError(f"{parent_key}/{name}: only a single markup-multiline field may be unwrapped")
-            return f"C(None, {name!r}, {ref!r})"
+            return f"C(None, {name!r}, {ref!r}{needed})"
         if not many:
-            return f"C({name!r}, {name!r}, {ref!r})"
+            return f"C({name!r}, {name!r}, {ref!r}{needed})"
         if group is None:
             raise MetaschemaError(f"{parent_key}/{name}: repeats without group-as")
         in_json = group.get("in-json", "SINGLETON_OR_ARRAY")
@@ -252,6 +282,8 @@ class Generator:
         args = [repr(name), repr(group.get("name")), repr(ref), "True"]
         if group.get("in-xml") == "GROUPED":
             args.append(repr(group.get("name")))
+        if required:
+            args.append("required=True")
         return f"C({', '.join(args)})"
 
     def run(self, roots: set[str]) -> None:

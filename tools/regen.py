@@ -3,16 +3,18 @@
     python tools/regen.py            # write what its generator would change
     python tools/regen.py --check    # write nothing; exit 1 when a generated file is not current
 
-Runs the six generators, each in a process of its own and in the order they build on each other:
+Runs the seven generators, each in a process of its own and in the order they build on each other:
 
 1. gen_catalogs: `catalogs/` and `profiles/`, from the CMMC tables in `reference/cmmc/`;
 2. gen_xml_binding: `oscal_poam/io/xml/binding_table.py`, from NIST's metaschema in `reference/oscal-schemas/`;
 3. gen_scanner_fixtures: the example's scanner outputs and `catalogs/mappings/`, made by Prowler and Checkov in
    environments of their own; where those are not installed it says so and is skipped (CI installs them and
    sets OSCAL_POAM_REQUIRE_SCANNERS=1, which makes their absence a failure);
-4. gen_examples: `examples/`, which derive writes with the catalogs and the XML binding, and verify with the scans;
-5. gen_rules_doc: `docs/rules.md`, from the rule registry;
-6. gen_report_screenshots: `docs/screenshots/`, the reports and the portfolio of the examples and the trends of
+4. gen_constraints: `oscal_poam/constraints/table.py` and `docs/constraints.md`, NIST's constraints from the same
+   metaschema, on the definitions of the XML binding;
+5. gen_examples: `examples/`, which derive writes with the catalogs and the XML binding, and verify with the scans;
+6. gen_rules_doc: `docs/rules.md`, from the rule registry;
+7. gen_report_screenshots: `docs/screenshots/`, the reports and the portfolio of the examples and the trends of
    tools/history_demo.py's repository, in headless Chromium. A screenshot is stamped with the page it shows:
    `--check` compares stamps and needs no browser (the trend page needs git); regenerating renders only the
    screenshots whose page changed, and needs Chromium only then.
@@ -35,6 +37,7 @@ GENERATORS = (
     "gen_catalogs",
     "gen_xml_binding",
     "gen_scanner_fixtures",
+    "gen_constraints",
     "gen_examples",
     "gen_rules_doc",
     "gen_report_screenshots",

@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trestle.oscal.poam import PlanOfActionAndMilestones
 
@@ -32,13 +32,11 @@ from oscal_poam.facts.results import Assessment, read_assessment
 from oscal_poam.facts.ssp import read_ssp
 from oscal_poam.io.boundary import reading_from_inputs
 from oscal_poam.io.inputs import document_of
+from oscal_poam.io.keep import validate as kept
 from oscal_poam.io.load import Document
 from oscal_poam.io.models import kind_of
 from oscal_poam.io.write import to_data
 from oscal_poam.rules.closeout import CloseoutResult
-
-if TYPE_CHECKING:
-    from trestle.oscal.poam import PlanOfActionAndMilestones
 
 
 class NotCmmcError(UsageError):
@@ -286,7 +284,9 @@ def _shown(target: Path | None) -> str:
 
 
 def model_of(data: Data) -> PlanOfActionAndMilestones:
-    return PlanOfActionAndMilestones.model_validate(data)
+    """The POA&M model of derived data, every string it copied from the SSP, the results and the existing
+    POA&M as written there (`oscal_poam.io.keep`)."""
+    return kept(PlanOfActionAndMilestones, data)
 
 
 def _last_result(results: Data, source: str) -> Data:

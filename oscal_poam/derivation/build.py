@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import TypeAdapter
 from trestle.oscal import common
 from trestle.oscal.poam import PlanOfActionAndMilestones, PoamItem
 
@@ -26,11 +25,15 @@ from oscal_poam.cmmc.catalog import Requirement
 from oscal_poam.derivation.data import Data, by_uuid, parse_datetime, related, unique, walk_strings
 from oscal_poam.facts.results import Assessment, RequirementResult
 from oscal_poam.ids import stable_uuid
+from oscal_poam.io.keep import validate as kept
 from oscal_poam.verification.mapping import prowler_checks
 from oscal_poam.verification.pointers import Pointer
 
-_PARTY: TypeAdapter[Any] = TypeAdapter(common.Party)
-"""A party of the inputs' metadata, whichever of trestle's two party models it is."""
+
+def _party(data: Data) -> common.Parties | common.Parties1:
+    """A copied party, as the model trestle has for it: `Parties` with addresses, `Parties1` with location-uuids."""
+    return kept(common.Parties, data) if "addresses" in data else kept(common.Parties1, data)
+
 
 ASSESSOR_ROLE = "assessor"
 OWNER_ROLE_TITLE = "Remediation Owner"
@@ -143,20 +146,18 @@ class Copier:
             metadata,
             tuple(items),
             ssp_href,
-            common.SystemId.model_validate(self.sysid),
+            kept(common.SystemId, self.sysid),
             tuple(self.out.observations.values()),
             tuple(self.out.risks.values()),
             tuple(self.out.findings.values()),
-            tuple(common.Resource.model_validate(r) for r in self.referenced_resources(metadata)),
+            tuple(kept(common.Resource, r) for r in self.referenced_resources(metadata)),
         )
 
     def metadata(self, title: str, props: Sequence[common.Property]) -> common.Metadata:
         """Title and props as given; roles, parties and locations of the SSP and the results; the owner role."""
         ssp_meta = self.ssp.get("metadata") or {}
         ar_meta = self.results.get("metadata") or {}
-        roles = [
-            common.Role.model_validate(r) for r in merge_by_key([ssp_meta.get("roles"), ar_meta.get("roles")], "id")
-        ]
+        roles = [kept(common.Role, r) for r in merge_by_key([ssp_meta.get("roles"), ar_meta.get("roles")], "id")]
         if not any(r.id == vocab.OWNER_ROLE for r in roles):
             roles.append(build_.role(vocab.OWNER_ROLE, OWNER_ROLE_TITLE, OWNER_ROLE_DESCRIPTION))
         locations = merge_by_key([ssp_meta.get("locations"), ar_meta.get("locations")], "uuid")
@@ -168,9 +169,9 @@ class Copier:
             version=str(ar_meta.get("version") or "1.0"),
             props=props,
             roles=roles,
-            locations=[common.Location.model_validate(loc) for loc in locations],
-            parties=[_PARTY.validate_python(p) for p in parties],
-            responsible_parties=[common.ResponsibleParty.model_validate(rp) for rp in responsible],
+            locations=[kept(common.Location, loc) for loc in locations],
+            parties=[_party(p) for p in parties],
+            responsible_parties=[kept(common.ResponsibleParty, rp) for rp in responsible],
         )
 
     # -- copies ------------------------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ class Copier:
         uuid = str(finding["uuid"])
         if uuid in self.out.findings:
             return
-        self.out.findings[uuid] = common.Finding.model_validate(finding)
+        self.out.findings[uuid] = kept(common.Finding, finding)
         for o in related(finding, "related-observations", "observation-uuid"):
             self.copy_observation(o)
         for r in related(finding, "related-risks", "risk-uuid"):
@@ -188,13 +189,13 @@ class Copier:
 
     def copy_risk(self, risk: Data, completed: common.Risk | None = None) -> None:
         """The assessor's risk as it is (or as `completed` for the POA&M), with the observations it names."""
-        self.out.risks[str(risk["uuid"])] = completed or common.Risk.model_validate(risk)
+        self.out.risks[str(risk["uuid"])] = completed or kept(common.Risk, risk)
         for o in related(risk, "related-observations", "observation-uuid"):
             self.copy_observation(o)
 
     def copy_observation(self, uuid: str) -> None:
         if uuid in self.observations and uuid not in self.out.observations:
-            self.out.observations[uuid] = common.Observation.model_validate(self.observations[uuid])
+            self.out.observations[uuid] = kept(common.Observation, self.observations[uuid])
 
     def referenced_resources(self, metadata: common.Metadata | None = None) -> list[Data]:
         """The back-matter resources (the results', else the SSP's) that the copied objects and `metadata` (the
@@ -347,7 +348,7 @@ class _Builder(Copier):
         needs_plan = not any(r.get("lifecycle") == "planned" for r in risk.get("remediations") or [])
         if not (needs_deadline or needs_plan):
             return None
-        given = common.Risk.model_validate(risk)
+        given = kept(common.Risk, risk)
         update: dict[str, Any] = {}
         if needs_deadline:
             update["deadline"] = self.deadline

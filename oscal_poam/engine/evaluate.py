@@ -20,10 +20,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from oscal_poam.constraints import constraint_diagnostics
+from oscal_poam.constraints.references import reference_diagnostics
 from oscal_poam.diagnostics import Diagnostic, Severity, has_at_least, worst
 from oscal_poam.engine.inputs import Facts, Options, Source
 from oscal_poam.engine.places import place_all
 from oscal_poam.engine.ruleset import family_of, rules_of_family
+from oscal_poam.io.write import to_data
 from oscal_poam.rules import closeout as closeout_rules
 from oscal_poam.rules import consistency, credibility, eligibility, integrity, recorded, scoring, ssp, verification
 
@@ -42,8 +45,43 @@ def _integrity(source: Source) -> list[Diagnostic]:
     return integrity.integrity(source.document, base_dir=source.base_dir, data=source.data, boundary=source.boundary)
 
 
-DOCUMENT_CHECKS: dict[str, DocumentCheck] = {"integrity": _integrity}
-"""Family -> check, run over every source document, in this order."""
+def _data(source: Source) -> Any:
+    """The document's plain data, as read where the reader kept it, else from its model."""
+    if source.data is not None:
+        return source.data
+    if source.document.data is not None:
+        return source.document.data
+    return to_data(source.document.model)
+
+
+def _constraints(source: Source) -> list[Diagnostic]:
+    document = source.document
+    return constraint_diagnostics(_data(source), document.source, document.path, boundary=source.boundary)
+
+
+def _references(source: Source) -> list[Diagnostic]:
+    document = source.document
+    return reference_diagnostics(_data(source), document.source, document.path, boundary=source.boundary)
+
+
+DOCUMENT_CHECKS: dict[str, DocumentCheck] = {
+    "integrity": _integrity,
+    "oscal-constraints": _constraints,
+    "reference": _references,
+}
+"""Family -> check, run over every source document, in this order: integrity (unique uuids, references within
+the document and into its imports), NIST's constraint layer (docs/constraints.md), and control, statement,
+objective and parameter ids against the catalog the imports reach."""
+
+
+def document_checks(source: Source, options: Options | None = None) -> list[Diagnostic]:
+    """The checks every OSCAL document answers to, over one document (for a document without a model too)."""
+    selection = (options or Options()).selection
+    found: list[Diagnostic] = []
+    for family, check in DOCUMENT_CHECKS.items():
+        if selection.wants_family(family, rules_of_family(family)):
+            found.extend(check(source))
+    return found
 
 
 def is_document_check(rule_id: str) -> bool:
@@ -156,9 +194,7 @@ def evaluate(facts: Facts, options: Options | None = None) -> Evaluation:
     if ssp_facts is not None:
         found.extend(ssp.reconcile(ssp_facts, poam, initial, level=level))
     for source in facts.sources:
-        for family, check in DOCUMENT_CHECKS.items():
-            if options.selection.wants_family(family, rules_of_family(family)):
-                found.extend(check(source))
+        found.extend(document_checks(source, options))
 
     selection = options.selection
     lines = place_all(set(found), facts.documents)

@@ -1,8 +1,10 @@
 """Converting an OSCAL document between JSON, YAML and XML, verified before anything is written.
 
-The document is loaded and validated into its model, serialized, and the
-serialized bytes are read back: only when they give an equal model is the
-output written (atomically). A failure leaves the output path as it was.
+The document is loaded (NIST's schema of its format decides whether it is
+valid) into its model and serialized; the output must be valid for NIST's
+schema of its own format, and the serialized bytes are read back: only when
+they give the same OSCAL data, every string as it was read, is the output
+written (atomically). A failure leaves the output path as it was.
 
 XML carries markup as elements, not as Markdown, so Markdown comes back from
 XML in its canonical spelling; for XML output, a markup value counts as equal
@@ -18,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oscal_poam.errors import LoadError, UsageError, WriteError
-from oscal_poam.io.load import Document, load, parse
+from oscal_poam.io.load import Document, decode, load
 from oscal_poam.io.outputs import refuse_overwriting, write_bytes
-from oscal_poam.io.write import OutputFormat, dumps, format_for
+from oscal_poam.io.write import OutputFormat, format_for, serialize, to_data
 
 FORMATS: tuple[OutputFormat, ...] = ("json", "yaml", "xml")
 
@@ -47,23 +49,23 @@ def output_format(target: str | os.PathLike[str], to: str | None) -> OutputForma
 
 
 def convert_bytes(document: Document, fmt: OutputFormat, target: str) -> bytes:
-    """The bytes of `document` in `fmt`, after checking that they read back to an equal model."""
-    data = dumps(document.model, fmt)
+    """The bytes of `document` in `fmt`, after checking that they read back as the same OSCAL data."""
+    data = to_data(document.model)
+    out = serialize(data, fmt)
     try:
-        again = parse(data, f"{target} (as written)", expect=document.kind.root_key, max_bytes=max(len(data), 1))
+        _, again, _ = decode(out, f"{target} (as written)", max_bytes=max(len(out), 1))
     except LoadError as exc:
         first = exc.problems[0]
         raise WriteError(f"{target}: the {fmt.upper()} written does not read back: {first}") from None
-    if again.model == document.model:
-        return data
+    if again == data:
+        return out
     changed: list[str] = []
     if fmt == "xml":
-        from oscal_poam.io.write import to_data
         from oscal_poam.io.xml.equivalence import differences
 
-        changed = list(differences(to_data(document.model), to_data(again.model)))
+        changed = list(differences(data, again))
         if not changed:
-            return data
+            return out
     where = f" at {', '.join(p or '/' for p in changed[:3])}" if changed else ""
     raise WriteError(f"{target}: the {fmt.upper()} written reads back as a different document{where}; nothing written")
 

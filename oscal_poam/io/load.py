@@ -1,9 +1,12 @@
 """One entry point that loads any OSCAL document this project handles.
 
 Bytes are decoded leniently into plain data first (JSON, YAML or XML, told
-apart by content, not by file name), then validated into the
-compliance-trestle model named by the document's root key. Every failure
-becomes a LoadError naming the file and the place.
+apart by content, not by file name). NIST's schema then decides whether the
+document is valid for its model: the XSD for XML, the JSON schema for JSON and
+YAML (`oscal_poam.io.schema`). A valid document is validated into the
+compliance-trestle model named by its root key, with every string as it was
+written (`oscal_poam.io.keep`). Every failure becomes a LoadError naming the
+file and the place.
 """
 
 from __future__ import annotations
@@ -21,12 +24,11 @@ import yaml
 
 import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError, NotOscalError, Problem
-from oscal_poam.io import encodings, faithful, pointers
+from oscal_poam.io import encodings, faithful, pointers, yaml12
 from oscal_poam.io.files import read_file
 from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
     from trestle.core.base_model import OscalBaseModel
 
     from oscal_poam.io.positions import Position
@@ -56,6 +58,8 @@ class Document:
     the model again); None otherwise."""
     raw_bytes: bytes | None = field(default=None, compare=False, repr=False)
     """The bytes the document was read from, where they are at hand: what places a diagnostic by line and column."""
+    notes: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
+    """Warnings about the text that do not make it invalid (a YAML scalar other readers take otherwise)."""
 
     def line_of(self, pointer: str) -> int | None:
         """The source line of the nearest located ancestor of `pointer`, where known."""
@@ -99,18 +103,98 @@ def parse(
     keep_data: bool = False,
 ) -> Document:
     """Parse and validate a document held in memory; `keep_data` keeps its plain data in the Document."""
+    decoded = read(data, source, max_bytes=max_bytes, expect=expect)
+    if decoded.problems:
+        raise _with_lines(LoadError(decoded.problems), decoded.format, data, decoded.lines)
+    try:
+        kind, model = validate(decoded.raw, source, expect, checked=True)
+    except LoadError as exc:
+        raise _with_lines(exc, decoded.format, data, decoded.lines) from None
+    return Document(
+        kind=kind,
+        model=model,
+        format=decoded.format,
+        source=source,
+        path=path,
+        lines=decoded.lines,
+        data=decoded.raw if keep_data else None,
+        notes=decoded.notes,
+        raw_bytes=data,
+    )
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A document as read: its plain OSCAL JSON data and what NIST's schema says of it."""
+
+    format: Format
+    raw: Any
+    lines: Mapping[str, int]
+    kind: ModelKind
+    problems: tuple[Problem, ...] = ()
+    """Where NIST's schema finds the document invalid for its model; empty when it is valid."""
+    notes: tuple[Problem, ...] = ()
+
+
+def read(
+    data: bytes,
+    source: str = "<input>",
+    max_bytes: int | None = None,
+    expect: str | Sequence[str] | None = None,
+    *,
+    lenient: bool = False,
+) -> Decoded:
+    """Bytes into plain OSCAL JSON data, checked against NIST's schema of its model.
+
+    Raises LoadError when the bytes cannot be read as JSON, YAML or XML at all (NotOscalError when they are
+    not an OSCAL document, or another model than `expect` names). Schema findings are returned, not raised.
+    XML that does not fit the schema is bound as far as it can be when `lenient`, and else not at all.
+    """
     limit = max_bytes_default() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise LoadError.single(f"input is {len(data):,} bytes, over the limit of {limit:,} bytes", source)
-    fmt, raw, lines = decode(data, source, max_bytes=limit)
-    try:
-        kind, model = validate(raw, source, expect)
-    except LoadError as exc:
-        raise _with_lines(exc, fmt, data, lines) from None
-    kept = raw if keep_data else None
-    return Document(
-        kind=kind, model=model, format=fmt, source=source, path=path, lines=lines, data=kept, raw_bytes=data
-    )
+    from oscal_poam.io import schema  # deferred: the schemas bring lxml, not needed until a document is checked
+
+    fmt = detect_format(data, source)
+    notes: list[Problem] = []
+    if fmt == "xml":
+        from oscal_poam.io.xml import bind, parse_tree
+
+        root, root_key = parse_tree(data, source, limit)
+        kind = BY_ROOT[root_key]
+        _expected(kind, source, expect)
+        problems = schema.xml_problems(root, root_key, source)
+        if problems and not lenient:
+            return Decoded(fmt, None, _lines_of(root, root_key), kind, tuple(problems))
+        raw, lines = bind(root, root_key, source, lenient=bool(problems))
+    else:
+        if fmt == "json":
+            raw, lines = _decode_json(data, source), {}
+        else:
+            raw, lines, notes = _decode_yaml(data, source)
+        try:
+            kind, content = root_kind(raw, source)
+            _expected(kind, source, expect)
+            _an_object(kind, content, source)
+        except LoadError as exc:
+            raise _with_lines(exc, fmt, data, lines) from None
+        problems = schema.json_problems(raw, kind.root_key, source)
+    return Decoded(fmt, raw, lines, kind, tuple(problems), tuple(notes))
+
+
+def _lines_of(root: Any, root_key: str) -> Mapping[str, int]:
+    from oscal_poam.io.xml.reader import XmlLines
+
+    return XmlLines(root, root_key)
+
+
+def _expected(kind: ModelKind, source: str, expect: str | Sequence[str] | None) -> None:
+    if expect is None:
+        return
+    wanted = [kind_named(expect)] if isinstance(expect, str) else [kind_named(e) for e in expect]
+    if kind not in wanted:
+        names = " or ".join(w.named for w in wanted)
+        raise LoadError.single(f"expected {names}, but this is {kind.named}", source, pointer="")
 
 
 def _with_lines(exc: LoadError, fmt: Format, data: bytes, lines: Mapping[str, int]) -> LoadError:
@@ -129,7 +213,10 @@ def _with_lines(exc: LoadError, fmt: Format, data: bytes, lines: Mapping[str, in
 
 
 def decode(data: bytes, source: str = "<input>", max_bytes: int | None = None) -> tuple[Format, Any, Mapping[str, int]]:
-    """Bytes into plain OSCAL JSON data, with the source line of each JSON pointer where the format has lines."""
+    """Bytes into plain OSCAL JSON data, with the source line of each JSON pointer where the format has lines.
+
+    No schema is applied: a document that does not fit it is read as far as it can be.
+    """
     limit = max_bytes_default() if max_bytes is None else max_bytes
     fmt = detect_format(data, source)
     lines: Mapping[str, int] = {}
@@ -140,7 +227,7 @@ def decode(data: bytes, source: str = "<input>", max_bytes: int | None = None) -
     elif fmt == "json":
         raw = _decode_json(data, source)
     else:
-        raw, lines = _decode_yaml(data, source)
+        raw, lines, _ = _decode_yaml(data, source)
     return fmt, raw, lines
 
 
@@ -236,13 +323,10 @@ def _lone_surrogate(text: str) -> bool:
 
 
 class _OscalYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML that keeps dates as text, so that the model parses them with their offsets."""
+    """Safe YAML read by YAML 1.2's core schema (`oscal_poam.io.yaml12`): `yes` and dates are text."""
 
 
-_OscalYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+yaml12.install(_OscalYamlLoader)
 
 
 MAX_YAML_DEPTH = 500
@@ -257,7 +341,7 @@ def read_yaml(data: bytes, source: str) -> Any:
     return _decode_yaml(data, source)[0]
 
 
-def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
+def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int], list[Problem]]:
     text = decode_text(data, source)
     _refuse_deep_yaml(text, source)
     loader = _OscalYamlLoader(text)  # a SafeLoader subclass
@@ -265,9 +349,11 @@ def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int]]:
         # Composing the node tree first, then constructing from it, parses once and keeps every node's mark.
         node = loader.get_single_node()
         if node is None:
-            return None, {}
+            return None, {}, []
         faithful.check_yaml(node, len(text), source)
-        return loader.construct_document(node), _yaml_lines(node)
+        raw = loader.construct_document(node)
+        notes = yaml12.fit(raw, node, source) if yaml12.typed_scalars(loader) else []
+        return raw, _yaml_lines(node), notes
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
@@ -363,87 +449,33 @@ def root_kind(raw: Any, source: str) -> tuple[ModelKind, Any]:
     return BY_ROOT[known[0]], raw[known[0]]
 
 
-def validate(raw: Any, source: str, expect: str | Sequence[str] | None = None) -> tuple[ModelKind, Any]:
-    """Validate plain OSCAL data (as from JSON) into its compliance-trestle model."""
-    kind, content = root_kind(raw, source)
-    if expect is not None:
-        wanted = [kind_named(expect)] if isinstance(expect, str) else [kind_named(e) for e in expect]
-        if kind not in wanted:
-            names = " or ".join(w.named for w in wanted)
-            raise LoadError.single(f"expected {names}, but this is {kind.named}", source, pointer="")
-    from pydantic import ValidationError
-    from trestle.core.trestle_base_model import TrestleBaseModel
+def validate(
+    raw: Any, source: str, expect: str | Sequence[str] | None = None, *, checked: bool = False
+) -> tuple[ModelKind, Any]:
+    """Validate plain OSCAL data (as from JSON) into its compliance-trestle model.
 
+    NIST's JSON schema decides first, unless the caller has had the schema of the document's own format say
+    so (`checked`: an XML document, for one, is judged by the XSD, which allows what the JSON schema does not,
+    an empty title). `raw` is changed in place: its URIs and date-times become kept values.
+    """
+    kind, content = root_kind(raw, source)
+    _expected(kind, source, expect)
+    _an_object(kind, content, source)
+    if not checked:
+        from oscal_poam.io import schema  # deferred: the schemas bring lxml, not needed until a document is checked
+
+        problems = schema.json_problems(raw, kind.root_key, source)
+        if problems:
+            raise LoadError(problems)
+    from oscal_poam.io.modeling import model_of
+
+    return kind, model_of(kind, content, source)
+
+
+def _an_object(kind: ModelKind, content: Any, source: str) -> None:
     if not isinstance(content, dict):
         raise LoadError.single(
             f"{kind.root_key} must be an object, not {type(content).__name__}",
             source,
             pointer=pointers.join(kind.root_key),
         )
-    try:
-        # pydantic's own validation: trestle's override turns a bad oscal-version into a bare TrestleError that
-        # names no place and drops every other problem
-        model = super(TrestleBaseModel, kind.cls).model_validate(content)
-    except ValidationError as exc:
-        raise LoadError(validation_problems(exc, content, source, prefix=(kind.root_key,))) from None
-    except RecursionError:
-        raise LoadError.single("document is nested too deeply", source) from None
-    except (ValueError, TypeError) as exc:
-        raise LoadError.single(f"invalid {kind.title}: {exc}", source, pointer="") from None
-    return kind, model
-
-
-_TOO_DEEP = frozenset({"recursion_depth_exceeded", "recursion_loop"})
-"""pydantic's error types for data nested deeper than it validates: older pydantic-core releases (those of
-pydantic 2.14.0 and earlier) call it a "recursion_loop"; the data validated here holds no cycles (a YAML alias
-that refers to itself is refused when it is read)."""
-
-
-def validation_problems(
-    exc: ValidationError, data: Any, source: str, prefix: Sequence[str | int] = ()
-) -> list[Problem]:
-    """One Problem per distinct place, in document order, with readable messages."""
-    seen: dict[str, Problem] = {}
-    errors = exc.errors(include_url=False)
-    # Too deep to validate: pydantic stops there, and what it says about the other union members is noise.
-    too_deep = [e for e in errors if e["type"] in _TOO_DEEP]
-    for error in too_deep or errors:
-        pointer = pointers.from_loc(error["loc"], data, prefix)
-        if pointer in seen:
-            continue
-        seen[pointer] = Problem(_human(error), source, pointer)
-    return list(seen.values())
-
-
-def _human(error: Mapping[str, Any]) -> str:
-    etype = error.get("type", "")
-    loc = error.get("loc", ())
-    ctx = error.get("ctx") or {}
-    name = next((str(step) for step in reversed(loc) if isinstance(step, str) and "[" not in step), "value")
-    got = error.get("input")
-    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    if etype in _TOO_DEEP:
-        return "nested too deeply to validate"
-    if etype == "missing":
-        return f"required field {name!r} is missing"
-    if etype == "extra_forbidden":
-        return f"{name!r} is not a field OSCAL allows here"
-    if etype in ("string_pattern_mismatch",):
-        return f"{name}: {shown} does not have the required format"
-    if etype in ("datetime_parsing", "datetime_from_date_parsing", "datetime_type", "timezone_aware"):
-        return f"{name}: {shown} is not a date-time with a time zone (for example 2025-01-31T00:00:00Z)"
-    if etype in ("date_parsing", "date_from_datetime_parsing"):
-        return f"{name}: {shown} is not a date (YYYY-MM-DD)"
-    if etype == "enum":
-        return f"{name}: {shown} is not one of {ctx.get('expected', 'the allowed values')}"
-    if etype == "too_short":
-        return f"{name} must not be empty"
-    if etype in ("model_type", "dict_type", "model_attributes_type"):
-        return f"{name} must be an object, not {shown}"
-    if etype == "list_type":
-        return f"{name} must be an array, not {shown}"
-    if etype == "string_type":
-        return f"{name} must be a string, not {shown}"
-    return f"{name}: {error.get('msg', 'invalid value')}"

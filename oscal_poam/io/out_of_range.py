@@ -1,8 +1,10 @@
 """Finding the date that put a computation past the end of the calendar, to report it with its place.
 
-A date-time such as `9999-12-31T23:00:00Z` is valid OSCAL (some use it for "never"), and converting or
-validating it is fine; only counting days from it overflows. When a command's computation does, the date is
-found in the document it came from and reported as a located error, exit code 3, rather than an internal one.
+A date-time such as `9999-12-31T23:00:00Z` (some use it for "never") is refused by NIST's 1.2.1 schemas, whose
+patterns end at the year 2999, so a document read through them never holds one; data that is not (a command's
+options, a spreadsheet) still may, and only counting days from it overflows. When a command's computation does,
+the date is found in the document it came from and reported as a located error, exit code 3, rather than an
+internal one.
 """
 
 from __future__ import annotations

@@ -81,3 +81,11 @@ def resolve(data: Any, pointer: str) -> Any:
         else:
             raise KeyError(pointer)
     return node
+
+
+def parent_of(data: Any, pointer: str) -> tuple[Any, str | int]:
+    """The container of the value at `pointer` in `data`, and its key or index there."""
+    head, _, last = pointer.rpartition("/")
+    parent = resolve(data, head)
+    token = last.replace("~1", "/").replace("~0", "~")
+    return parent, int(token) if isinstance(parent, list) else token

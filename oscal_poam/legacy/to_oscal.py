@@ -27,7 +27,6 @@ from trestle.oscal.common import (
     Response,
     ResponsibleRole,
     Risk,
-    SystemId,
     Task,
 )
 from trestle.oscal.poam import PlanOfActionAndMilestones, PoamItem
@@ -167,7 +166,7 @@ class Builder:
         level = next(iter(self.levels)) if len(self.levels) == 1 else None
         system_id = None
         if self.context.system_id:
-            system_id = SystemId(id=self.context.system_id, identifier_type=self.context.system_id_type)
+            system_id = build.system_id(self.context.system_id, self.context.system_id_type)
         model = build.plan_of_action(
             stable_uuid("legacy-poam", self.context.system_id or self.context.system_name or self.context.source),
             self.metadata(level),

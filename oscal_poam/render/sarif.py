@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from oscal_poam import __version__
+from oscal_poam.constraints import constraint_rule
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.engine.ruleset import all_rules
 from oscal_poam.rules.registry import Rule
@@ -61,10 +62,18 @@ def _location(d: Diagnostic) -> dict[str, Any]:
     return location
 
 
+def _rule(rule_id: str, known: dict[str, Rule]) -> Rule:
+    """The rule of an id: the project's own, or one of NIST's constraints."""
+    found = known.get(rule_id)
+    if found is None:
+        found = constraint_rule(rule_id)
+    return found or Rule(rule_id, Severity.WARNING, "", rule_id, "other")
+
+
 def render_sarif(diagnostics: Sequence[Diagnostic]) -> str:
     known = {r.id: r for r in all_rules()}
     used = sorted({d.rule_id for d in diagnostics})
-    descriptors = [_rule_descriptor(known.get(rid) or Rule(rid, Severity.WARNING, "", rid, "other")) for rid in used]
+    descriptors = [_rule_descriptor(_rule(rid, known)) for rid in used]
     index = {rid: i for i, rid in enumerate(used)}
     results = []
     for d in diagnostics:

@@ -89,15 +89,17 @@ ORIGIN_ACTOR = rule(
 PARTY = rule(
     "integrity-party",
     Severity.ERROR,
-    f"{_OSCAL} (index-has-key index-metadata-party-uuid)",
-    "Every party reference (party-uuids, party-uuid, member-of-organizations) names a party in metadata.",
+    f"{_OSCAL} (party-uuid of a leveraged authorization)",
+    "A leveraged authorization's party-uuid names a party in metadata (the party-uuid and "
+    "member-of-organization fields are judged by NIST's constraints).",
     "integrity",
 )
 ROLE = rule(
     "integrity-role",
     Severity.ERROR,
-    f"{_OSCAL} (index-has-key index-metadata-role-id)",
-    "Every role reference (responsible-parties, users, actors, logged-by) names a role in metadata.",
+    f"{_OSCAL} (role-id of a log entry's logged-by, an actor)",
+    "A role-id flag outside responsible parties and responsible roles (logged-by, actors) names a role in "
+    "metadata (role-id fields and responsible parties are judged by NIST's constraints).",
     "integrity",
 )
 RESPONSIBLE_ROLE = rule(
@@ -112,13 +114,6 @@ COMPONENT = rule(
     Severity.ERROR,
     f"{_OSCAL} (component-uuid references)",
     "Every component-uuid (by-components, implemented-components, uses-components) names a component.",
-    "integrity",
-)
-LOCATION = rule(
-    "integrity-location",
-    Severity.ERROR,
-    f"{_OSCAL} (index-has-key index-metadata-location-uuid)",
-    "Every location-uuid names a location in metadata.",
     "integrity",
 )
 IMPORT_SSP = rule(
@@ -147,8 +142,9 @@ NOT_FOLLOWED = rule(
 BACK_MATTER_RESOURCE = rule(
     "integrity-back-matter-resource",
     Severity.ERROR,
-    f"{_OSCAL} (index-has-key index-back-matter-resource)",
-    "Every `#uuid` reference names a back-matter resource (or, for other links, an object of the document).",
+    f"{_OSCAL} (import hrefs: a `#uuid` names a back-matter resource)",
+    "An import (import-ssp, import-ap, import-profile, ...) whose href is `#uuid` names a back-matter resource of "
+    "the document. Links are judged by NIST's constraints, with their scope and level (docs/constraints.md).",
     "integrity",
 )
 
@@ -276,13 +272,15 @@ def _references(node: dict[str, Any], pointer: str, holder: str, found: Index) -
                 refs.append(Ref("actor", value, here, str(node.get("type", ""))))
             elif key == "party-uuid":
                 refs.append(Ref("party", value, here))
-            elif key == "role-id":
+            elif key == "role-id" and holder != "responsible-parties":
+                # a responsible-party's role is judged by NIST's constraints (index-metadata-role-id)
                 refs.append(Ref("responsible-role" if holder == "responsible-roles" else "role", value, here))
             elif key == "component-uuid":
                 refs.append(Ref("component", value, here))
-            elif key == "href" and value.startswith("#"):
-                detail = holder if holder in _IMPORTS or holder.startswith("import") else str(node.get("rel", ""))
-                refs.append(Ref("fragment", value, here, detail))
+            elif key == "href" and value.startswith("#") and holder.startswith("import"):
+                # only imports: NIST's constraints say which links must name a back-matter resource, and how
+                # badly it matters when one does not (a control's related link is a warning, and only in a catalog)
+                refs.append(Ref("fragment", value, here, holder))
         elif isinstance(value, list):
             kind = _LIST_REFS.get(key)
             if kind is not None:
@@ -291,12 +289,9 @@ def _references(node: dict[str, Any], pointer: str, holder: str, found: Index) -
                         refs.append(Ref(kind, item, f"{here}/{position}"))
 
 
-_LIST_REFS: Mapping[str, str] = {
-    "party-uuids": "party",
-    "member-of-organizations": "organization",
-    "role-ids": "role",
-    "location-uuids": "location",
-}
+_LIST_REFS: Mapping[str, str] = {}
+"""Lists of references integrity judges: none. The party-uuid, member-of-organization, role-id and location-uuid
+fields are judged by NIST's constraints (index-has-key on index-metadata-*), across imports as here."""
 _SPECIAL_HOLDERS = frozenset({"resources", *_IMPORTS})
 # most objects hold no reference: the walk looks further only at objects with one of these keys
 _REFERENCE_KEYS = frozenset(
@@ -415,21 +410,17 @@ def _check(ref: Ref, ctx: _Context) -> tuple[Rule, str] | None:
                 ref.detail, _a(ref.detail) if groups else "an object"
             )
             return ORIGIN_ACTOR, f"origin actor {value} (type {ref.detail or 'unset'}) is not {what}{_WHERE}"
-    elif ref.kind in ("party", "organization"):
+    elif ref.kind == "party":
         if not merged.in_groups(value, ("parties",)):
-            what = "organization" if ref.kind == "organization" else "party"
-            return PARTY, f"{what} {value} is not a party in metadata{_WHERE}"
+            return PARTY, f"party {value} is not a party in metadata{_WHERE}"
     elif ref.kind == "role":
         if value not in merged.role_ids:
             return ROLE, f"role {value!r} is not a role in metadata{_WHERE}"
     elif ref.kind == "responsible-role":
         if value not in merged.role_ids:
             return RESPONSIBLE_ROLE, f"responsible role {value!r} is not a role in metadata{_WHERE}"
-    elif ref.kind == "component":
-        if not merged.in_groups(value, ("components",)):
-            return COMPONENT, f"component {value} is not a component{_WHERE}"
-    elif ref.kind == "location" and not merged.in_groups(value, ("locations",)):
-        return LOCATION, f"location {value} is not a location in metadata{_WHERE}"
+    elif ref.kind == "component" and not merged.in_groups(value, ("components",)):
+        return COMPONENT, f"component {value} is not a component{_WHERE}"
     return None
 
 
@@ -446,11 +437,7 @@ def _check_fragment(ref: Ref, local: Index) -> tuple[Rule, str] | None:
     target = unquote(ref.value[1:])
     if local.in_groups(target, ("resources",)):
         return None
-    strict = ref.detail == "reference" or ref.detail.startswith("import")
-    if not strict and (target in local.uuids or target in local.ids):
-        return None
-    place = f"{ref.detail} " if ref.detail.startswith("import") else ""
-    return BACK_MATTER_RESOURCE, f"{place}href {ref.value} names no back-matter resource of this document"
+    return BACK_MATTER_RESOURCE, f"{ref.detail} href {ref.value} names no back-matter resource of this document"
 
 
 def _follow(

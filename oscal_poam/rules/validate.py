@@ -15,8 +15,16 @@ NOT_OSCAL = rule(
 MODEL = rule(
     "validate-model",
     Severity.ERROR,
-    "OSCAL 1.2.1 (model metaschema)",
-    "The file parses and is a valid OSCAL document of its model.",
+    "OSCAL 1.2.1 (NIST's XSD for XML, NIST's JSON schema for JSON and YAML)",
+    "The file parses and is a valid OSCAL document of its model, as NIST's schema for its format says.",
+    "validate",
+)
+YAML_SCALAR = rule(
+    "validate-yaml-scalar",
+    Severity.WARNING,
+    "YAML 1.2 (core schema)",
+    "A plain YAML scalar that another YAML reader would take for another type (`yes`, `1.10` where OSCAL wants "
+    "text) is quoted.",
     "validate",
 )
 

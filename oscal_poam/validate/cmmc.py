@@ -119,6 +119,6 @@ def _load_cached(target: Target, root_key: str) -> Document | None:
         loaded = load_path(target.path, str(target.path))
     except (LoadError, OSError):
         return None
-    if loaded.kind.root_key != root_key:
+    if loaded.kind.root_key != root_key or loaded.model is None:
         return None
     return Document(loaded.kind, loaded.model, loaded.format, str(target.path), target.path, loaded.lines)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from oscal_poam.errors import LoadError, Problem
 from oscal_poam.io.files import read_file
-from oscal_poam.io.load import Format, decode, validate
+from oscal_poam.io.load import Format, read, validate
 from oscal_poam.rules.integrity import forget_imports
 
 if TYPE_CHECKING:
@@ -36,7 +37,10 @@ class Loaded:
     raw: Any
     lines: Mapping[str, int]
     kind: ModelKind
-    model: OscalBaseModel
+    model: OscalBaseModel | None
+    """None when the document is not valid for its model (it is still checked as far as it can be read)."""
+    notes: tuple[Problem, ...] = ()
+    """Warnings about its text (YAML scalars other readers take otherwise)."""
 
 
 _cache: OrderedDict[tuple[str, int, int], Loaded] = OrderedDict()
@@ -86,8 +90,10 @@ def load_path(path: Path, shown: str) -> Loaded:
     found = cached(path)
     if found is not None:
         return found
-    fmt, raw, lines = decode(read_file(path, shown, follow_links=False), shown)
-    kind, model = validate(raw, shown)
-    loaded = Loaded(fmt, raw, lines, kind, model)
+    decoded = read(read_file(path, shown, follow_links=False), shown)
+    if decoded.problems:
+        raise LoadError(decoded.problems)
+    kind, model = validate(decoded.raw, shown, checked=True)
+    loaded = Loaded(decoded.format, decoded.raw, decoded.lines, kind, model, decoded.notes)
     remember(path, loaded)
     return loaded

@@ -1,7 +1,10 @@
-"""Validating one file of a repository: parse, model, integrity, and the CMMC rules where they apply.
+"""Validating one file of a repository: NIST's schema, NIST's constraints, integrity, references and the CMMC rules.
 
-Nothing here raises for a bad file: every problem becomes a Diagnostic located
-by JSON pointer and, where the format has lines, by line.
+Every check runs on every file as far as the file can be read: a document NIST's schema finds invalid is still
+checked by the checks every OSCAL document answers to (`engine.evaluate.DOCUMENT_CHECKS`: integrity, NIST's
+constraints, references through the imports), an XML document read around the elements that do not fit; only the
+CMMC rules need the model, which a schema-valid document gives. Nothing here raises for a bad file: every problem
+becomes a Diagnostic located by JSON pointer and, where the format has lines, by line.
 """
 
 from __future__ import annotations
@@ -12,25 +15,28 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from oscal_poam.diagnostics import Diagnostic
-from oscal_poam.engine.evaluate import evaluate
-from oscal_poam.engine.inputs import Options, Selection
+from oscal_poam.engine.evaluate import document_checks, evaluate
+from oscal_poam.engine.inputs import Options, Selection, Source
 from oscal_poam.engine.ruleset import family_of
 from oscal_poam.errors import LoadError, NotOscalError, Problem, UsageError
 from oscal_poam.io import boundary as boundary_module
 from oscal_poam.io import out_of_range
 from oscal_poam.io.boundary import Boundary, boundary_for
 from oscal_poam.io.files import SpecialFile, UnreadableFile, read_file
-from oscal_poam.io.load import Document, decode, validate
+from oscal_poam.io.load import Document, Format, read, validate
 from oscal_poam.io.positions import Position, nearest, places, positions_for
 from oscal_poam.limits import max_problems
 from oscal_poam.quoting import excerpt
-from oscal_poam.rules.integrity import NOT_FOLLOWED, integrity
-from oscal_poam.rules.validate import INTERNAL, MODEL, MORE, NOT_APPLIED, NOT_OSCAL
+from oscal_poam.rules.integrity import NOT_FOLLOWED
+from oscal_poam.rules.validate import INTERNAL, MODEL, MORE, NOT_APPLIED, NOT_OSCAL, YAML_SCALAR
 from oscal_poam.validate.cmmc import facts_of
 from oscal_poam.validate.loaded import Loaded, cached, remember
+
+if TYPE_CHECKING:
+    from trestle.core.base_model import OscalBaseModel
 
 
 @dataclass(frozen=True)
@@ -136,22 +142,35 @@ def validate_bytes(
     generic: bool = False,
 ) -> FileResult:
     try:
-        fmt, raw, lines = decode(data, shown)
+        decoded = read(data, shown, lenient=True)
     except NotOscalError as exc:
         return FileResult(shown, None, None, tuple(_not_oscal(exc, shown)))
     except LoadError as exc:
         return FileResult(shown, None, None, tuple(_problems(exc.problems, shown, {})))
-    try:
-        kind, model = validate(raw, shown)
-    except NotOscalError as exc:
-        return FileResult(shown, None, fmt, tuple(_not_oscal(exc, shown)))
-    except LoadError as exc:
-        found = places(fmt, data, lines, [p.pointer for p in exc.problems if p.pointer and p.line is None])
-        return FileResult(shown, _root_key(raw), fmt, tuple(_problems(exc.problems, shown, found)))
-    loaded = Loaded(fmt, raw, lines, kind, model)
-    if path is not None:
+    found: list[Diagnostic] = []
+    placed = _placed_problems(decoded.problems, decoded.format, data, decoded.lines)
+    found.extend(_problems(decoded.problems, shown, placed))
+    if decoded.raw is None:  # XML that cannot be read even around what does not fit
+        return FileResult(shown, decoded.kind.root_key, decoded.format, tuple(found))
+    model = None
+    if not decoded.problems:
+        try:
+            _, model = validate(decoded.raw, shown, checked=True)
+        except LoadError as exc:
+            placed = _placed_problems(exc.problems, decoded.format, data, decoded.lines)
+            found.extend(_problems(exc.problems, shown, placed))
+    loaded = Loaded(decoded.format, decoded.raw, decoded.lines, decoded.kind, model, decoded.notes)
+    if path is not None and model is not None:
         remember(real or path, loaded)
-    return _check(loaded, shown, path, as_of, lambda: data, boundary, selection or Selection(), generic)
+    return _check(loaded, shown, path, as_of, lambda: data, boundary, selection or Selection(), generic, found)
+
+
+def _placed_problems(
+    problems: Iterable[Problem], fmt: Format, data: bytes, lines: Mapping[str, int]
+) -> dict[str, Position]:
+    """The line and column of each problem that has a pointer and no line yet."""
+    wanted = [p.pointer for p in problems if p.pointer and p.line is None]
+    return places(fmt, data, lines, wanted) if wanted else {}
 
 
 def _check(
@@ -163,33 +182,46 @@ def _check(
     boundary: Boundary | None,
     selection: Selection,
     generic: bool,
+    found: list[Diagnostic] | None = None,
 ) -> FileResult:
-    """The engine over a document that is valid for its model: the OSCAL checks, and the CMMC rules where they apply.
+    """The engine over the document: the OSCAL checks, and the CMMC rules where they apply and it has a model.
 
     A POA&M is judged as of `as_of` (its deadlines and staleness); assessment results are judged as of themselves:
-    whether their Conditional status has expired depends on a closeout that is another file.
+    whether their Conditional status has expired depends on a closeout that is another file. A document without a
+    model (not valid for its schema) answers to the OSCAL checks alone, over its data.
     """
-    doc = Document(loaded.kind, loaded.model, loaded.format, shown, path, loaded.lines)
+    # the OSCAL checks read the data; the model is needed by the CMMC rules alone
+    doc = Document(loaded.kind, cast("OscalBaseModel", loaded.model), loaded.format, shown, path, loaded.lines)
     base_dir = path.parent if path is not None else Path.cwd()
     reach = boundary or boundary_for(base_dir)
-    try:
-        facts, level = facts_of(doc, loaded.raw, base_dir=base_dir, boundary=reach, generic=generic)
-        judged_as_of = None if facts.poam is None else (as_of or dt.date.today())
-        options = Options(as_of=judged_as_of, level=level, selection=selection)
-        found = list(evaluate(facts, options).diagnostics)
-    except UsageError as exc:
-        found = integrity(doc, base_dir=base_dir, data=loaded.raw, boundary=reach)
-        found.append(NOT_APPLIED.diag(str(exc), "", doc.source))
+    found = [*(found or ()), *_notes(loaded.notes, shown)]
+    if loaded.model is None:
+        found.extend(
+            document_checks(
+                Source(doc, data=loaded.raw, base_dir=base_dir, boundary=reach), Options(selection=selection)
+            )
+        )
+    else:
+        try:
+            facts, level = facts_of(doc, loaded.raw, base_dir=base_dir, boundary=reach, generic=generic)
+            judged_as_of = None if facts.poam is None else (as_of or dt.date.today())
+            options = Options(as_of=judged_as_of, level=level, selection=selection)
+            found.extend(evaluate(facts, options).diagnostics)
+        except UsageError as exc:
+            found.extend(
+                document_checks(
+                    Source(doc, data=loaded.raw, base_dir=base_dir, boundary=reach), Options(selection=selection)
+                )
+            )
+            found.append(NOT_APPLIED.diag(str(exc), "", doc.source))
     if any(d.line is None or d.column is None for d in found if d.document in ("", shown)):
         doc = dataclasses.replace(doc, raw_bytes=data())  # the text places them: files without diagnostics pay nothing
     return FileResult(shown, loaded.kind.root_key, loaded.format, tuple(_located(found, doc, reach)))
 
 
-def _root_key(raw: Any) -> str | None:
-    if isinstance(raw, dict):
-        keys = [k for k in raw if k != "$schema"]
-        return str(keys[0]) if len(keys) == 1 else None
-    return None
+def _notes(notes: Iterable[Problem], shown: str) -> Iterable[Diagnostic]:
+    for note in notes:
+        yield YAML_SCALAR.diag(note.message, note.pointer or "", shown, line=note.line, column=note.column)
 
 
 def _not_oscal(exc: NotOscalError, shown: str) -> Iterable[Diagnostic]:

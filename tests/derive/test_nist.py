@@ -67,7 +67,8 @@ def test_generic_skips_the_cmmc_rules(generic: Any) -> None:
     assert generic.verdict is None
     assert generic.closeout is None
     assert generic.generic
-    assert all(d.rule_id.startswith("integrity") for d in generic.diagnostics)
+    # the OSCAL checks only: integrity, NIST's constraints, references (NIST's SSP links a baseline not at hand)
+    assert all(d.rule_id.startswith(("integrity", "oscal-", "reference-")) for d in generic.diagnostics)
     assert generic.ok
     assert generic.poam.metadata.props is None  # no CMMC props
 

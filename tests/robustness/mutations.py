@@ -17,7 +17,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -270,12 +270,14 @@ def model_or_located_error(read: Callable[[], Document], source: str) -> Documen
         assert_located(exc, source)
         return None
     assert isinstance(doc.model, doc.kind.cls)
-    assert_writable(doc.model)
+    assert_writable(doc.model, "json" if doc.format == "yaml" else doc.format)
     return doc
 
 
-def assert_writable(model: OscalBaseModel) -> None:
-    """A model a reader returns can be written as JSON; as XML, or else a WriteError (XML cannot carry every text)."""
-    assert dumps(model, "json")
+def assert_writable(model: OscalBaseModel, fmt: Literal["json", "xml"] = "json") -> None:
+    """A model a reader returns can be written in the format it was read from (YAML as JSON); in the other, or
+    else a WriteError (XML cannot carry every text; JSON, not an empty title or a value NIST's XSD leaves open
+    and its JSON schema closes)."""
+    assert dumps(model, fmt)
     with contextlib.suppress(WriteError):
-        dumps(model, "xml")
+        dumps(model, "xml" if fmt == "json" else "json")

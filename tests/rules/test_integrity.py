@@ -136,12 +136,24 @@ def _add_origin(actor_type: str, actor_uuid: str) -> Callable[[dict[str, Any]], 
     return mutate
 
 
-def _ssp_party_location(ssp: dict[str, Any]) -> None:
-    ssp["metadata"]["parties"][0]["location-uuids"] = [UNKNOWN]
+def _leveraged_authorization(ssp: dict[str, Any]) -> None:
+    ssp["system-implementation"]["leveraged-authorizations"] = [
+        {
+            "uuid": "5b7e2f0a-8c1d-4e3f-9a2b-6c7d8e9f0a1b",
+            "title": "A leveraged system",
+            "party-uuid": UNKNOWN,
+            "date-authorized": "2023-01-01",
+        }
+    ]
 
 
-def _ssp_back_matter_link(ssp: dict[str, Any]) -> None:
-    ssp["metadata"]["links"] = [{"href": f"#{UNKNOWN}", "rel": "reference"}]
+def _actor_role(result: dict[str, Any]) -> None:
+    amy = "e7730080-71ce-4b20-bec4-84f33136fd58"
+    result["observations"][0]["origins"] = [{"actors": [{"type": "party", "actor-uuid": amy, "role-id": "nobody"}]}]
+
+
+def _ssp_back_matter_import(ssp: dict[str, Any]) -> None:
+    ssp["import-profile"]["href"] = f"#{UNKNOWN}"
 
 
 CASES: dict[str, tuple[Callable[[], dict[str, Any]], str, str]] = {
@@ -171,15 +183,16 @@ CASES: dict[str, tuple[Callable[[], dict[str, Any]], str, str]] = {
         "4-assess/ar.json",
         "/assessment-results/results/0/observations/0/origins/0/actors/0/actor-uuid",
     ),
+    # party-uuid, role-id and location-uuid fields, and responsible parties, are NIST's constraints' to judge
     "integrity-party": (
-        _ssp(_set("metadata/responsible-parties/0/party-uuids/0", UNKNOWN)),
+        _ssp(_leveraged_authorization),
         "ssp.json",
-        "/system-security-plan/metadata/responsible-parties/0/party-uuids/0",
+        "/system-security-plan/system-implementation/leveraged-authorizations/0/party-uuid",
     ),
     "integrity-role": (
-        _ssp(_set("system-implementation/users/0/role-ids/0", "no-such-role")),
-        "ssp.json",
-        "/system-security-plan/system-implementation/users/0/role-ids/0",
+        _ar(_actor_role),
+        "4-assess/ar.json",
+        "/assessment-results/results/0/observations/0/origins/0/actors/0/role-id",
     ),
     "integrity-responsible-role": (
         _ssp(_set("system-implementation/components/0/responsible-roles/0/role-id", "no-such-role")),
@@ -191,15 +204,10 @@ CASES: dict[str, tuple[Callable[[], dict[str, Any]], str, str]] = {
         "ssp.json",
         "/system-security-plan/control-implementation/implemented-requirements/0/by-components/0/component-uuid",
     ),
-    "integrity-location": (
-        _ssp(_ssp_party_location),
-        "ssp.json",
-        "/system-security-plan/metadata/parties/0/location-uuids/0",
-    ),
     "integrity-back-matter-resource": (
-        _ssp(_ssp_back_matter_link),
+        _ssp(_ssp_back_matter_import),
         "ssp.json",
-        "/system-security-plan/metadata/links/0/href",
+        "/system-security-plan/import-profile/href",
     ),
     "integrity-duplicate-uuid": (
         _ssp(_set("system-implementation/inventory-items/1/uuid", "4392599a-9117-416a-87d1-24c7d1b2dd0b")),
@@ -226,6 +234,27 @@ def test_each_rule_fires_once_where_the_example_was_broken(rule_id: str, repo: P
     assert [(d.rule_id, d.pointer) for d in found] == [(rule_id, pointer)]
     assert found[0].document == str(repo / where)
     assert found[0].citation.startswith("OSCAL 1.2.1")
+
+
+def test_references_nists_constraints_judge_are_not_judged_twice(repo: Path) -> None:
+    """A party-uuid, role-id or location-uuid field, and a responsible party's role, are judged by NIST's
+    constraints (index-has-key on index-metadata-*), once; integrity leaves them."""
+    from oscal_poam.constraints import constraint_diagnostics
+
+    def broken(ssp: dict[str, Any]) -> None:
+        ssp["metadata"]["responsible-parties"][0]["party-uuids"][0] = UNKNOWN
+        ssp["metadata"]["responsible-parties"][0]["role-id"] = "no-such-role"
+        ssp["system-implementation"]["users"][0]["role-ids"][0] = "no-such-role"
+        ssp["metadata"]["parties"][0]["location-uuids"] = [UNKNOWN]
+
+    data = _ssp(broken)()
+    assert _run(data, repo / "ssp.json") == []
+    assert {d.rule_id for d in constraint_diagnostics(data, "ssp.json")} == {
+        "oscal-index-metadata-party-uuid",
+        "oscal-metadata-responsible-party-index-metadata-role-id",
+        "oscal-index-metadata-role-id",
+        "oscal-index-metadata-location-uuid",
+    }
 
 
 def test_the_intact_poam_is_clean(repo: Path) -> None:
@@ -256,14 +285,32 @@ def test_a_duplicate_names_the_first_use() -> None:
     ]
 
 
-def test_catalog_links_to_controls_are_not_back_matter_references(tmp_path: Path) -> None:
+def test_links_are_left_to_nists_constraints_with_their_scope_and_level(tmp_path: Path) -> None:
+    """A control's related link that names nothing is NIST's warning (oscal-catalog-groups-controls-parts), not a
+    back-matter error: resolved catalogs link to controls the baseline left out."""
+    from oscal_poam.constraints import constraint_diagnostics
+
     catalog = nist(CATALOG)
     control = catalog["catalog"]["groups"][0]["groups"][0]["controls"][0]
     control.setdefault("links", []).append({"href": f"#{control['id']}", "rel": "related"})
     assert _run(catalog, tmp_path / "catalog.json") == []
+    assert constraint_diagnostics(catalog, "catalog.json") == []
     control["links"][-1]["href"] = "#no-such-control"
-    found = _run(catalog, tmp_path / "catalog.json")
-    assert [d.rule_id for d in found] == ["integrity-back-matter-resource"]
+    assert _run(catalog, tmp_path / "catalog.json") == []
+    found = constraint_diagnostics(catalog, "catalog.json")
+    assert [(d.rule_id, d.severity.value) for d in found] == [("oscal-catalog-groups-controls-parts", "warning")]
+    # a reference link names a back-matter resource, an error wherever it stands
+    ssp = nist(IFA_SSP)
+    ssp["system-security-plan"]["metadata"]["links"] = [{"href": f"#{UNKNOWN}", "rel": "reference"}]
+    assert _run(ssp, tmp_path / "ssp.json") == []
+    found = constraint_diagnostics(ssp, "ssp.json")
+    assert [(d.rule_id, d.severity.value, d.pointer) for d in found] == [
+        (
+            "oscal-metadata-link-reference-index-back-matter-resource",
+            "error",
+            "/system-security-plan/metadata/links/0/href",
+        )
+    ]
 
 
 def test_yaml_diagnostics_carry_the_line(repo: Path) -> None:

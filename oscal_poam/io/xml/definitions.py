@@ -29,6 +29,8 @@ class Flag(NamedTuple):
 
     name: str
     type: ValueType = "string"
+    datatype: str = "string"
+    """The metaschema data type (`uuid`, `token`, `uri`, `date-time-with-timezone`, ...)."""
 
 
 class Child(NamedTuple):
@@ -44,6 +46,8 @@ class Child(NamedTuple):
     """max-occurs above one: a JSON array of repeated elements."""
     wrapper: str | None = None
     """For in-xml="GROUPED": the element that wraps the repeated elements."""
+    required: bool = False
+    """min-occurs is 1 or more."""
 
 
 class Assembly(NamedTuple):
@@ -56,6 +60,30 @@ class Field(NamedTuple):
     flags: tuple[Flag, ...] = ()
     value_key: str | None = None
     """JSON property of the value when the field has flags (json-value-key)."""
+    datatype: str = "string"
+    """The metaschema data type of the value (`uuid`, `token`, `uri`, `markup-line`, ...)."""
 
 
 Definition = Assembly | Field
+
+COLLAPSED_DATATYPES = frozenset(
+    {
+        "uri",
+        "uri-reference",
+        "date",
+        "date-with-timezone",
+        "date-time",
+        "date-time-with-timezone",
+        "boolean",
+        "integer",
+        "non-negative-integer",
+        "positive-integer",
+        "decimal",
+        "base64",
+        "day-time-duration",
+        "year-month-duration",
+    }
+)
+"""Data types whose XSD type derives from an XML Schema type that collapses white space (xs:anyURI,
+xs:dateTime, xs:date, xs:boolean, xs:integer, xs:decimal, xs:base64Binary, xs:duration): in XML their value
+is the text with leading and trailing white space removed and inner runs made one space."""

@@ -22,13 +22,21 @@ import oscal_poam.io.xml.prose as prose
 from oscal_poam.io import pointers
 from oscal_poam.io.faithful import in_int_range
 from oscal_poam.io.xml.binding_table import DEFINITIONS, ROOTS
-from oscal_poam.io.xml.definitions import BLOCK_ELEMENTS, OSCAL_NAMESPACE, Assembly, Field, ValueType
+from oscal_poam.io.xml.definitions import (
+    BLOCK_ELEMENTS,
+    COLLAPSED_DATATYPES,
+    OSCAL_NAMESPACE,
+    Assembly,
+    Field,
+    ValueType,
+)
 from oscal_poam.quoting import excerpt
 
 _NS = "{" + OSCAL_NAMESPACE + "}"
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _BLOCKS = frozenset(_NS + name for name in BLOCK_ELEMENTS)
 _INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 Read = Callable[[etree._Element], Any]
 """Read an element into its JSON value."""
@@ -106,7 +114,14 @@ def _integer(text: str) -> int:
     return int(text)
 
 
-def _converter(vtype: ValueType) -> Callable[[str], Any] | None:
+def _collapse(text: str) -> str:
+    """The value XML Schema sees for a type that collapses white space."""
+    return _XML_SPACE.sub(" ", text).strip(" ")
+
+
+def _converter(vtype: ValueType, datatype: str = "string") -> Callable[[str], Any] | None:
+    if vtype == "string":
+        return _collapse if datatype in COLLAPSED_DATATYPES else None
     if vtype == "integer":
         return _integer
     if vtype == "boolean":
@@ -182,7 +197,7 @@ class _Compiler:
         return read
 
     def _assembly(self, key: str, definition: Assembly) -> Read:
-        flag_specs = {flag.name: _converter(flag.type) for flag in definition.flags}
+        flag_specs = {flag.name: _converter(flag.type, flag.datatype) for flag in definition.flags}
         # element tag -> (JSON key, 0 one / 1 many / 2 wrapper, read a value, the tag of a value in a wrapper)
         children: dict[str, tuple[str, int, Read, str]] = {}
         unwrapped = INDEX.unwrapped.get(key)
@@ -248,7 +263,7 @@ class _Compiler:
         if not definition.flags:
             if definition.type in ("markup-line", "markup-multiline"):
                 return self._plain_markup(definition.type == "markup-multiline")
-            if definition.type == "string":
+            if definition.type == "string" and definition.datatype not in COLLAPSED_DATATYPES:
                 return self._plain_string()
 
             def read(element: etree._Element) -> Any:
@@ -258,7 +273,7 @@ class _Compiler:
 
             return read
 
-        flag_specs = {flag.name: _converter(flag.type) for flag in definition.flags}
+        flag_specs = {flag.name: _converter(flag.type, flag.datatype) for flag in definition.flags}
         value_key = str(definition.value_key)
 
         def read_with_flags(element: etree._Element) -> dict[str, Any]:
@@ -319,7 +334,7 @@ class _Compiler:
                 )
             return element.text or ""
 
-        convert = _converter(definition.type)
+        convert = _converter(definition.type, definition.datatype)
         if convert is None:
             return text_of
 
@@ -372,6 +387,13 @@ def _index_among(element: etree._Element) -> int:
 
 def pointer_of(element: etree._Element, root_key: str) -> str:
     """The JSON pointer of the value `element` holds (or of the nearest value that contains it)."""
+    return locate(element, root_key)[0]
+
+
+def locate(element: etree._Element, root_key: str) -> tuple[str, str | None]:
+    """The JSON pointer of the value `element` holds (or of the nearest value that contains it), and the key of
+    that value's definition in the binding table when it is `element`'s own (None inside markup or for an
+    element the binding does not know)."""
     chain = [element, *element.iterancestors()]
     chain.reverse()
     tokens: list[str | int] = [root_key]
@@ -396,7 +418,7 @@ def pointer_of(element: etree._Element, root_key: str) -> str:
             tokens.append(_index_among(node))
         definition = entry.definition
         position += 1
-    return pointers.join(*tokens)
+    return pointers.join(*tokens), (definition if position == len(chain) else None)
 
 
 _LOOKUPS_BEFORE_MAPPING = 32

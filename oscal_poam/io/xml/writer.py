@@ -284,12 +284,35 @@ class _Compiler:
 
     def _child(self, child: Child) -> Emit:
         item = self.emitter(child.definition, child.xml)
+        definition = DEFINITIONS[child.definition]
+        if isinstance(definition, Field) and definition.type == "markup-multiline" and child.xml is not None:
+            item = self._never_empty(item, child.required)
         if not child.many:
             return item
         item = self._array(item)
         if child.wrapper is None:
             return item
         return self._wrapped(item, _NS + child.wrapper)
+
+    @staticmethod
+    def _never_empty(item: Emit, required: bool) -> Emit:
+        """Multiline markup needs a block in XML: empty, an optional field is left out, a required one gets
+        an empty paragraph (which reads back as the same empty Markdown)."""
+
+        def emit(parent: etree._Element, value: Any, depth: int) -> None:
+            item(parent, value, depth)
+            element = parent[-1]
+            if len(element) or (element.text and not element.text.isspace()):
+                return
+            if required:
+                element.text = None
+                paragraph = _SubElement(element, _NS + "p")
+                element.text = _IND[depth + 1]
+                paragraph.tail = _IND[depth]
+            else:
+                parent.remove(element)
+
+        return emit
 
     @staticmethod
     def _array(item: Emit) -> Emit:

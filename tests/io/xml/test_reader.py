@@ -177,7 +177,7 @@ def test_a_root_outside_the_oscal_namespace_is_not_oscal() -> None:
 
 
 def test_model_errors_in_xml_carry_the_line_of_their_place() -> None:
-    data = catalog('  <group id="g1"><prop name="x"/></group>\n')  # a prop needs a value
+    data = catalog('  <group id="g1"><title>G</title><prop name="x"/></group>\n')  # a prop needs a value
     with pytest.raises(LoadError) as caught:
         parse(data, "doc.xml")
     problems = {p.pointer: p for p in caught.value.problems}

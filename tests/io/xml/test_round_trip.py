@@ -24,6 +24,7 @@ from trestle.oscal.profile import Profile
 from trestle.oscal.ssp import SystemSecurityPlan
 
 from oscal_poam.io.load import parse
+from oscal_poam.io.schema import json_problems
 from oscal_poam.io.write import dumps, to_data
 from oscal_poam.io.xml import dump_xml, read_xml
 from tests.io.xml.documents import our_catalogs, path_id
@@ -86,6 +87,7 @@ def test_filled_document_is_valid_xml_and_comes_back_exactly(
 ) -> None:
     model = documents[case]
     data = _data(model)
+    assert json_problems(data, next(iter(data)), "filled.json") == []  # the document is valid OSCAL to begin with
     xml = dump_xml(data)
     assert xsd.validate(etree.fromstring(xml)), xsd.error_log
     back, _ = read_xml(xml, "filled.xml", LIMIT)
