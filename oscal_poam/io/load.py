@@ -24,7 +24,7 @@ import yaml
 
 import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError, NotOscalError, Problem
-from oscal_poam.io import encodings, faithful, pointers, yaml12
+from oscal_poam.io import decoded, encodings, faithful, pointers, yaml12
 from oscal_poam.io.files import read_file
 from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
 
@@ -329,6 +329,15 @@ def read_yaml(data: bytes, source: str) -> Any:
 
 
 def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int], list[Problem]]:
+    kept: tuple[Any, dict[str, int], list[Problem]] | None = decoded.recall(data)
+    if kept is not None:
+        return kept
+    found = _decode_yaml_text(data, source)
+    decoded.remember(data, found)
+    return found
+
+
+def _decode_yaml_text(data: bytes, source: str) -> tuple[Any, dict[str, int], list[Problem]]:
     text = decode_text(data, source)
     _refuse_deep_yaml(text, source)
     loader = _OscalYamlLoader(text)  # a SafeLoader subclass
