@@ -14,7 +14,7 @@ TEXT = b"a:\n  b:\n    - 1\n    - two\n"
 
 
 def test_within_keeping_the_same_bytes_are_decoded_once_and_each_reader_gets_its_own_copy() -> None:
-    with decoded.keeping(), mock.patch.object(load, "_decode_yaml", wraps=load._decode_yaml) as spy:
+    with decoded.keeping(), mock.patch.object(load, "_decode_yaml_text", wraps=load._decode_yaml_text) as spy:
         first = decode(TEXT, "one.yaml")
         second = decode(bytes(TEXT), "two.yaml")
         assert spy.call_count == 1
@@ -36,7 +36,7 @@ def test_nothing_is_kept_outside_keeping() -> None:
         decode(TEXT, "one.yaml")
         assert decoded.entry_of(TEXT) is not None
     assert decoded.entry_of(TEXT) is None
-    with mock.patch.object(load, "_decode_yaml", wraps=load._decode_yaml) as spy:
+    with mock.patch.object(load, "_decode_yaml_text", wraps=load._decode_yaml_text) as spy:
         decode(TEXT, "one.yaml")
         decode(TEXT, "one.yaml")
     assert spy.call_count == 2
@@ -46,7 +46,7 @@ def test_what_another_process_kept_is_adopted() -> None:
     with decoded.keeping():
         decode(TEXT, "one.yaml")
         entry = decoded.entry_of(TEXT)
-    with decoded.keeping(), mock.patch.object(load, "_decode_yaml", wraps=load._decode_yaml) as spy:
+    with decoded.keeping(), mock.patch.object(load, "_decode_yaml_text", wraps=load._decode_yaml_text) as spy:
         decoded.adopt(entry)
         assert decode(TEXT, "one.yaml")[1] == {"a": {"b": [1, "two"]}}
         assert spy.call_count == 0
