@@ -7,7 +7,8 @@ Generates, in a temporary folder (or DIR):
 - a portfolio: `--systems` CMMC systems, each a folder with its SSP, assessment plan, assessment results (that
   import the plan, which imports the SSP) and the POA&M derived from them (importing the SSP). The systems are
   the 24 shapes of bench/validate_bench.py (Level 1 and Level 2; one finding per requirement or one per SP
-  800-171A objective; 1 to 24 requirements NOT MET), one in five in YAML, copied in turn;
+  800-171A objective; 1 to 24 requirements NOT MET), one in five in YAML, copied in turn (each YAML file begins
+  with a comment naming its system, so that no two systems' YAML files are the same bytes);
 - a history: one git repository (written with `git fast-import`) of five client systems whose POA&Ms (ten items
   each) change in `--commits` commits over a year: each commit touches one item of one system (a milestone moved
   later with a risk-log entry, then the item remediating, closed, reopened, in turn);
@@ -87,6 +88,9 @@ def generate_portfolio(root: Path, systems: int) -> int:
         folder.mkdir(parents=True)
         for name, data in shapes[system % len(shapes)].values():
             vb._write(folder / name, data)
+            if name.endswith(".yaml"):  # distinct bytes, as every system's own files are: none decodes like another
+                text = (folder / name).read_text(encoding="utf-8")
+                (folder / name).write_text(f"# {folder.name}\n{text}", encoding="utf-8")
             written += 1
     shutil.rmtree(templates, ignore_errors=True)
     return written

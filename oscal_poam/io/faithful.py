@@ -149,34 +149,43 @@ def check_yaml(root: yaml.Node, size: int, source: str) -> None:
     """A located LoadError for duplicate keys, numbers out of range, an alias that refers to itself, or aliases
     that expand the document past its budget: OSCAL_POAM_YAML_EXPANSION times its size (at least 1 MiB), and
     never past OSCAL_POAM_MAX_BYTES. Each node is visited once, however many aliases repeat it."""
-    budget = min(max(limits.yaml_expansion() * size, limits.YAML_EXPANSION_FLOOR), limits.max_bytes())
-    sizes: dict[int, int] = {}  # bytes of each distinct node, its aliases expanded
+    visited: set[int] = set()
     on_path: set[int] = set()
     first_alias: yaml.Node | None = None
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    pop, push = stack.pop, stack.append
+    scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
     while stack:
-        node, finished = stack.pop()
+        node, finished = pop()
         key = id(node)
         if finished:
             on_path.discard(key)
-            sizes[key] = _NODE_BYTES + sum(sizes[id(child)] for child in _children(node))
-            continue
-        if key in sizes:
-            first_alias = first_alias or node
             continue
         if key in on_path:
             raise LoadError.single("invalid YAML: an alias refers to itself", source, line=_line(node))
-        if isinstance(node, yaml.ScalarNode):
-            _check_scalar(node, source)
-            sizes[key] = _NODE_BYTES + len(node.value)
+        if key in visited:
+            first_alias = first_alias or node
             continue
-        if isinstance(node, yaml.MappingNode):
-            _check_keys(node, source)
+        visited.add(key)
+        if isinstance(node, scalar_node):
+            if node.tag in _NUMBER_TAGS:
+                _check_scalar(node, source)
+            continue
         on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node))
-    expanded = sizes[id(root)]
-    if first_alias is not None and expanded > budget:
+        push((node, True))
+        if isinstance(node, mapping_node):
+            _check_keys(node, source)
+            for pair in node.value:
+                push((pair[0], False))
+                push((pair[1], False))
+        else:
+            for child in node.value:
+                push((child, False))
+    if first_alias is None:
+        return
+    budget = min(max(limits.yaml_expansion() * size, limits.YAML_EXPANSION_FLOOR), limits.max_bytes())
+    expanded = _expanded_size(root)
+    if expanded > budget:
         raise LoadError.single(
             f"invalid YAML: aliases of the anchor on this line (and any others) expand the document to about "
             f"{expanded:,} bytes, over its budget of {budget:,} (OSCAL_POAM_YAML_EXPANSION); refused as an "
@@ -184,6 +193,29 @@ def check_yaml(root: yaml.Node, size: int, source: str) -> None:
             source,
             line=_line(first_alias),  # an alias is its anchor's node: the anchor is what can be located
         )
+
+
+_NUMBER_TAGS = frozenset({_INT_TAG, _FLOAT_TAG})
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """The bytes of a document without cycles, its aliases expanded: each distinct node measured once."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            sizes[key] = _NODE_BYTES + sum(sizes[id(child)] for child in _children(node))
+            continue
+        if key in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = _NODE_BYTES + len(node.value)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node))
+    return sizes[id(root)]
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:

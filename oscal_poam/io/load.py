@@ -24,7 +24,7 @@ import yaml
 
 import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError, NotOscalError, Problem
-from oscal_poam.io import encodings, faithful, pointers, yaml12
+from oscal_poam.io import decoded, encodings, faithful, pointers, yaml12
 from oscal_poam.io.files import read_file
 from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
 
@@ -342,6 +342,15 @@ def read_yaml(data: bytes, source: str) -> Any:
 
 
 def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int], list[Problem]]:
+    kept: tuple[Any, dict[str, int], list[Problem]] | None = decoded.recall(data)
+    if kept is not None:
+        return kept
+    found = _decode_yaml_text(data, source)
+    decoded.remember(data, found)
+    return found
+
+
+def _decode_yaml_text(data: bytes, source: str) -> tuple[Any, dict[str, int], list[Problem]]:
     text = decode_text(data, source)
     _refuse_deep_yaml(text, source)
     loader = _OscalYamlLoader(text)  # a SafeLoader subclass
@@ -351,9 +360,13 @@ def _decode_yaml(data: bytes, source: str) -> tuple[Any, dict[str, int], list[Pr
         if node is None:
             return None, {}, []
         faithful.check_yaml(node, len(text), source)
-        raw = loader.construct_document(node)
+        plain = _plain_yaml(node, loader)
+        if plain is None:
+            raw, lines = loader.construct_document(node), _yaml_lines(node)
+        else:
+            raw, lines = plain
         notes = yaml12.fit(raw, node, source) if yaml12.typed_scalars(loader) else []
-        return raw, _yaml_lines(node), notes
+        return raw, lines, notes
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
@@ -412,6 +425,81 @@ def _offset_position(text: str, offset: int, in_utf8: bool) -> tuple[int, int]:
         offset = len(text)
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _plain_yaml(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[Any, dict[str, int]] | None:
+    """The data and lines of a document of plain mappings, sequences and scalars, in one walk: what the loader's
+    constructor and `_yaml_lines` make of it, in a third of their time. None for anything else (an alias, a merge
+    key, another tag, a key that repeats as another scalar, a scalar the constructor refuses), which the
+    constructor then builds, or refuses, as it always has."""
+    constructors = type(loader).yaml_constructors
+    scalars = {tag: constructors[tag] for tag in yaml12.SCALAR_TAGS}
+    lines = {"": root.start_mark.line + 1}
+    seen: set[int] = set()
+    top: list[Any] = [None]
+    # (node, the container its value goes in, its key or index there, its pointer); the lines of a node's
+    # entries are set when it is taken, in the order `_yaml_lines` sets them
+    stack: list[tuple[yaml.Node, Any, Any, str]] = [(root, top, 0, "")]
+    pop, push = stack.pop, stack.append
+    scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
+    try:
+        while stack:
+            node, parent, slot, pointer = pop()
+            if id(node) in seen:
+                return None
+            seen.add(id(node))
+            tag = node.tag
+            if isinstance(node, scalar_node):
+                if tag == _STR_TAG:
+                    parent[slot] = node.value
+                    continue
+                construct = scalars.get(tag)
+                if construct is None:
+                    return None
+                parent[slot] = construct(loader, node)
+            elif isinstance(node, mapping_node):
+                if tag != _MAP_TAG:
+                    return None
+                mapping: dict[Any, Any] = {}
+                parent[slot] = mapping
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, scalar_node) or id(key_node) in seen:
+                        return None
+                    seen.add(id(key_node))
+                    key_tag = key_node.tag
+                    if key_tag == _STR_TAG:
+                        key = key_node.value
+                    else:
+                        construct = scalars.get(key_tag)
+                        if construct is None:
+                            return None
+                        key = construct(loader, key_node)
+                    if key in mapping:
+                        return None
+                    mapping[key] = None
+                    child = pointer + "/" + pointers.escape(str(key_node.value))
+                    lines[child] = key_node.start_mark.line + 1
+                    push((value_node, mapping, key, child))
+            else:
+                if tag != _SEQ_TAG:
+                    return None
+                items: list[Any] = [None] * len(node.value)
+                parent[slot] = items
+                for index, item in enumerate(node.value):
+                    child = f"{pointer}/{index}"
+                    lines[child] = item.start_mark.line + 1
+                    push((item, items, index, child))
+    except yaml.YAMLError:
+        pass
+    else:
+        return top[0], lines
+    yaml12.forget_typed_scalars(loader)  # the constructor counts them again, and refuses what was refused here
+    return None
 
 
 def _yaml_lines(root: yaml.Node) -> dict[str, int]:

@@ -40,6 +40,9 @@ _RESOLVERS: list[tuple[str, str, str]] = [
 ]
 _YAML11_BOOLEAN_WORDS = r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$"
 
+SCALAR_TAGS = (*(CORE + name for name, _pattern, _first in _RESOLVERS), _YAML11_WORD)
+"""The tags these resolvers give plain scalars other than strings."""
+
 
 def install(loader: type[yaml.SafeLoader]) -> None:
     """Give `loader` (a SafeLoader subclass, C or pure) the YAML 1.2 core schema's resolvers and constructors."""
@@ -108,6 +111,11 @@ def _construct_word(loader: Any, node: yaml.ScalarNode) -> str:
 def typed_scalars(loader: Any) -> list[yaml.ScalarNode]:
     """The plain scalars the last document constructed as numbers, booleans or YAML 1.1 words."""
     return list(getattr(loader, "typed_scalars", ()) or ())
+
+
+def forget_typed_scalars(loader: Any) -> None:
+    """Construct the document again from the start: the scalars counted so far are forgotten."""
+    loader.typed_scalars = None
 
 
 def fit(data: Any, root: yaml.Node, source: str) -> list[Problem]:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from oscal_poam.io import decoded
 from oscal_poam.parallel import map_in_processes
 from oscal_poam.portfolio.discover import Discovery, Unread, discover
 from oscal_poam.portfolio.judge import Judged, Work, judge
@@ -74,17 +75,18 @@ def portfolio(
     reports. `progress` is called with (what is being done, done, in all) as work finishes. Raises UsageError for
     a path that does not exist.
     """
-    found = discover(paths, excludes=excludes, jobs=jobs, progress=progress)
-    hrefs = _report_hrefs(found, reports, paths)
-    work = [
-        Work(system, as_of, found.boundary.roots, reports is not None, hrefs.get(system.key))
-        for system in found.systems
-    ]
-    judged: list[Judged] = []
-    for one in map_in_processes(judge, work, jobs=jobs):
-        judged.append(one)
-        if progress is not None:
-            progress("judging", len(judged), len(work))
+    with decoded.keeping():  # each YAML file decoded once, to see what it is; judged from what that kept
+        found = discover(paths, excludes=excludes, jobs=jobs, progress=progress)
+        hrefs = _report_hrefs(found, reports, paths)
+        work = [
+            Work(system, as_of, found.boundary.roots, reports is not None, hrefs.get(system.key))
+            for system in found.systems
+        ]
+        judged: list[Judged] = []
+        for one in map_in_processes(judge, work, jobs=jobs):
+            judged.append(one)
+            if progress is not None:
+                progress("judging", len(judged), len(work))
     pages = {j.row.report: j.page for j in judged if j.row.report is not None and j.page is not None}
     rows = tuple(sorted((j.row for j in judged), key=Row.urgency))
     return Portfolio(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from oscal_poam.errors import LoadError, UsageError
+from oscal_poam.io import decoded
 from oscal_poam.io.boundary import Boundary
 from oscal_poam.io.files import read_file
 from oscal_poam.parallel import map_in_processes
@@ -73,7 +74,8 @@ def discover(
             outside.append(str(path))
     found: list[Found] = []
     unread: list[Unread] = []
-    for done, result in enumerate(map_in_processes(_look_at, inside, jobs=jobs), start=1):
+    for done, (result, entry) in enumerate(map_in_processes(_look_at, inside, jobs=jobs), start=1):
+        decoded.adopt(entry)
         if progress is not None:
             progress("reading", done, len(inside))
         if isinstance(result, Found):
@@ -84,10 +86,11 @@ def discover(
     return Discovery(tuple(systems), tuple(unread), tuple(outside), len(candidates), boundary)
 
 
-def _look_at(file: tuple[str, str]) -> Found | Unread | None:
+def _look_at(file: tuple[str, str]) -> tuple[Found | Unread | None, decoded.Entry | None]:
+    """What one file is, and what decoding it kept for the judging to come (`oscal_poam.io.decoded`)."""
     shown, real = file
     try:
         data = read_file(real, shown, follow_links=False)
-        return summarize(data, shown, real)
+        return summarize(data, shown, real), decoded.entry_of(data)
     except LoadError as exc:
-        return Unread(shown, str(exc.problems[0]) if exc.problems else f"{shown}: cannot be read")
+        return Unread(shown, str(exc.problems[0]) if exc.problems else f"{shown}: cannot be read"), None
