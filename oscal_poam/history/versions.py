@@ -57,8 +57,9 @@ class History:
     store: Store
     source: Literal["git", "copies"]
 
-    def states(self) -> Iterator[tuple[Version, dict[str, str], set[str]]]:
-        """Each version with every file as of it (path -> key) and the paths it changed."""
+    def states(self) -> Iterator[tuple[Version, dict[str, str], list[str]]]:
+        """Each version with every file as of it (path -> key) and the paths it changed, in the version's order
+        (the order a store is told to read ahead in)."""
         files: dict[str, str] = {}
         for version in self.versions:
             for path, key in version.changed.items():
@@ -66,7 +67,7 @@ class History:
                     files.pop(path, None)
                 else:
                     files[path] = key
-            yield version, files, set(version.changed)
+            yield version, files, list(version.changed)
 
     def close(self) -> None:
         self.store.close()

@@ -23,6 +23,7 @@ from oscal_poam.portfolio.systems import System
 from oscal_poam.portfolio.verification import regressed_items
 from oscal_poam.report import render_html, report
 from oscal_poam.report.model import ScoreView, VerdictView, verdict_and_score
+from oscal_poam.validate.loaded import Loaded, remember
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,15 @@ class Judged:
 
 def load_found(found: Found) -> Document:
     """A document discovery found, read again from its real path (it may have changed: read as it is now), with
-    its plain data kept for the OSCAL checks."""
+    its plain data kept for the OSCAL checks, and kept for the documents that import it."""
     data = read_file(found.real, found.shown, follow_links=False)
-    return parse(data, found.shown, expect=found.kind, path=Path(found.real), keep_data=True)
+    document = parse(data, found.shown, expect=found.kind, path=Path(found.real), keep_data=True)
+    # the documents that import it (its POA&M and plan import an SSP) find it read, as in a `validate` run
+    remember(
+        Path(found.real),
+        Loaded(document.format, document.data, document.lines, document.kind, document.model, document.notes),
+    )
+    return document
 
 
 def judge(work: Work) -> Judged:

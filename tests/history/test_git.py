@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from oscal_poam.history.api import trends
-from oscal_poam.history.git import git_history, parse_log
+from oscal_poam.history.git import BlobStore, git_history, parse_log
 from tools import history_demo as demo
 from tools.history_demo import Item, Repository, poam_document, ssp_document
 
@@ -119,3 +120,11 @@ def test_the_log_parser_takes_any_subject_and_path() -> None:
     assert first.subject == ":100644 looks like raw"
     assert dict(first.changed) == {f"{commit}.json": "1" * 40}
     assert second.subject == "plain" and not second.changed
+
+
+def test_every_version_is_read_ahead_in_the_order_it_is_judged(consultant: Path) -> None:
+    # One `cat-file` reads ahead; a version asked for out of its order would start a second to read it on demand.
+    with mock.patch.object(BlobStore, "_start", autospec=True, side_effect=BlobStore._start) as started:
+        found = trends([consultant], as_of=D(2026, 12, 31))
+    assert found.systems
+    assert started.call_count == 1
