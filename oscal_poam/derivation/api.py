@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from oscal_poam.derivation.data import Data, status_date_of
 from oscal_poam.derivation.generic import build_generic, merge_generic
 from oscal_poam.derivation.merge import MergeContext, merge
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.engine.evaluate import Evaluation, evaluate, is_document_check
+from oscal_poam.engine.evaluate import Evaluation, evaluate
 from oscal_poam.engine.gather import PoamInput, ResultsInput, SspInput
 from oscal_poam.engine.inputs import Facts, Options, Selection, Source
 from oscal_poam.engine.verdict import Verdict
@@ -187,7 +187,7 @@ def derive(
     return DeriveResult(
         document=_shown(target),
         poam=poam,
-        diagnostics=_inputs_judged_for_the_poam(evaluation.diagnostics, {ssp_in.name, results_in.name} - {""}),
+        diagnostics=evaluation.diagnostics,
         verdict=evaluation.verdict,
         closeout=evaluation.closeout,
         assessment=assessment,
@@ -249,21 +249,13 @@ def _judged(
         ssp=ssp_facts,
         results=None if closeout else assessment,
         closeout=assessment if closeout else None,
-        sources=(Source(written, base_dir=_base(target)), *(Source(d) for d in given if d.path is not None)),
+        sources=(
+            Source(written, base_dir=_base(target)),
+            *(Source(d, context=True) for d in given if d.path is not None),
+        ),
         documents=(written, *given),
     )
     return evaluate(facts, Options(as_of=as_of, level=assessment.level, selection=selection))
-
-
-def _inputs_judged_for_the_poam(diagnostics: Sequence[Diagnostic], inputs: set[str]) -> tuple[Diagnostic, ...]:
-    """What the OSCAL checks find in the SSP or the results as documents, as warnings: derive writes a correct
-    POA&M whatever they hold, and `validate` judges the inputs themselves."""
-    return tuple(
-        replace(d, severity=Severity.WARNING)
-        if d.severity is Severity.ERROR and d.document in inputs and is_document_check(d.rule_id)
-        else d
-        for d in diagnostics
-    )
 
 
 def _base(target: Path | None) -> Path | None:

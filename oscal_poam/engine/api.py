@@ -15,6 +15,7 @@ from oscal_poam.engine.evaluate import Evaluation, evaluate
 from oscal_poam.engine.gather import PoamInput, ResultsInput, SspInput, gather, read_results_of
 from oscal_poam.engine.inputs import DEFAULT_EVIDENCE_DAYS, DEFAULT_STALE_DAYS, Options, Selection
 from oscal_poam.engine.verdict import Verdict
+from oscal_poam.facts.poam import ROOT as POAM_ROOT
 from oscal_poam.facts.results import Assessment
 from oscal_poam.io.boundary import reading_from_inputs
 from oscal_poam.io.inputs import document_of
@@ -46,7 +47,9 @@ def check(
     - with an SSP: reconciliation of the SSP with the POA&M (and the results, when given);
     - with assessment results: reading and scoring them (170.24), the status they earn (170.21(a)) and the POA&M
       against them; a closeout result is checked as the closeout of the POA&M (170.21(b)) instead;
-    - for inputs loaded from files: OSCAL integrity (unique uuids, references that resolve).
+    - for inputs loaded from files: OSCAL integrity (unique uuids, references that resolve). The POA&M is the
+      document judged: what these checks find in the SSP or the results beside it (an assessment plan they import
+      that is not at hand) are warnings on them, as `derive` reports them; `validate` judges them themselves.
 
     `as_of`: the day deadlines, expiry and staleness are judged on (default: today). `level`: the CMMC level, else
     the POA&M's cmmc-level, else the results'. `select`/`ignore`: rule ids, families or id prefixes to report
@@ -54,7 +57,7 @@ def check(
     with `generic`); the OSCAL checks run on every document loaded from a file.
     Raises LoadError for inputs that cannot be loaded and UsageError for inputs of the wrong kind.
     """
-    facts = gather(poam=poam, ssp=ssp, results=results, level=level, generic=generic)
+    facts = gather(poam=poam, ssp=ssp, results=results, level=level, generic=generic, judged=POAM_ROOT)
     options = Options(
         as_of=as_of or dt.date.today(),
         level=level,

@@ -75,18 +75,16 @@ objective and parameter ids against the catalog the imports reach."""
 
 
 def document_checks(source: Source, options: Options | None = None) -> list[Diagnostic]:
-    """The checks every OSCAL document answers to, over one document (for a document without a model too)."""
+    """The checks every OSCAL document answers to, over one document (for a document without a model too); on a
+    document given as context (`Source.context`) their errors are warnings."""
     selection = (options or Options()).selection
     found: list[Diagnostic] = []
     for family, check in DOCUMENT_CHECKS.items():
         if selection.wants_family(family, rules_of_family(family)):
             found.extend(check(source))
+    if source.context:
+        return [replace(d, severity=Severity.WARNING) if d.severity is Severity.ERROR else d for d in found]
     return found
-
-
-def is_document_check(rule_id: str) -> bool:
-    """Is `rule_id` a rule of a check every OSCAL document answers to (as a document, whatever it says)."""
-    return family_of(rule_id) in DOCUMENT_CHECKS
 
 
 @dataclass(frozen=True)

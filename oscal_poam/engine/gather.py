@@ -52,6 +52,7 @@ def gather(
     read: Readers = READERS,
     generic: bool = False,
     cmmc: bool = False,
+    judged: str | None = None,
 ) -> Facts:
     """The facts of the documents given. Raises LoadError for an input that cannot be loaded, UsageError for one of
     the wrong kind.
@@ -61,7 +62,8 @@ def gather(
     where their cmmc-assessment-kind says so; `closeout` are read as a closeout's whatever they say. Results are
     read at `level`, else the POA&M's cmmc-level, else their own. Documents loaded from files are the sources the
     OSCAL checks run over (a model given alone has no place to resolve its imports from). `read`: the readers of
-    the facts (default: `facts.poam`, `facts.results`, `facts.ssp`).
+    the facts (default: `facts.poam`, `facts.results`, `facts.ssp`). `judged`: the root key of the document under
+    judgment; the others are given as its context (`Source.context`). None: every document is judged.
     """
     poam_doc = document_of(poam, "plan-of-action-and-milestones") if poam is not None else None
     ssp_doc = document_of(ssp, "system-security-plan") if ssp is not None else None
@@ -86,7 +88,11 @@ def gather(
         ssp=ssp_facts,
         results=None if is_closeout else assessment,
         closeout=assessment if is_closeout else None,
-        sources=tuple(Source(d, data=d.data) for d in documents if d.path is not None),
+        sources=tuple(
+            Source(d, data=d.data, context=judged is not None and d.kind.root_key != judged)
+            for d in documents
+            if d.path is not None
+        ),
         documents=documents,
     )
 

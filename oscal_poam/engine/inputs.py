@@ -88,6 +88,10 @@ class Source:
     base_dir: Path | None = None
     boundary: Boundary | None = None
     """Where the files it names may be read (default: the roots set for this run, else its folder)."""
+    context: bool = False
+    """Given beside the document under judgment (the SSP and the results beside a POA&M): what the OSCAL checks
+    find in it does not make the judged document wrong, so its errors are warnings on it (`validate` judges it
+    itself)."""
 
 
 @dataclass(frozen=True)

@@ -227,3 +227,24 @@ def test_the_readme_shows_the_default_output_of_the_quick_start(tmp_path: Path, 
     assert ran.returncode == 0
     assert ran.stdout == block
     assert len(block.splitlines()) <= 24
+
+
+def test_check_judges_the_derived_poam_as_derive_did(mailed: Path, capsys: Any, monkeypatch: Any) -> None:
+    """What a compliance lead runs next: `check` of the POA&M written, with the same SSP and results, says what
+    derive said (the assessment plan not at hand is a warning on the results) and exits 0; `validate` judges the
+    results themselves, where it is an error."""
+    monkeypatch.chdir(mailed)
+    derived = _derive(capsys, monkeypatch, "--ssp", "ssp.json", "--results", "assessment-results.json",
+                      "-o", "poam.json", "--as-of", AS_OF, "-f", "json")  # fmt: skip
+    checked = run_main(capsys, monkeypatch, "check", "poam.json", "--ssp", "ssp.json",
+                       "--results", "assessment-results.json", "--as-of", AS_OF, "-f", "json")  # fmt: skip
+    assert (derived.returncode, checked.returncode) == (0, 0), checked.stdout
+    said = [json.loads(ran.stdout)["diagnostics"] for ran in (derived, checked)]
+    for diagnostics in said:
+        (plan,) = [d for d in diagnostics if d["rule-id"] == "integrity-import-ap"]
+        assert (plan["severity"], plan["document"]) == ("warning", "assessment-results.json")
+    by_derive, by_check = (sorted((d["rule-id"], d["severity"]) for d in found) for found in said)
+    assert by_derive == by_check
+    validated = run_main(capsys, monkeypatch, "validate", "assessment-results.json")
+    assert validated.returncode == 1
+    assert re.search(r"^assessment-results\.json:\d+:\d+: error integrity-import-ap ", validated.stdout, re.M)
