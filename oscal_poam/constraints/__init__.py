@@ -64,7 +64,12 @@ def constraint_diagnostics(
                 continue
             imported.append(Document(found.data, found.shown, loader, found.path.parent))
             pending.append((found.data, found.path.parent, found.shown, depth + 1))
-    return check(data, source, loader=loader, imported=imported, imports_complete=complete, folder=base)
+    try:
+        return check(data, source, loader=loader, imported=imported, imports_complete=complete, folder=base)
+    finally:
+        for document in (*imported, *(d for d in cache.values() if d is not None)):
+            document.release()
+        cache.clear()
 
 
 _KIND_WORDS = {

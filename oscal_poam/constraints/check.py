@@ -121,6 +121,7 @@ def check(
             stack.extend(reversed(node.relevant()))
     _allowed_values(run)
     _key_references(run)
+    document.release()
     return run.findings
 
 

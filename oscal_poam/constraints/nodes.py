@@ -9,6 +9,7 @@ that a place reached along two paths is the same node.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,19 @@ OSCAL_NS = "http://csrc.nist.gov/ns/oscal"
 class Node:
     """One node: a document, an assembly, a field or a flag, at a JSON pointer of its document."""
 
-    __slots__ = ("_at", "_children", "_flags", "document", "key", "kind", "name", "parent", "step", "value")
+    __slots__ = (
+        "__weakref__",
+        "_at",
+        "_children",
+        "_flags",
+        "_parent",
+        "document",
+        "key",
+        "kind",
+        "name",
+        "step",
+        "value",
+    )
 
     def __init__(
         self,
@@ -45,13 +58,19 @@ class Node:
         """The definition's key in the binding table; for a flag, its data type."""
         self.name = name
         self.value = value
-        self.parent = parent
+        # held weakly: a parent holds its children, and a cycle would wait for the cyclic collector (the tree
+        # is held from its document, which every node holds)
+        self._parent = None if parent is None else weakref.ref(parent)
         self.step = step
         """The tokens of the JSON pointer below the parent's, each with its leading "/"."""
         self.document = document
         self._children: list[Node] | None = None
         self._at: dict[str, list[Node]] | None = None
         self._flags: dict[str, Node | None] | None = None
+
+    @property
+    def parent(self) -> Node | None:
+        return None if self._parent is None else self._parent()
 
     def __repr__(self) -> str:
         return f"Node({self.name!r} at {self.pointer or '/'})"
@@ -193,6 +212,14 @@ class Document:
     @property
     def root(self) -> Node:
         return self.node.children()[0]
+
+    def release(self) -> None:
+        """Let reference counting free the tree once the document is checked: the tree is held from here, and
+        every node holds this document (left alone, the cycle waits for the cyclic collector, which then runs
+        the more often, over everything young). The document is not used again."""
+        del self.node
+        self.indexes = None
+        self.loader = None
 
 
 @cache

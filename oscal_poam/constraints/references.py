@@ -177,10 +177,10 @@ def reference_diagnostics(
         message = f"the catalog cannot be reached: an import of {stop.document} cannot be followed; {skipped}"
         return [UNREACHABLE.diag(message, pointers.join(root_key), source, severity=Severity.INFO)]
     found: list[Diagnostic] = []
-    for made, pointer, value in uses:
+    for made, place, value in uses:
         if not _known(made, value, catalog):
             message = f"{excerpt(value)} is not defined in the catalog reached through the imports"
-            found.append(made.diag(message, pointer, source, excerpt(value)))
+            found.append(made.diag(message, _pointer(root_key, place), source, excerpt(value)))
     return found
 
 
@@ -198,8 +198,9 @@ _Place = tuple[Any, str | int] | None
 _ID_KEYS = frozenset({"control-id", "statement-id", "param-id", "target-id"})
 
 
-def _uses(root_key: str, content: dict[str, Any]) -> Iterator[tuple[Rule, str, str]]:
-    """(rule, pointer, id) for every id the document uses that names something of a catalog."""
+def _uses(root_key: str, content: dict[str, Any]) -> Iterator[tuple[Rule, _Place, str]]:
+    """(rule, place, id) for every id the document uses that names something of a catalog (the place becomes a
+    pointer only for the few ids a finding names)."""
     profile = root_key == "profile"
     stack: list[tuple[Any, _Place, str]] = [(content, None, "")]
     pop, push = stack.pop, stack.append
@@ -217,7 +218,7 @@ def _uses(root_key: str, content: dict[str, Any]) -> Iterator[tuple[Rule, str, s
             elif kind is str and key in _ID_KEYS:
                 made = _rule_of(key, holder, profile)
                 if made is not None:
-                    yield made, _pointer(root_key, (place, key)), value
+                    yield made, (place, key), value
 
 
 def _rule_of(key: str, holder: str, profile: bool) -> Rule | None:
