@@ -19,7 +19,7 @@ import names them.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,7 +154,7 @@ def reference_diagnostics(
     content = data[root_key]
     if not isinstance(content, dict):
         return []
-    uses = list(_uses(root_key, content))
+    uses = _uses(root_key, content)
     if not uses:
         return []
     catalog = Catalog()
@@ -176,11 +176,13 @@ def reference_diagnostics(
         # the chain stops in an imported document, which says so itself; what it holds is not quoted here
         message = f"the catalog cannot be reached: an import of {stop.document} cannot be followed; {skipped}"
         return [UNREACHABLE.diag(message, pointers.join(root_key), source, severity=Severity.INFO)]
+    unknown = [index for index, (made, _, value) in enumerate(uses) if not _known(made, value, catalog)]
+    if unknown:
+        uses = _uses(root_key, content, located=True)
     found: list[Diagnostic] = []
-    for made, place, value in uses:
-        if not _known(made, value, catalog):
-            message = f"{excerpt(value)} is not defined in the catalog reached through the imports"
-            found.append(made.diag(message, _pointer(root_key, place), source, excerpt(value)))
+    for made, pointer, value in (uses[index] for index in unknown):
+        message = f"{excerpt(value)} is not defined in the catalog reached through the imports"
+        found.append(made.diag(message, pointer, source, excerpt(value)))
     return found
 
 
@@ -195,13 +197,18 @@ def _known(made: Rule, value: str, catalog: Catalog) -> bool:
 _Place = tuple[Any, str | int] | None
 """Where a value is: (the place of its container, its key or index); None for the root's content."""
 
+
 _ID_KEYS = frozenset({"control-id", "statement-id", "param-id", "target-id"})
 
 
-def _uses(root_key: str, content: dict[str, Any]) -> Iterator[tuple[Rule, _Place, str]]:
-    """(rule, place, id) for every id the document uses that names something of a catalog (the place becomes a
-    pointer only for the few ids a finding names)."""
+def _uses(root_key: str, content: dict[str, Any], *, located: bool = False) -> list[tuple[Rule, str, str]]:
+    """(rule, pointer, id) for every id the document uses that names something of a catalog, in one order.
+
+    The pointers are made only when `located` (else they are ""): most ids are found in the catalog, and the
+    walk is made again, located, for a document with some that are not.
+    """
     profile = root_key == "profile"
+    found: list[tuple[Rule, str, str]] = []
     stack: list[tuple[Any, _Place, str]] = [(content, None, "")]
     pop, push = stack.pop, stack.append
     while stack:
@@ -209,16 +216,17 @@ def _uses(root_key: str, content: dict[str, Any]) -> Iterator[tuple[Rule, _Place
         if type(node) is list:
             for index, item in enumerate(node):
                 if type(item) is dict or type(item) is list:
-                    push((item, (place, index), holder))
+                    push((item, (place, index) if located else None, holder))
             continue
         for key, value in node.items():
             kind = type(value)
             if kind is dict or kind is list:
-                push((value, (place, key), key))
+                push((value, (place, key) if located else None, key))
             elif kind is str and key in _ID_KEYS:
                 made = _rule_of(key, holder, profile)
                 if made is not None:
-                    yield made, (place, key), value
+                    found.append((made, _pointer(root_key, (place, key)) if located else "", value))
+    return found
 
 
 def _rule_of(key: str, holder: str, profile: bool) -> Rule | None:
