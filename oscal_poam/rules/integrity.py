@@ -33,6 +33,7 @@ from oscal_poam.io import pointers
 from oscal_poam.io.boundary import Boundary, Target, boundary_for
 from oscal_poam.io.files import SpecialFile, UnreadableFile
 from oscal_poam.io.load import decode, root_kind
+from oscal_poam.io.loaded import cached
 from oscal_poam.io.write import to_data
 from oscal_poam.quoting import excerpt
 from oscal_poam.rules.registry import Rule, rule
@@ -206,23 +207,29 @@ class Index:
 def index(data: Any) -> Index:
     """Walk plain OSCAL data once, collecting definitions and references with their JSON pointers."""
     found = Index()
-    uuids, groups, ids = found.uuids, found.groups, found.ids
-    # (node, pointer, name of the array holding it or of its key); children are pushed in reverse so that
-    # they pop in document order: the first use of a uuid is the first found
-    stack: list[tuple[Any, str, str]] = [(data, "", "")]
+    uuids, groups, ids, role_ids = found.uuids, found.groups, found.ids, found.role_ids
+    tokens: dict[str, str] = {}  # key -> its pointer token (keys repeat across objects)
+    # (node, the pointer of its parent, its token there, the name of the array holding it or of its key): a
+    # node's own pointer is joined only when it is needed (most objects hold neither a uuid nor a reference nor
+    # anything but scalars). Children are pushed in reverse so that they pop in document order: the first use
+    # of a uuid is the first found.
+    stack: list[tuple[Any, str, str | None, str]] = [(data, "", None, "")]
     pop, push = stack.pop, stack.append
     while stack:
-        node, pointer, holder = pop()
+        node, parent, token, holder = pop()
         if isinstance(node, list):
+            at = parent if token is None else f"{parent}/{token}"
             for position in range(len(node) - 1, -1, -1):
                 item = node[position]
-                if isinstance(item, dict | list):
-                    push((item, f"{pointer}/{position}", holder))
+                if isinstance(item, _CONTAINERS):
+                    push((item, at, str(position), holder))
             continue
         if not isinstance(node, dict):
             continue
+        pointer: str | None = None
         uuid = node.get("uuid")
         if isinstance(uuid, str):
+            pointer = parent if token is None else f"{parent}/{token}"
             uuids.setdefault(uuid, []).append(pointer + "/uuid")
             members = groups.get(holder)
             if members is None:
@@ -232,15 +239,23 @@ def index(data: Any) -> Index:
         if isinstance(ident, str):
             ids.add(ident)
             if holder == "roles":
-                found.role_ids.add(ident)
+                role_ids.add(ident)
         if holder in _SPECIAL_HOLDERS:
+            if pointer is None:
+                pointer = parent if token is None else f"{parent}/{token}"
             _special(node, pointer, holder, uuid, found)
         if not _REFERENCE_KEYS.isdisjoint(node):
+            if pointer is None:
+                pointer = parent if token is None else f"{parent}/{token}"
             _references(node, pointer, holder, found)
         for key, value in reversed(node.items()):
-            if isinstance(value, dict | list):
-                token = key if "~" not in key and "/" not in key else pointers.escape(key)
-                push((value, f"{pointer}/{token}", key))
+            if isinstance(value, _CONTAINERS):
+                if pointer is None:
+                    pointer = parent if token is None else f"{parent}/{token}"
+                child = tokens.get(key)
+                if child is None:
+                    child = tokens[key] = key if "~" not in key and "/" not in key else pointers.escape(key)
+                push((value, pointer, child, key))
     return found
 
 
@@ -293,6 +308,7 @@ _LIST_REFS: Mapping[str, str] = {}
 """Lists of references integrity judges: none. The party-uuid, member-of-organization, role-id and location-uuid
 fields are judged by NIST's constraints (index-has-key on index-metadata-*), across imports as here."""
 _SPECIAL_HOLDERS = frozenset({"resources", *_IMPORTS})
+_CONTAINERS = (dict, list)
 # most objects hold no reference: the walk looks further only at objects with one of these keys
 _REFERENCE_KEYS = frozenset(
     {
@@ -339,7 +355,7 @@ def integrity(
         base_dir = doc.path.parent if doc.path is not None else Path.cwd()
     if boundary is None:
         boundary = boundary_for(base_dir)
-    local = index(data)
+    local = _index_of(data) if _held(doc, data) else index(data)
     diagnostics: list[Diagnostic] = []
     merged = Index()
     merged.merge_definitions(local)
@@ -521,6 +537,12 @@ def _imported_version(
 def _file_index(target: Target, boundary: Boundary, mtime_ns: int, size: int) -> tuple[ModelKind, Index]:
     """The model and the definitions of one version of a file: read and decoded once, whichever document imports
     it and at whatever depth (a POA&M imports its SSP, and so does the plan its results import)."""
+    assert target.path is not None
+    loaded = cached(target.path)
+    if loaded is not None and loaded.format in ("json", "yaml"):
+        # this version of the file was read and decoded in this process, as `decode` reads it (an SSP judged as
+        # a document of its own, and imported): its index serves both
+        return loaded.kind, _index_of(loaded.raw)
     source = target.shown or target.href
     raw_bytes = boundary.read(target, source)
     _, raw, _ = decode(raw_bytes, source)
@@ -528,7 +550,33 @@ def _file_index(target: Target, boundary: Boundary, mtime_ns: int, size: int) ->
     return kind, index(raw)
 
 
+_KEEP_INDEXED = 4
+_indexed: list[tuple[Any, Index]] = []
+"""The last data of loaded documents indexed (`oscal_poam.io.loaded`, which shares it with every reader and
+never changes it), by identity: such a document is indexed once, as a document of its own and as an import. Each
+entry holds its data, so no other data can take its identity."""
+
+
+def _held(doc: Document, data: Any) -> bool:
+    """Whether `data` is what the loaded documents hold of this version of `doc`'s file."""
+    loaded = cached(doc.path) if doc.path is not None else None
+    return loaded is not None and loaded.raw is data
+
+
+def _index_of(data: Any) -> Index:
+    """The index of a loaded document's data (see `_indexed`)."""
+    for held, found in _indexed:
+        if held is data:
+            return found
+    found = index(data)
+    _indexed.append((data, found))
+    if len(_indexed) > _KEEP_INDEXED:
+        del _indexed[0]
+    return found
+
+
 def forget_imports() -> None:
     """Drop the imported documents kept between calls (a new run may see files that changed since)."""
     _imported_version.cache_clear()
     _file_index.cache_clear()
+    _indexed.clear()
