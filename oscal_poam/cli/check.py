@@ -85,7 +85,7 @@ def check(
     from oscal_poam.diagnostics import Severity
     from oscal_poam.engine.api import check as run_check
     from oscal_poam.io.boundary import reading_roots
-    from oscal_poam.render import render
+    from oscal_poam.render.formats import render
 
     day = parse_as_of(as_of)
     chosen = parse_level(level)

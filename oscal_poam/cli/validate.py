@@ -105,8 +105,8 @@ def validate(
 
 
 def _emit(report: ValidationReport, fmt: Literal["text", "json", "sarif"], output: Path | None, detail: Detail) -> None:
-    from oscal_poam.render import render
     from oscal_poam.render.counts import summary_line
+    from oscal_poam.render.formats import render
 
     diagnostics = report.diagnostics
     checked = f"{len(report.files)} file{'' if len(report.files) == 1 else 's'} checked, {report.oscal_files} OSCAL"

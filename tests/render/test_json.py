@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.render import render
+from oscal_poam.render.formats import render
 from tests.conftest import ROOT
 
 FIELDS = ["rule-id", "severity", "message", "pointer", "citation", "document", "subject", "line", "column"]

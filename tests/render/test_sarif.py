@@ -14,7 +14,7 @@ import pytest
 from oscal_poam.diagnostics import Diagnostic, Severity
 from oscal_poam.engine.api import check
 from oscal_poam.engine.ruleset import all_rules
-from oscal_poam.render import render
+from oscal_poam.render.formats import render
 from oscal_poam.render.sarif import artifact_uri
 from tests import builders
 from tests.rules import poam_data

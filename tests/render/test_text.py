@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from oscal_poam.diagnostics import Diagnostic, Severity
-from oscal_poam.render import render
+from oscal_poam.render.formats import render
 from oscal_poam.render.text import line, location, place
 
 POINTER = "/plan-of-action-and-milestones/poam-items/0/description"

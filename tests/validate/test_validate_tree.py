@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from oscal_poam.cli.app import app
-from oscal_poam.render import render
+from oscal_poam.render.formats import render
 from oscal_poam.validate.run import ValidationReport, validate_paths
 from tests.sarif_structure import problems
 from tests.validate import tree
