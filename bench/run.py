@@ -660,8 +660,9 @@ def _targets(rows: list[Row]) -> list[Target]:
             f"the medians of repeated runs of either differ on this machine: {load.median:.3f} s against "
             f"{trestle.median:.3f} s",
             load.median <= trestle.median * 1.10,
-            "both parse the JSON with json.loads and validate the same pydantic models, which is 80% of the time; "
-            "oscal-poam also decodes the text once more and checks it for lone surrogates (about 2 ms)",
+            "both parse the JSON and validate the same pydantic models; oscal-poam also keeps every URI, date-time "
+            "and e-mail address as written, which the models would rewrite (io/keep, about 30 ms), and checks the "
+            "document against NIST's JSON schema (about 7 ms)",
         )
     )
     to_xml, command = row("json-xml", "oscal-poam XML writer"), row("json-xml", "oscal-poam convert")
