@@ -351,6 +351,8 @@ def _rules(
     found = check(
         poam, ssp=ssp, results=results, as_of=as_of, generic=generic, select=selection.select, ignore=selection.ignore
     )
+    if not document:
+        return list(found.diagnostics)  # naming no document leaves every finding as it is
     return [replace(d, document=document) if not d.document else d for d in found.diagnostics]
 
 

@@ -150,6 +150,7 @@ class Merger:
         self.risks = {str(r.uuid): r for r in poam.risks or []}
         self.parties = {str(p.uuid): p for p in poam.metadata.parties or []}
         self.compared: dict[str, tuple[Layout, list[LayoutColumn]]] = {}
+        self.keyed: dict[str, dict[str, LayoutColumn]] = {}
         self.record: Record | None = read.record
         if self.record is not None and self.record.poam_uuid and self.record.poam_uuid != str(poam.uuid):
             self.note(
@@ -242,7 +243,9 @@ class Merger:
         base = self.record.find(ours.poam_id) if self.record is not None else None
         if base is None and self.record is not None:
             base = self.record.find(theirs.poam_id)
-        by_key = {column_key(c): c for c in columns}
+        by_key = self.keyed.get(theirs.sheet)
+        if by_key is None:
+            by_key = self.keyed[theirs.sheet] = {column_key(c): c for c in columns}
         for key, value in their_values.items():
             mine = our_values.get(key)
             if value == mine or key in NOT_COMPARED or key not in by_key:
