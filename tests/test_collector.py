@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+import oscal_poam.io.convert as convert_module
 from oscal_poam.collector import collector_paused
+from oscal_poam.errors import LoadError
+from oscal_poam.io.load import Document
+from oscal_poam.io.write import OutputFormat
+from tests.conftest import OSCAL_CONTENT
 
 
 @pytest.fixture
@@ -63,3 +69,26 @@ def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
     finally:
         if was:
             gc.enable()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_conversion_runs_paused_and_restores_it_whether_it_succeeds_or_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    real = convert_module.convert_bytes
+
+    def recording(document: Document, fmt: OutputFormat, target: str) -> bytes:
+        seen.append(gc.isenabled())
+        return real(document, fmt, target)
+
+    monkeypatch.setattr(convert_module, "convert_bytes", recording)
+    convert_module.convert(OSCAL_CONTENT / "catalog" / "json" / "basic-catalog-min.json", tmp_path / "catalog.xml")
+    assert seen == [False]
+    assert (tmp_path / "catalog.xml").read_bytes().startswith(b"<?xml")
+    assert gc.isenabled()
+    (tmp_path / "broken.json").write_text('{"catalog": ', encoding="utf-8")
+    with pytest.raises(LoadError):
+        convert_module.convert(tmp_path / "broken.json", tmp_path / "broken.xml")
+    assert gc.isenabled()
+    assert not (tmp_path / "broken.xml").exists()

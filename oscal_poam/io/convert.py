@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from oscal_poam.collector import collector_paused
 from oscal_poam.errors import LoadError, UsageError, WriteError
 from oscal_poam.io.load import Document, decode, load
 from oscal_poam.io.outputs import refuse_overwriting, write_bytes
@@ -70,6 +71,7 @@ def convert_bytes(document: Document, fmt: OutputFormat, target: str) -> bytes:
     raise WriteError(f"{target}: the {fmt.upper()} written reads back as a different document{where}; nothing written")
 
 
+@collector_paused()  # the loaded model, its data, the XML and its read-back hold no cycles to find
 def convert(
     source: str | os.PathLike[str],
     target: str | os.PathLike[str],
