@@ -139,7 +139,8 @@ def _controls(poam_item: PoamItem) -> str:
 
 
 def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> LegacyItem:
-    imported = bool(_first(poam_item.props, vocab.LEGACY_SHEET))
+    sheet = _first(poam_item.props, vocab.LEGACY_SHEET)
+    imported = bool(sheet)
     item = LegacyItem(
         poam_id=_first(poam_item.props, HOMELESS_PROPS["poam_id"]),
         controls=_controls(poam_item),
@@ -148,7 +149,7 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
         description=to_plain(str(poam_item.description or "")),
         comments=to_plain(str(poam_item.remarks or "")),
         status=_first(poam_item.props, vocab.LEGACY_STATUS),
-        sheet=_first(poam_item.props, vocab.LEGACY_SHEET),
+        sheet=sheet,
     )
     for name, value in _props(poam_item.props, prefix_only=True):
         if name not in ITEM_PROPS_READ:
@@ -174,7 +175,7 @@ def _item(poam_item: PoamItem, risk: Risk | None, parties: dict[str, Any]) -> Le
                 item.placed[field_name] = found
         if kind == "milestone":
             item.milestones.append(_milestone(task))
-        elif kind == "action" and _first(task.props, vocab.TASK_PURPOSE) == "verification":
+        elif kind == "action" and purpose == "verification":
             if task.description and not item.verification:
                 item.verification = to_plain(str(task.description))
             evidence = [
