@@ -22,9 +22,10 @@ import oscal_poam.builders as build_
 import oscal_poam.derivation.describe as describe
 from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.cmmc.catalog import Requirement
-from oscal_poam.derivation.data import Data, by_uuid, parse_datetime, related, unique, walk_strings
+from oscal_poam.derivation.data import Data, by_uuid, parse_datetime, related, unique
 from oscal_poam.facts.results import Assessment, RequirementResult
 from oscal_poam.ids import stable_uuid
+from oscal_poam.io import pointers
 from oscal_poam.io.keep import validate as kept
 from oscal_poam.verification.mapping import prowler_checks
 from oscal_poam.verification.pointers import Pointer
@@ -213,7 +214,7 @@ class Copier:
             pending.append(build_.as_data(metadata))
         wanted: set[str] = set()
         while pending:
-            found = {v[1:] for v in walk_strings(pending) if v.startswith("#") and v[1:] in resources} - wanted
+            found = {v[1:] for v in pointers.values(pending) if v.startswith("#") and v[1:] in resources} - wanted
             wanted |= found
             pending = [resources[u] for u in found]
         return [copy.deepcopy(r) for u, r in resources.items() if u in wanted]

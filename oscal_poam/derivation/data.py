@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import oscal_poam.builders as builders
@@ -59,16 +59,3 @@ def parse_datetime(value: str) -> dt.datetime:
 
 def format_datetime(value: dt.datetime) -> str:
     return fmt(value)
-
-
-def walk_strings(node: Any) -> Iterator[str]:
-    """Every string inside `node` (values only, not keys)."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)

@@ -279,32 +279,10 @@ surrogates. JSON and YAML can; writing them as XML would mean replacing or dropp
 
 def not_in_xml(data: Any) -> tuple[str, str] | None:
     """The JSON pointer of the first string in `data` holding a character XML cannot carry, and that character."""
-    if _NOT_IN_XML.search("\n".join(_strings(data))) is None:  # the common case, without making a pointer
+    if _NOT_IN_XML.search("\n".join(pointers.values(data))) is None:  # the common case, without making a pointer
         return None
     for pointer, text in pointers.strings(data):
         found = _NOT_IN_XML.search(text)
         if found is not None:
             return pointer or "/", found.group()
     return None
-
-
-def _strings(data: Any) -> list[str]:
-    """Every string value in plain JSON data (in no particular order)."""
-    found: list[str] = []
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind is str:
-            found.append(node)
-        elif kind is dict:
-            stack.extend(node.values())
-        elif kind is list:
-            stack.extend(node)
-        elif isinstance(node, str):
-            found.append(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found

@@ -27,6 +27,29 @@ def strings(data: Any) -> Iterator[tuple[str, str]]:
             stack.extend((value, f"{pointer}/{index}") for index, value in reversed(list(enumerate(node))))
 
 
+def values(data: Any) -> list[str]:
+    """Every string value in plain JSON data, without its pointer (in no particular order): for a search that makes
+    a pointer only when it finds something (`strings` then gives the place)."""
+    found: list[str] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is str:
+            found.append(node)
+        elif kind is dict:
+            stack.extend(node.values())
+        elif kind is list:
+            stack.extend(node)
+        elif isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def nearest_key(places: Mapping[str, Any], pointer: str) -> str | None:
     """`pointer` if it is in `places`, else its nearest ancestor that is; None when none is there."""
     probe = pointer
