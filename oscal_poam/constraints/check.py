@@ -15,6 +15,11 @@ on one of its flags) is evaluated with the node as context:
 
 A finding is a Diagnostic whose rule id is NIST's constraint id, whose severity is NIST's level and whose
 message is NIST's where the metaschema gives one, located by the JSON pointer of the item at fault.
+
+Most constraints find nothing on most documents, and making the nodes to learn that was most of the cost. So the
+walk goes over the plain data, and each constraint is first given to its check compiled over plain data
+(`plain`), which settles it where there is nothing to find; where there may be, the constraint is evaluated over
+the nodes, made then, which give every finding, in the order the nodes alone would give it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from typing import Any
 
 from oscal_poam.constraints.definitions import Constraint, KeyField
 from oscal_poam.constraints.metapath import MetapathError, atomize, context_filter, ebv, parse
-from oscal_poam.constraints.nodes import ASSEMBLY, FIELD, FLAG, Document, Node
+from oscal_poam.constraints.nodes import ASSEMBLY, FIELD, FLAG, Document, Node, _flags_by_name, _relevant_by_json
+from oscal_poam.constraints.plain import Item, Undecided, Unsupported, atomic, compile_items, compile_test, string
 from oscal_poam.constraints.table import CONSTRAINTS, OSCAL_VERSION
 from oscal_poam.diagnostics import Diagnostic, Severity
 
@@ -59,6 +65,13 @@ def citation(constraint: Constraint) -> str:
     return f"OSCAL {OSCAL_VERSION} metaschema ({constraint.module}): {constraint.kind} {constraint.id}"
 
 
+Place = tuple[Any, str, int] | None
+"""Where a node is, without the node: (the place of its parent, its JSON key, its index there), None for the root."""
+
+Context = tuple[Place, str | None]
+"""A constraint's context: the place of its node, and the flag it is declared on (None for the node itself)."""
+
+
 @dataclass
 class _Run:
     document: Document
@@ -68,10 +81,16 @@ class _Run:
     # id of the target node -> (node, the allowed-values constraints that apply to its value)
     values: dict[int, tuple[Node, list[Constraint]]] = field(default_factory=dict)
     indexes: dict[str, tuple[Constraint, dict[tuple[Any, ...], Node]]] = field(default_factory=dict)
-    key_refs: list[tuple[Constraint, Node, list[Node]]] = field(default_factory=list)
-    # allowed-values constraints that allow other values, with their contexts: they can only allow a value that a
-    # closed constraint refuses, so they are evaluated when one does (seldom)
-    open_values: list[tuple[Constraint, Node]] = field(default_factory=list)
+    # (constraint, the targets' nodes, or the keys they refer by where none was made, the context)
+    key_refs: list[tuple[Constraint, list[Node] | None, list[tuple[Any, ...]], Context | None]] = field(
+        default_factory=list
+    )
+    # allowed-values constraints that may refuse a value they target, with their contexts, evaluated once the
+    # document is walked (seldom: most allow every value they target)
+    refusing: list[tuple[Constraint, Context]] = field(default_factory=list)
+    # allowed-values constraints that can only allow a value another one refuses (those that allow other values,
+    # and those that allow every value they target): evaluated when one is refused (seldom)
+    allowing: list[tuple[Constraint, Context]] = field(default_factory=list)
 
     def report(self, constraint: Constraint, node: Node, message: str, subject: str = "") -> None:
         self.findings.append(
@@ -85,6 +104,22 @@ class _Run:
                 subject=subject,
             )
         )
+
+    def node(self, context: Context) -> Node:
+        """The node of a context, made now (with the nodes above it) where it was not made yet."""
+        place, flag = context
+        node = self._node(place)
+        if flag is None:
+            return node
+        found = node.flag(flag)
+        assert found is not None  # a context is given for a flag that is there
+        return found
+
+    def _node(self, place: Place) -> Node:
+        if place is None:
+            return self.document.root
+        parent, json_key, index = place
+        return self._node(parent)._at_key(json_key)[index]
 
 
 def check(
@@ -104,25 +139,228 @@ def check(
     """
     document = Document(data, source, loader, folder)
     run = _Run(document, list(imported), imports_complete)
-    stack = [document.root]
+    root = document.root
+    # the document's plain data is walked, top down; a node is made only for a context whose constraint its
+    # compiled check cannot settle (see `_plans`), so that the findings and their order are the nodes' own
+    stack: list[tuple[Any, str, int, Place]] = [(root.value, root.key, ASSEMBLY, None)]
     while stack:
-        node = stack.pop()
-        constraints = CONSTRAINTS.get(node.key)
-        if constraints:
-            for constraint in constraints:
-                context = node if constraint.flag is None else node.flag(constraint.flag)
-                if context is None:
-                    continue
-                if constraint.allow_other and constraint.kind == "allowed-values":
-                    run.open_values.append((constraint, context))
+        value, key, kind, place = stack.pop()
+        plans = _plans(key)
+        if plans:
+            item: Item = (value, key)
+            for constraint, fast in plans:
+                flag = constraint.flag
+                context = item
+                if flag is not None:
+                    held = value.get(flag) if isinstance(value, dict) and flag in _flags_by_name(key) else None
+                    if held is None:
+                        continue
+                    context = (held, None)
+                if fast is not None:
+                    try:
+                        outcome = fast(context)
+                    except Undecided:
+                        pass
+                    else:
+                        if outcome is True:
+                            run.allowing.append((constraint, (place, flag)))
+                        elif outcome:
+                            run.key_refs.append((constraint, None, outcome, (place, flag)))
+                        continue
+                if constraint.kind == "allowed-values":
+                    (run.allowing if constraint.allow_other else run.refusing).append((constraint, (place, flag)))
                 else:
-                    _evaluate(run, constraint, context)
-        if node.kind == ASSEMBLY:
-            stack.extend(reversed(node.relevant()))
+                    _evaluate(run, constraint, run.node((place, flag)))
+        if kind == ASSEMBLY and isinstance(value, dict):
+            below = _relevant_by_json(key)
+            if below:
+                found: list[tuple[Any, str, int, Place]] = []
+                for json_key, held in value.items():
+                    entry = below.get(json_key)
+                    if entry is None or held is None:
+                        continue
+                    child_kind, child_key, _, many = entry
+                    if not many:
+                        found.append((held, child_key, child_kind, (place, json_key, 0)))
+                    elif isinstance(held, list):
+                        found.extend(
+                            (child, child_key, child_kind, (place, json_key, index)) for index, child in enumerate(held)
+                        )
+                stack.extend(reversed(found))
     _allowed_values(run)
     _key_references(run)
     document.release()
     return run.findings
+
+
+Outcome = bool | list[tuple[Any, ...]] | None
+Fast = Callable[[Item], Outcome]
+
+
+@cache
+def _plans(key: str) -> tuple[tuple[Constraint, Fast | None], ...]:
+    """The constraints of a definition, each with its compiled check where its expressions compile (`plain`).
+
+    A compiled check is given the context's item and settles the constraint without a node where it finds
+    nothing to say: None when there is nothing to record, True for an allowed-values constraint that allows every
+    value it targets (it is kept, as one that allows other values is, to be evaluated only when another refuses
+    a value), or the keys an index-has-key constraint's targets refer by (checked once the indexes are complete).
+    It raises Undecided where it would find something, or cannot tell: the constraint is then evaluated over the
+    nodes, which give the findings.
+    """
+    return tuple((constraint, _compiled(constraint)) for constraint in CONSTRAINTS.get(key, ()))
+
+
+def _compiled(constraint: Constraint) -> Fast | None:
+    try:
+        return _compile(constraint)
+    except (Unsupported, MetapathError):
+        return None
+
+
+def _compile(constraint: Constraint) -> Fast | None:
+    targets, exact = compile_items(parse(constraint.target))
+    kind = constraint.kind
+    if kind == "allowed-values":
+        return _compile_values(constraint, targets)
+    if kind == "matches":
+        return _compile_matches(constraint, targets)
+    if kind == "index":
+
+        def index(item: Item) -> Outcome:
+            if targets(item):
+                raise Undecided  # entered in the index by its nodes
+            return None
+
+        return index
+    if kind == "index-has-key":
+        return _compile_key_refs(constraint, targets)
+    if kind == "is-unique":
+        return _compile_unique(constraint, targets)
+    if kind == "has-cardinality":
+        return _compile_cardinality(constraint, targets) if exact else None
+    if kind == "expect":
+        test = compile_test(parse(str(constraint.test)))
+
+        def expect(item: Item) -> Outcome:
+            if not all(test(target) for target in targets(item)):
+                raise Undecided
+            return None
+
+        return expect
+    return None
+
+
+def _compile_values(constraint: Constraint, targets: Callable[[Item], list[Item]]) -> Fast:
+    if constraint.allow_other:
+        return lambda item: any(atomic(target) is not None for target in targets(item))
+    allowed = _values(constraint)
+
+    def values(item: Item) -> Outcome:
+        found = False
+        for target in targets(item):
+            text = string(target)
+            if text is None:
+                continue
+            if text not in allowed:
+                raise Undecided
+            found = True
+        return found
+
+    return values
+
+
+def _compile_matches(constraint: Constraint, targets: Callable[[Item], list[Item]]) -> Fast:
+    regex = _regex(constraint.regex) if constraint.regex is not None else None
+    datatype = constraint.datatype
+
+    def matches(item: Item) -> Outcome:
+        for target in targets(item):
+            text = string(target)
+            if text is None:
+                continue
+            if regex is not None and not regex.fullmatch(text):
+                raise Undecided
+            if datatype is not None and not _valid(datatype, text):
+                raise Undecided
+        return None
+
+    return matches
+
+
+def _compile_keys(keys: tuple[KeyField, ...]) -> Callable[[Item], tuple[Any, ...]]:
+    """`_key` over items."""
+    parts = [(compile_items(parse(key.target))[0], key.pattern) for key in keys]
+    return lambda item: tuple(_key_part(found(item), pattern) for found, pattern in parts)
+
+
+def _key_part(found: list[Item], pattern: str | None) -> str | None:
+    if not found:
+        return None
+    value = string(found[0])
+    if value is None:
+        raise Undecided  # a key without a value: `_key` says so its own way
+    if pattern is not None:
+        match = _regex(pattern).fullmatch(value)
+        return (match.group(1) if match.groups() else match.group(0)) if match else None
+    return value
+
+
+def _compile_key_refs(constraint: Constraint, targets: Callable[[Item], list[Item]]) -> Fast:
+    keys = constraint.keys
+    key_of = _compile_keys(keys)
+    # `_references`: a single key field with several values refers by each
+    several = compile_items(parse(keys[0].target))[0] if len(keys) == 1 and keys[0].target != "." else None
+    pattern = keys[0].pattern
+
+    def key_refs(item: Item) -> Outcome:
+        refs: list[tuple[Any, ...]] = []
+        for target in targets(item):
+            if several is not None:
+                found = several(target)
+                if len(found) > 1:
+                    refs.extend((_key_part([one], pattern),) for one in found)
+                    continue
+            refs.append(key_of(target))
+        return refs or None
+
+    return key_refs
+
+
+def _compile_unique(constraint: Constraint, targets: Callable[[Item], list[Item]]) -> Fast:
+    key_of = _compile_keys(constraint.keys)
+
+    def unique(item: Item) -> Outcome:
+        found = targets(item)
+        if len(found) < 2:
+            return None
+        seen: set[tuple[Any, ...]] = set()
+        for target in found:
+            key = key_of(target)
+            if _no_key(key):
+                continue
+            if key in seen:
+                raise Undecided
+            seen.add(key)
+        return None
+
+    return unique
+
+
+def _compile_cardinality(constraint: Constraint, targets: Callable[[Item], list[Item]]) -> Fast:
+    condition = context_filter(constraint.target)
+    holds = compile_test(condition) if condition is not None else None
+    least, most = constraint.min, constraint.max
+
+    def cardinality(item: Item) -> Outcome:
+        if holds is not None and not holds(item):
+            return None
+        count = len(targets(item))
+        if (least is not None and count < least) or (most is not None and count > most):
+            raise Undecided
+        return None
+
+    return cardinality
 
 
 def _targets(run: _Run, constraint: Constraint, context: Node) -> list[Any] | None:
@@ -149,7 +387,7 @@ def _evaluate(run: _Run, constraint: Constraint, context: Node) -> None:
     elif kind == "index":
         _index(run, constraint, targets)
     elif kind == "index-has-key":
-        run.key_refs.append((constraint, context, [t for t in targets if isinstance(t, Node)]))
+        run.key_refs.append((constraint, [t for t in targets if isinstance(t, Node)], [], None))
     elif kind == "is-unique":
         _keyed(run, constraint, targets, {}, "is not unique here: it is also at {at}")
     elif kind == "has-cardinality":
@@ -171,11 +409,19 @@ def _what(node: Node) -> str:
 
 
 def _allowed_values(run: _Run) -> None:
+    # in the order of the walk, as each node's constraints are: a value refused is first entered where it was
+    # before, since every constraint that targets it may refuse it (one that allows it would allow it)
+    for constraint, context in run.refusing:
+        _evaluate(run, constraint, run.node(context))
     refused = [(node, constraints) for node, constraints in run.values.values() if not _allowed(node, constraints)]
-    if refused and run.open_values:
-        # the constraints that allow other values may allow these: they apply to the values they target
-        for constraint, context in run.open_values:
-            for target in _targets(run, constraint, context) or ():
+    if refused and run.allowing:
+        # the constraints that can only allow values may allow these: they apply to the values they target, and
+        # matter only where they list one of the values refused
+        texts = {_text(atomize(node)) for node, _ in refused}
+        for constraint, context in run.allowing:
+            if texts.isdisjoint(_values(constraint)):
+                continue
+            for target in _targets(run, constraint, run.node(context)) or ():
                 entry = run.values.get(id(target))
                 if entry is not None:
                     entry[1].append(constraint)
@@ -353,18 +599,19 @@ def _references(target: Node, keys: tuple[KeyField, ...]) -> list[tuple[Node, tu
 
 
 def _key_references(run: _Run) -> None:
-    for constraint, _context, targets in run.key_refs:
+    for constraint, targets, keys, context in run.key_refs:
         name = str(constraint.name)
         local = run.indexes.get(name)
         entries = local[1] if local is not None else {}
-        for where, key in (ref for target in targets for ref in _references(target, constraint.keys)):
-            if key in entries:
+        if targets is None:
+            # keys found without making nodes: the nodes are made only to report one that names nothing
+            if all(_resolves(run, name, entries, key) for key in keys):
                 continue
-            if name in CROSS_INSTANCE:
-                if any(key in _imported_index(document, name) for document in run.imported):
-                    continue
-                if not run.imports_complete:
-                    continue  # it may be in an import that could not be read, which is reported on its own
+            assert context is not None
+            targets = [t for t in _targets(run, constraint, run.node(context)) or () if isinstance(t, Node)]
+        for where, key in (ref for target in targets for ref in _references(target, constraint.keys)):
+            if _resolves(run, name, entries, key):
+                continue
             scope = "this document" if name not in CROSS_INSTANCE else "this document or the documents it imports"
             run.report(
                 constraint,
@@ -372,6 +619,16 @@ def _key_references(run: _Run) -> None:
                 f"{_what(where)} {_shown_key(key)} names nothing in {scope} (index {name})",
                 _shown_key(key),
             )
+
+
+def _resolves(run: _Run, name: str, entries: Mapping[tuple[Any, ...], Node], key: tuple[Any, ...]) -> bool:
+    """The key names an item of the index, here or (for a cross-instance index) in an import; or it may, in an
+    import that could not be read (which is reported on its own)."""
+    if key in entries:
+        return True
+    if name in CROSS_INSTANCE:
+        return any(key in _imported_index(document, name) for document in run.imported) or not run.imports_complete
+    return False
 
 
 def _imported_index(document: Document, name: str) -> dict[tuple[Any, ...], Node]:
