@@ -33,9 +33,19 @@ from pathlib import Path
 from typing import Any
 
 from oscal_poam.constraints.definitions import Constraint, KeyField
-from oscal_poam.constraints.metapath import MetapathError, atomize, context_filter, ebv, parse
+from oscal_poam.constraints.metapath import ContextItem, MetapathError, atomize, context_filter, ebv, parse
 from oscal_poam.constraints.nodes import ASSEMBLY, FIELD, FLAG, Document, Node, _flags_by_name, _relevant_by_json
-from oscal_poam.constraints.plain import Item, Undecided, Unsupported, atomic, compile_items, compile_test, string
+from oscal_poam.constraints.plain import (
+    Item,
+    Undecided,
+    Unsupported,
+    atomic,
+    compile_items,
+    compile_test,
+    forget,
+    needs,
+    string,
+)
 from oscal_poam.constraints.table import CONSTRAINTS, OSCAL_VERSION
 from oscal_poam.diagnostics import Diagnostic, Severity
 
@@ -65,8 +75,9 @@ def citation(constraint: Constraint) -> str:
     return f"OSCAL {OSCAL_VERSION} metaschema ({constraint.module}): {constraint.kind} {constraint.id}"
 
 
-Place = tuple[Any, str, int] | None
-"""Where a node is, without the node: (the place of its parent, its JSON key, its index there), None for the root."""
+Place = tuple[Any, str, int, Any, str, int]
+"""A node of the walk, without the node: (its value, its definition, its kind, the place of its parent (None for
+the root), its JSON key there, its index under that key)."""
 
 Context = tuple[Place, str | None]
 """A constraint's context: the place of its node, and the flag it is declared on (None for the node itself)."""
@@ -116,10 +127,10 @@ class _Run:
         return found
 
     def _node(self, place: Place) -> Node:
-        if place is None:
+        parent = place[3]
+        if parent is None:
             return self.document.root
-        parent, json_key, index = place
-        return self._node(parent)._at_key(json_key)[index]
+        return self._node(parent)._at_key(place[4])[place[5]]
 
 
 def check(
@@ -140,19 +151,32 @@ def check(
     document = Document(data, source, loader, folder)
     run = _Run(document, list(imported), imports_complete)
     root = document.root
+    forget()
     # the document's plain data is walked, top down; a node is made only for a context whose constraint its
     # compiled check cannot settle (see `_plans`), so that the findings and their order are the nodes' own
-    stack: list[tuple[Any, str, int, Place]] = [(root.value, root.key, ASSEMBLY, None)]
+    stack: list[Place] = [(root.value, root.key, ASSEMBLY, None, "", 0)]
+    pop, push = stack.pop, stack.extend
     while stack:
-        value, key, kind, place = stack.pop()
-        plans = _plans(key)
+        place = pop()
+        value, key, kind = place[0], place[1], place[2]
+        plans = _PLANS.get(key)
+        if plans is None:
+            plans = _PLANS[key] = _plans(key)
+        is_dict = isinstance(value, dict)
         if plans:
             item: Item = (value, key)
-            for constraint, fast in plans:
-                flag = constraint.flag
+            for constraint, fast, guard, flag in plans:
+                if guard is not None:
+                    if not is_dict:
+                        continue
+                    for json_key in guard:
+                        if json_key in value:
+                            break
+                    else:
+                        continue  # it has no target here
                 context = item
                 if flag is not None:
-                    held = value.get(flag) if isinstance(value, dict) and flag in _flags_by_name(key) else None
+                    held = value.get(flag) if is_dict else None
                     if held is None:
                         continue
                     context = (held, None)
@@ -171,22 +195,23 @@ def check(
                     (run.allowing if constraint.allow_other else run.refusing).append((constraint, (place, flag)))
                 else:
                     _evaluate(run, constraint, run.node((place, flag)))
-        if kind == ASSEMBLY and isinstance(value, dict):
+        if kind == ASSEMBLY and is_dict:
             below = _relevant_by_json(key)
             if below:
-                found: list[tuple[Any, str, int, Place]] = []
+                found: list[Place] = []
                 for json_key, held in value.items():
                     entry = below.get(json_key)
                     if entry is None or held is None:
                         continue
                     child_kind, child_key, _, many = entry
                     if not many:
-                        found.append((held, child_key, child_kind, (place, json_key, 0)))
+                        found.append((held, child_key, child_kind, place, json_key, 0))
                     elif isinstance(held, list):
                         found.extend(
-                            (child, child_key, child_kind, (place, json_key, index)) for index, child in enumerate(held)
+                            (child, child_key, child_kind, place, json_key, index) for index, child in enumerate(held)
                         )
-                stack.extend(reversed(found))
+                push(reversed(found))
+    forget()
     _allowed_values(run)
     _key_references(run)
     document.release()
@@ -197,8 +222,10 @@ Outcome = bool | list[tuple[Any, ...]] | None
 Fast = Callable[[Item], Outcome]
 
 
-@cache
-def _plans(key: str) -> tuple[tuple[Constraint, Fast | None], ...]:
+Plan = tuple[Constraint, Fast | None, tuple[str, ...] | None, str | None]
+
+
+def _plans(key: str) -> tuple[Plan, ...]:
     """The constraints of a definition, each with its compiled check where its expressions compile (`plain`).
 
     A compiled check is given the context's item and settles the constraint without a node where it finds
@@ -207,8 +234,29 @@ def _plans(key: str) -> tuple[tuple[Constraint, Fast | None], ...]:
     a value), or the keys an index-has-key constraint's targets refer by (checked once the indexes are complete).
     It raises Undecided where it would find something, or cannot tell: the constraint is then evaluated over the
     nodes, which give the findings.
+
+    The JSON keys of which the node must hold one for the constraint to have a target come with it, where its
+    target says: without one, there is nothing to evaluate (except a count, which is then 0); and the flag it is
+    declared on (a constraint on a flag the definition does not have has no context).
     """
-    return tuple((constraint, _compiled(constraint)) for constraint in CONSTRAINTS.get(key, ()))
+    return tuple(
+        (constraint, _compiled(constraint), _guard(constraint, key), constraint.flag)
+        for constraint in CONSTRAINTS.get(key, ())
+        if constraint.flag is None or constraint.flag in _flags_by_name(key)
+    )
+
+
+_PLANS: dict[str, tuple[Plan, ...]] = {}
+"""`_plans` of each definition, made once per process."""
+
+
+def _guard(constraint: Constraint, key: str) -> tuple[str, ...] | None:
+    if constraint.flag is not None or constraint.kind == "has-cardinality":
+        return None
+    try:
+        return needs(parse(constraint.target), key)
+    except MetapathError:
+        return None
 
 
 def _compiled(constraint: Constraint) -> Fast | None:
@@ -252,9 +300,23 @@ def _compile(constraint: Constraint) -> Fast | None:
 
 
 def _compile_values(constraint: Constraint, targets: Callable[[Item], list[Item]]) -> Fast:
+    itself = isinstance(parse(constraint.target), ContextItem)
     if constraint.allow_other:
+        if itself:
+            return lambda item: atomic(item) is not None
         return lambda item: any(atomic(target) is not None for target in targets(item))
     allowed = _values(constraint)
+    if itself:
+
+        def value(item: Item) -> Outcome:
+            text = string(item)
+            if text is None:
+                return None
+            if text not in allowed:
+                raise Undecided
+            return True
+
+        return value
 
     def values(item: Item) -> Outcome:
         found = False

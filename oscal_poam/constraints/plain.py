@@ -64,7 +64,10 @@ def kind_of(key: str | None) -> int:
     """The node kind an item of definition `key` would be (a flag's key is None)."""
     if key is None:
         return 3
-    return ASSEMBLY if isinstance(DEFINITIONS.get(key), Assembly) else FIELD
+    return ASSEMBLY if key in _ASSEMBLIES else FIELD
+
+
+_ASSEMBLIES = frozenset(key for key, definition in DEFINITIONS.items() if isinstance(definition, Assembly))
 
 
 def atomic(item: Item) -> Any:
@@ -72,10 +75,15 @@ def atomic(item: Item) -> Any:
     value, key = item
     if key is None:
         return value
-    return _atomic_of(key)(value)
+    found = _ATOMIC.get(key)
+    if found is None:
+        found = _ATOMIC[key] = _atomic_of(key)
+    return found(value)
 
 
-@cache
+_ATOMIC: dict[str, Callable[[Any], Any]] = {}
+
+
 def _atomic_of(key: str) -> Callable[[Any], Any]:
     definition = DEFINITIONS.get(key)
     if isinstance(definition, Field):
@@ -120,46 +128,107 @@ def _children(value: Any, places: tuple[tuple[str, str, bool], ...]) -> list[Ite
 
 
 def _child(name: str) -> Items:
+    known: dict[str, tuple[tuple[str, str, bool], ...]] = {}
+
     def step(item: Item) -> list[Item]:
         value, key = item
         if key is None or not isinstance(value, dict):
             return []
-        places = _named(key, name)
-        return _children(value, places) if places else []
+        places = known.get(key)
+        if places is None:
+            places = known[key] = _named(key, name)
+        if len(places) != 1:
+            return _children(value, places) if places else []
+        json_key, child, many = places[0]
+        held = value.get(json_key)
+        if held is None:
+            return []
+        if not many:
+            return [(held, child)]
+        return [(entry, child) for entry in held] if isinstance(held, list) else []
 
     return step
 
 
 def _flag(name: str) -> Items:
+    known: dict[str, bool] = {}
+
     def step(item: Item) -> list[Item]:
         value, key = item
-        if key is None or not isinstance(value, dict) or name not in _flags_by_name(key):
+        if key is None or not isinstance(value, dict):
             return []
-        found = value.get(name)
+        has = known.get(key)
+        if has is None:
+            has = known[key] = name in _flags_by_name(key)
+        found = value.get(name) if has else None
         return [] if found is None else [(found, None)]
 
     return step
 
 
+_held: dict[str, tuple[Any, str, list[Item]]] = {}
+"""The last `_holding` for each name: several constraints of one definition look for the same descendants."""
+
+
+def forget() -> None:
+    """Drop what `_holding` remembers (the data it was given may change between checks)."""
+    _held.clear()
+
+
 def _holding(item: Item, name: str) -> list[Item]:
-    """`Node.holding`: the item and its descendants whose definitions may have a child named `name`."""
+    """`Node.holding`: the item and its descendants whose definitions may have a child named `name` (a list the
+    caller must not change)."""
+    value, key = item
+    if key is None:
+        return []
+    last = _held.get(name)
+    if last is not None and last[0] is value and last[1] == key:
+        return last[2]
     parents = _parents_of(name)
     found: list[Item] = []
     stack = [item]
     while stack:
-        value, key = stack.pop()
-        if key is None:
+        held, at = stack.pop()
+        if at is None:
             continue
-        if key in parents:
-            found.append((value, key))
-        if isinstance(value, dict) and kind_of(key) == ASSEMBLY:
-            toward = _toward(key, name)
+        if at in parents:
+            found.append((held, at))
+        if isinstance(held, dict) and at in _ASSEMBLIES:
+            toward = _toward_places(at, name)
             if toward:
-                stack.extend(_children(value, tuple((k, e[1], e[3]) for k, e in toward.items())))
+                stack.extend(_children(held, toward))
+    _held[name] = (value, key, found)
     return found
 
 
+@cache
+def _toward_places(key: str, name: str) -> tuple[tuple[str, str, bool], ...]:
+    return tuple((json_key, entry[1], entry[3]) for json_key, entry in _toward(key, name).items())
+
+
 # -- compiling -------------------------------------------------------------------------------------------------
+
+
+def needs(expr: Expr, key: str) -> tuple[str, ...] | None:
+    """The JSON keys of which an item of definition `key` must hold one for `expr` to give anything from it (none
+    at all: it never does); None where the expression does not say."""
+    if isinstance(expr, Filter):
+        return needs(expr.base, key)
+    if isinstance(expr, Child) and expr.name != "*":
+        return _json_keys_by_name(key).get(expr.name, ())
+    if isinstance(expr, FlagStep) and expr.name != "*":
+        return (expr.name,) if expr.name in _flags_by_name(key) else ()
+    if isinstance(expr, Path):
+        return needs(expr.left, key)
+    if isinstance(expr, Union):
+        found: list[str] = []
+        for part in expr.parts:
+            keys = needs(part, key)
+            if keys is None:
+                return None
+            found.extend(k for k in keys if k not in found)
+        return tuple(found)
+    return None
 
 
 def compile_items(expr: Expr) -> tuple[Items, bool]:

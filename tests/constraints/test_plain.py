@@ -155,8 +155,12 @@ def _changed(data: Any, rng: random.Random) -> Any:
     return data
 
 
-def _all_over_nodes(key: str) -> tuple[tuple[Any, None], ...]:
-    return tuple((constraint, None) for constraint in CONSTRAINTS.get(key, ()))
+def _all_over_nodes(key: str) -> tuple[tuple[Any, None, None, str | None], ...]:
+    """Every constraint of the definition evaluated over the nodes: no compiled check, no keys to look for."""
+    return tuple((c, None, None, c.flag) for c, _, _, _ in _PLANS(key))
+
+
+_PLANS = check_module._plans
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
@@ -165,6 +169,7 @@ def test_findings_are_those_of_the_nodes_alone(path: Path, monkeypatch: pytest.M
     data = _data(path)
     versions = [data, *(_changed(data, rng) for _ in range(4))]
     compiled = [check(version, path.name) for version in versions]
+    monkeypatch.setattr(check_module, "_PLANS", {})
     monkeypatch.setattr(check_module, "_plans", _all_over_nodes)
     over_nodes = [check(version, path.name) for version in versions]
     assert compiled == over_nodes
