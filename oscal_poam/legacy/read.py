@@ -1,10 +1,11 @@
 """Read a spreadsheet into plain rows of cell values: .xlsx with openpyxl, CSV with the standard library.
 
-Workbooks are read in openpyxl's read-only mode, which is fast but does not report merged cells;
-those are read from the sheet's own XML, where they follow the cell data. CSV files may be UTF-8
-(with or without a byte-order mark), UTF-16 with a byte-order mark, or Windows-1252, one encoding for a whole
-file; the delimiter (comma, semicolon, tab or bar) is sniffed. Both are read as streams of rows, at most
-OSCAL_POAM_MAX_ROWS of them holding values.
+Workbooks are opened in openpyxl's read-only mode (sheet names, shared strings, styles, epoch); each sheet's
+cell values are read from its XML by oscal_poam/legacy/cells.py, the values openpyxl gives, parsed by lxml. Merged
+cells, which read-only mode does not report, are read from the sheet's XML too, where they follow the cell data.
+CSV files may be UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, or Windows-1252, one
+encoding for a whole file; the delimiter (comma, semicolon, tab or bar) is sniffed. Both are read as streams of
+rows, at most OSCAL_POAM_MAX_ROWS of them holding values.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from lxml import etree as lxml_etree
 from oscal_poam.errors import LoadError
 from oscal_poam.io.files import read_file
 from oscal_poam.io.load import max_bytes_default
+from oscal_poam.legacy.cells import CellValue, sheet_rows
 from oscal_poam.limits import max_rows
 
 if TYPE_CHECKING:
     from lxml import etree
 
-CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
 Kind = Literal["xlsx", "csv"]
 
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
@@ -234,9 +235,12 @@ def _read_xlsx_quietly(file: io.BytesIO, source: str, only: str | None) -> RawWo
                 continue
             if not hasattr(worksheet, "reset_dimensions"):
                 continue  # a chart sheet holds no cells
-            # Some writers record a wrong size; reading without it costs nothing and is always right.
-            worksheet.reset_dimensions()
-            rows = _rows(worksheet.iter_rows(values_only=True), source, worksheet.title)
+            with worksheet._get_source() as part:  # the sheet's XML, the part openpyxl would read
+                data = part.read()
+            found = sheet_rows(
+                data, worksheet._shared_strings, workbook.epoch, workbook._date_formats, workbook._timedelta_formats
+            )
+            rows = _rows(found, source, worksheet.title)
             sheets.append(
                 RawSheet(worksheet.title, rows, merges.get(worksheet.title, []), formulas.get(worksheet.title, {}))
             )

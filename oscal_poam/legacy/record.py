@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from oscal_poam.legacy.read import CellValue, RawSheet
+from oscal_poam.legacy.cells import CellValue
+from oscal_poam.legacy.read import RawSheet
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from oscal_poam.diagnostics import Diagnostic
 from oscal_poam.errors import Problem
+from oscal_poam.legacy.cells import CellValue
 from oscal_poam.legacy.dates import NotADate, is_placeholder, parse_date
 from oscal_poam.legacy.layouts import (
     FIELDS_BY_NAME,
@@ -29,7 +30,7 @@ from oscal_poam.legacy.layouts import (
 from oscal_poam.legacy.mapping import KEEP, ColumnMap
 from oscal_poam.legacy.milestones import split_milestones
 from oscal_poam.legacy.model import LegacyItem, LegacyMilestone, Location, field_value
-from oscal_poam.legacy.read import FORMULA_ERRORS, CellValue, RawSheet, RawWorkbook
+from oscal_poam.legacy.read import FORMULA_ERRORS, RawSheet, RawWorkbook
 from oscal_poam.legacy.record import Record
 from oscal_poam.legacy.text import one_line
 from oscal_poam.rules import legacy as rules
