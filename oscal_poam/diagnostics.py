@@ -60,21 +60,19 @@ class Diagnostic:
         }
 
     @property
-    def sort_key(self) -> tuple[str, bool, int, int, tuple[tuple[int, str], ...], int, str, str, str]:
+    def sort_key(self) -> tuple[str | int, ...]:
         """Document, then place in document order (line and column where known, else the pointer, `/items/2`
-        before `/items/10`), then worst first."""
-        place = tuple((int(t), "") if t.isdigit() else (-1, t) for t in self.pointer.split("/"))
-        return (
-            self.document,
-            self.line is None,
-            self.line or 0,
-            self.column or 0,
-            place,
-            -self.severity.rank,
-            self.rule_id,
-            self.subject,
-            self.message,
-        )
+        before `/items/10`), then worst first.
+
+        One flat tuple, which compares faster than a tuple of tuples and orders the same: each pointer token is a
+        number and a name (`(2, "")`, `(-1, "items")`), and -2 after the last token puts a pointer before the
+        pointers it begins, as the shorter tuple of tuples would be.
+        """
+        key: list[str | int] = [self.document, self.line is None, self.line or 0, self.column or 0]
+        for token in self.pointer.split("/"):
+            key += (int(token), "") if token.isdigit() else (-1, token)
+        key += (-2, -self.severity.rank, self.rule_id, self.subject, self.message)
+        return tuple(key)
 
 
 def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:

@@ -195,9 +195,13 @@ def evaluate(facts: Facts, options: Options | None = None) -> Evaluation:
         found.extend(document_checks(source, options))
 
     selection = options.selection
-    lines = place_all(set(found), facts.documents)
+    # Each diagnostic once, in the order the rules found them, item by item: nearly the sorted order, which the
+    # final sort then costs half as much as from a set's order (the order sorted to is the same).
+    lines = place_all(dict.fromkeys(found), facts.documents)
     reported = [
-        d for d in set(lines.values()) if selection.everything or selection.wants(d.rule_id, family_of(d.rule_id))
+        d
+        for d in dict.fromkeys(lines.values())
+        if selection.everything or selection.wants(d.rule_id, family_of(d.rule_id))
     ]
     # the score, the verdicts and the closeout carry their diagnostics located as the evaluation's are
     if score is not None:
