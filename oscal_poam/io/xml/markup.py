@@ -55,7 +55,17 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
-__all__ = ["BLOCK_ELEMENTS", "OSCAL_NS", "MarkupError", "markdown_to_xml", "xml_to_markdown"]
+from oscal_poam.io.xml.space import collapse_runs, only_space
+
+__all__ = [
+    "BLOCK_ELEMENTS",
+    "OSCAL_NS",
+    "MarkupError",
+    "markdown_to_xml",
+    "plain_line",
+    "plain_paragraph",
+    "xml_to_markdown",
+]
 
 OSCAL_NS = "http://csrc.nist.gov/ns/oscal/1.0"
 _NS = "{" + OSCAL_NS + "}"
@@ -298,6 +308,24 @@ def _blocks_to_xml(parent: etree._Element, tokens: Sequence[Token]) -> None:
             _new(stack[-1], "hr")
 
 
+def plain_paragraph(markdown: str) -> str | None:
+    """The text of the one paragraph that markup-multiline `markdown` is when it holds no Markdown syntax at all
+    (most descriptions are such a sentence or two): its XML is a `p` holding that text. None for anything else."""
+    if (
+        markdown
+        and markdown[0] not in _BLOCK_START
+        and "\n" not in markdown
+        and _INLINE_MARKUP.search(markdown) is None
+    ):
+        return markdown.strip() or None
+    return None
+
+
+def plain_line(markdown: str) -> bool:
+    """Whether markup-line `markdown` is text with no Markdown syntax at all, which is its own XML text."""
+    return bool(markdown) and _INLINE_MARKUP.search(markdown) is None
+
+
 def markdown_to_xml(parent: etree._Element, markdown: str, multiline: bool) -> None:
     """Append the OSCAL XML for `markdown` (markup-multiline or markup-line) to `parent`.
 
@@ -308,17 +336,13 @@ def markdown_to_xml(parent: etree._Element, markdown: str, multiline: bool) -> N
     if not markdown:
         return
     if multiline:
-        if (
-            markdown[0] not in _BLOCK_START
-            and "\n" not in markdown
-            and _INLINE_MARKUP.search(markdown) is None
-            and markdown.strip()
-        ):
-            _new(parent, "p").text = markdown.strip()
+        text = plain_paragraph(markdown)
+        if text is not None:
+            _new(parent, "p").text = text
             return
         _blocks_to_xml(parent, _parser().parse(markdown))
         return
-    if _INLINE_MARKUP.search(markdown) is None:
+    if plain_line(markdown):
         _append_text(parent, markdown)
         return
     for token in _parser().parseInline(markdown):
@@ -342,7 +366,6 @@ class _Node:
 
 _Item: TypeAlias = "str | _Node"
 
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
 _WRAPPERS = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "sub": "sub", "sup": "sup", "q": "q", "a": "a"}
 _WRAPPER_NAMES = frozenset(_WRAPPERS.values())
 _ATTRIBUTES = {"a": ("href", "title"), "img": ("src", "alt", "title"), "insert": ("type", "id-ref"), "br": ()}
@@ -365,7 +388,7 @@ def _line_of(element: etree._Element) -> int | None:
 
 
 def _collapse(text: str | None) -> str:
-    return _XML_SPACE.sub(" ", text) if text else ""
+    return collapse_runs(text) if text else ""
 
 
 def _text_of(element: etree._Element) -> str:
@@ -893,11 +916,11 @@ _P = _NS + "p"
 
 def _plain_paragraphs(element: etree._Element) -> str | None:
     """The Markdown of content that is only paragraphs of text (the common case), else None."""
-    if element.text and not _XML_SPACE.fullmatch(element.text):
+    if element.text and not only_space(element.text):
         return None
     paragraphs: list[str] = []
     for child in element:
-        if child.tag != _P or len(child) or (child.tail and not _XML_SPACE.fullmatch(child.tail)):
+        if child.tag != _P or len(child) or (child.tail and not only_space(child.tail)):
             return None
         text = _collapse(child.text).strip(" ")
         if text:

@@ -19,6 +19,10 @@ class _Markup(Protocol):
 
     def xml_to_markdown(self, element: etree._Element, multiline: bool) -> str: ...
 
+    def plain_paragraph(self, markdown: str) -> str | None: ...
+
+    def plain_line(self, markdown: str) -> bool: ...
+
 
 @cache
 def _markup() -> _Markup:
@@ -33,6 +37,13 @@ def converters() -> tuple[ToXml, ToMarkdown]:
     """The two conversions themselves, for callers that bind them once (the compiled binding)."""
     module = _markup()
     return module.markdown_to_xml, module.xml_to_markdown
+
+
+def plain_forms() -> tuple[Callable[[str], str | None], Callable[[str], bool]]:
+    """The tests for Markdown without any syntax, whose XML needs no conversion (see `markup.plain_paragraph` and
+    `markup.plain_line`), for the writer's common case."""
+    module = _markup()
+    return module.plain_paragraph, module.plain_line
 
 
 def to_xml(parent: etree._Element, markdown: str, multiline: bool) -> None:

@@ -30,13 +30,13 @@ from oscal_poam.io.xml.definitions import (
     Field,
     ValueType,
 )
+from oscal_poam.io.xml.space import collapse_runs
 from oscal_poam.quoting import excerpt
 
 _NS = "{" + OSCAL_NAMESPACE + "}"
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 _BLOCKS = frozenset(_NS + name for name in BLOCK_ELEMENTS)
 _INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
-_XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 Read = Callable[[etree._Element], Any]
 """Read an element into its JSON value."""
@@ -116,7 +116,7 @@ def _integer(text: str) -> int:
 
 def _collapse(text: str) -> str:
     """The value XML Schema sees for a type that collapses white space."""
-    return _XML_SPACE.sub(" ", text).strip(" ")
+    return collapse_runs(text).strip(" ")
 
 
 def _converter(vtype: ValueType, datatype: str = "string") -> Callable[[str], Any] | None:

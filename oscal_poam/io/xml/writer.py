@@ -24,6 +24,7 @@ from oscal_poam.io.xml.definitions import BLOCK_ELEMENTS, OSCAL_NAMESPACE, Assem
 
 _NS = "{" + OSCAL_NAMESPACE + "}"
 _BLOCKS = frozenset(_NS + name for name in BLOCK_ELEMENTS)
+_P = _NS + "p"
 # children of these are blocks or cells: whitespace between them carries no text
 _INDENTABLE = frozenset(_NS + name for name in ("ul", "ol", "table", "thead", "tbody", "tfoot", "tr"))
 _SubElement = etree.SubElement
@@ -246,11 +247,24 @@ class _Compiler:
     @staticmethod
     def _markup(multiline: bool) -> Emit:
         to_xml = prose.converters()[0]
+        plain_paragraph, plain_line = prose.plain_forms()
 
         def markup(element: etree._Element, value: Any, depth: int) -> None:
             if type(value) is not str:
                 raise DataError(f"must be a string, not {type(value).__name__}")
             try:
+                if multiline:
+                    text = plain_paragraph(value)
+                    if text is not None and depth + 1 < _MAX_DEPTH:
+                        # what to_xml and _indent_blocks make of it, in one step: the commonest markup of all
+                        paragraph = _SubElement(element, _P)
+                        paragraph.text = text
+                        element.text = _IND[depth + 1]
+                        paragraph.tail = _IND[depth]
+                        return
+                elif plain_line(value):
+                    element.text = value  # the element is new: to_xml would set its text, and nothing else
+                    return
                 to_xml(element, value, multiline)
             except ValueError as exc:
                 raise DataError(f"cannot be written as XML markup: {exc}") from None
