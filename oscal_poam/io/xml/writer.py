@@ -69,26 +69,6 @@ def _set_text(element: etree._Element, text: str) -> None:
         raise DataError("contains characters that XML cannot carry") from None
 
 
-def _flagged_element(parent: etree._Element, qtag: str, attributes: dict[str, str]) -> etree._Element:
-    try:
-        return _SubElement(parent, qtag, attributes)
-    except ValueError:  # lxml refuses control characters (and other non-XML characters) in attribute values
-        raise _bad_flag(attributes) from None
-
-
-def _bad_flag(attributes: dict[str, str]) -> DataError:
-    """The error for the flag whose value XML cannot carry, named in the error's path."""
-    probe = etree.Element("probe")
-    for name, value in attributes.items():
-        try:
-            probe.set(name, value)
-        except ValueError:
-            exc = DataError("contains characters that XML cannot carry")
-            exc.path.append(name)
-            return exc
-    return DataError("a flag contains characters that XML cannot carry")
-
-
 def _indent_blocks(element: etree._Element, depth: int) -> None:
     """Indent the blocks of multiline markup at `depth`, where whitespace between them is insignificant."""
     if all(child.tag in _BLOCKS for child in element):
@@ -125,28 +105,31 @@ def _unknown_property(value: dict[str, Any], known: frozenset[str]) -> DataError
     return exc
 
 
-def _flag_attributes(flags: tuple[Flag, ...]) -> Callable[[dict[str, Any]], dict[str, str]]:
+def _flag_setter(flags: tuple[Flag, ...]) -> Callable[[etree._Element, dict[str, Any]], None]:
     names = tuple(flag.name for flag in flags)
 
-    def attributes(value: dict[str, Any]) -> dict[str, str]:
-        out: dict[str, str] = {}
+    # one set() per flag: lxml makes an element with an attribute dict more slowly than it sets them one by one
+    def set_flags(element: etree._Element, value: dict[str, Any]) -> None:
         for name in names:
             item = value.get(name)
             if item is not None:
                 try:
-                    out[name] = scalar_text(item)
+                    element.set(name, scalar_text(item))
                 except DataError as exc:
                     exc.path.append(name)
                     raise
-        return out
+                except ValueError:  # lxml refuses control characters (and other non-XML characters) in attributes
+                    refused = DataError("contains characters that XML cannot carry")
+                    refused.path.append(name)
+                    raise refused from None
 
-    return attributes
+    return set_flags
 
 
 class _Compiler:
     def __init__(self) -> None:
         self._emitters: dict[tuple[str, str | None], Emit] = {}
-        self._fillers: dict[str, tuple[Callable[[dict[str, Any]], dict[str, str]], Emit]] = {}
+        self._fillers: dict[str, tuple[Callable[[etree._Element, dict[str, Any]], None], Emit]] = {}
 
     def emitter(self, key: str, tag: str | None) -> Emit:
         cached = self._emitters.get((key, tag))
@@ -162,8 +145,8 @@ class _Compiler:
         self._emitters[(key, tag)] = emit
         return emit
 
-    def filler(self, key: str) -> tuple[Callable[[dict[str, Any]], dict[str, str]], Emit]:
-        """For an assembly: its attributes from a value, and the builder of its children."""
+    def filler(self, key: str) -> tuple[Callable[[etree._Element, dict[str, Any]], None], Emit]:
+        """For an assembly: the setter of its flags from a value, and the builder of its children."""
         cached = self._fillers.get(key)
         if cached is not None:
             return cached
@@ -189,18 +172,19 @@ class _Compiler:
                 element.text = _IND[depth + 1]
                 element[-1].tail = _IND[depth]
 
-        entry = (_flag_attributes(definition.flags), fill)
+        entry = (_flag_setter(definition.flags), fill)
         self._fillers[key] = entry
         steps.extend((child.json, self._child(child)) for child in definition.model)
         return entry
 
     def _assembly(self, key: str, qtag: str) -> Emit:
-        attributes, fill = self.filler(key)
+        set_flags, fill = self.filler(key)
 
         def emit(parent: etree._Element, value: Any, depth: int) -> None:
             if type(value) is not dict:
                 raise DataError(f"must be an object, not {type(value).__name__}")
-            element = _flagged_element(parent, qtag, attributes(value))
+            element = _SubElement(parent, qtag)
+            set_flags(element, value)
             element.tail = _IND[depth]
             fill(element, value, depth)
 
@@ -226,7 +210,7 @@ class _Compiler:
 
             return emit
 
-        attributes = _flag_attributes(definition.flags)
+        set_flags = _flag_setter(definition.flags)
         value_key = str(definition.value_key)
         known = frozenset(flag.name for flag in definition.flags) | {value_key}
 
@@ -238,7 +222,8 @@ class _Compiler:
             content = value.get(value_key)
             if content is None:
                 raise DataError(f"{value_key!r} is missing")
-            element = _flagged_element(parent, qtag, attributes(value))
+            element = _SubElement(parent, qtag)
+            set_flags(element, value)
             element.tail = _IND[depth]
             text_of(element, content, depth)
 
@@ -369,16 +354,13 @@ def build(data: dict[str, Any]) -> etree._Element:
         raise WriteError(f"cannot write XML: expected exactly one OSCAL root key, found {shown}")
     root_key = keys[0]
     definition_key = ROOTS[root_key]
-    attributes, fill = _COMPILER.filler(definition_key)
+    set_flags, fill = _COMPILER.filler(definition_key)
     value = data[root_key]
     try:
         if type(value) is not dict:
             raise DataError(f"must be an object, not {type(value).__name__}")
-        root_attributes = attributes(value)
-        try:
-            root = etree.Element(_NS + root_key, root_attributes, nsmap={None: OSCAL_NAMESPACE})  # type: ignore[dict-item]
-        except ValueError:
-            raise _bad_flag(root_attributes) from None
+        root = etree.Element(_NS + root_key, nsmap={None: OSCAL_NAMESPACE})  # type: ignore[dict-item]
+        set_flags(root, value)
         fill(root, value, 0)
     except DataError as exc:
         where = pointers.join(root_key, *reversed(exc.path))
