@@ -155,17 +155,23 @@ def _unknown_attribute(element: etree._Element, name: str) -> XmlDataError:
     return XmlDataError(f"{_name(element.tag)} has no attribute {etree.QName(name).localname!r} in OSCAL", element)
 
 
+# lxml's own methods, typed once: attribute names and values read from a parsed document are text, and a name
+# among keys() has a value (typing.cast at each call would cost a function call per attribute)
+_names = cast(Callable[[etree._Element], list[str]], etree._Element.keys)
+_value = cast(Callable[[etree._Element, str], str], etree._Element.get)
+
+
 def _read_flags(element: etree._Element, specs: dict[str, Callable[[str], Any] | None], out: dict[str, Any]) -> None:
     # keys() is linear in the attributes, items() quadratic (lxml looks each value up by name again): only the
     # few known flags are looked up, so ten thousand attributes on one element cost ten thousand steps
-    for name in cast(list[str], element.keys()):
+    for name in _names(element):
         try:
             convert = specs[name]
         except KeyError:
             if name.startswith(_XSI):
                 continue
             raise _unknown_attribute(element, name) from None
-        text = cast(str, element.get(name))
+        text = _value(element, name)
         if convert is None:
             out[name] = text
         else:
