@@ -59,6 +59,28 @@ def test_as_a_decorator() -> None:
     assert gc.isenabled()
 
 
+@pytest.mark.usefixtures("collector_on")
+def test_what_the_block_built_moves_to_the_oldest_generation_unwalked() -> None:
+    with collector_paused():
+        built = [[n] for n in range(10_000)]
+    assert gc.get_count()[0] < 10_000  # no young collection is due to walk them
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(built) in oldest and id(built[-1]) in oldest
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_callers_frozen_objects_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            built = [[n] for n in range(100)]
+        assert gc.get_freeze_count() == frozen
+        assert id(built) not in {id(o) for o in gc.get_objects(generation=2)}
+    finally:
+        gc.unfreeze()
+
+
 def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
     was = gc.isenabled()
     gc.disable()
