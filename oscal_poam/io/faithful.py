@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import yaml
 
 import oscal_poam.limits as limits
@@ -279,10 +280,33 @@ surrogates. JSON and YAML can; writing them as XML would mean replacing or dropp
 
 def not_in_xml(data: Any) -> tuple[str, str] | None:
     """The JSON pointer of the first string in `data` holding a character XML cannot carry, and that character."""
-    if _NOT_IN_XML.search("\n".join(pointers.values(data))) is None:  # the common case, without making a pointer
+    if not _may_hold_non_xml(data):  # the common case, told from the data's JSON without a step per string
+        return None
+    if _NOT_IN_XML.search("\n".join(pointers.values(data))) is None:  # without making a pointer
         return None
     for pointer, text in pointers.strings(data):
         found = _NOT_IN_XML.search(text)
         if found is not None:
             return pointer or "/", found.group()
     return None
+
+
+def _may_hold_non_xml(data: Any) -> bool:
+    """False only when no string of `data` holds a character XML cannot carry, told from its JSON as orjson writes
+    it: a control character other than tab, line feed and carriage return is always an escape (\\b, \\f or
+    \\u00XX), U+FFFE and U+FFFF are their UTF-8 bytes (EF BF BE, EF BF BF), and a lone surrogate is refused. Every
+    backslash of that JSON begins an escape, so stepping from one to the next (`find`, memchr) reads each escape's
+    letter, and one search finds any byte EF; the walk over every string it spares costs a Python step each. True
+    whenever in doubt: any character from U+F000 to U+FFFF, data orjson does not write."""
+    try:
+        written = orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return True
+    if b"\xef" in written:
+        return True
+    backslash = written.find(b"\\")
+    while backslash >= 0:
+        if written[backslash + 1] in b"bfu":
+            return True
+        backslash = written.find(b"\\", backslash + 2)  # past the escaped character: an escaped backslash is one
+    return False
