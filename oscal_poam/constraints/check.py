@@ -82,6 +82,9 @@ the root), its JSON key there, its index under that key)."""
 Context = tuple[Place, str | None]
 """A constraint's context: the place of its node, and the flag it is declared on (None for the node itself)."""
 
+Entered = Node | tuple[Constraint, Context]
+"""An item of an index: its node, or (until a finding needs the node) the constraint and context that entered it."""
+
 
 @dataclass
 class _Run:
@@ -91,7 +94,8 @@ class _Run:
     findings: list[Diagnostic] = field(default_factory=list)
     # id of the target node -> (node, the allowed-values constraints that apply to its value)
     values: dict[int, tuple[Node, list[Constraint]]] = field(default_factory=dict)
-    indexes: dict[str, tuple[Constraint, dict[tuple[Any, ...], Node]]] = field(default_factory=dict)
+    # index name -> (its first constraint, key -> the item: its node, or the constraint and context that entered it)
+    indexes: dict[str, tuple[Constraint, dict[tuple[Any, ...], Entered]]] = field(default_factory=dict)
     # (constraint, the targets' nodes, or the keys they refer by where none was made, the context)
     key_refs: list[tuple[Constraint, list[Node] | None, list[tuple[Any, ...]], Context | None]] = field(
         default_factory=list
@@ -155,13 +159,14 @@ def check(
     # the document's plain data is walked, top down; a node is made only for a context whose constraint its
     # compiled check cannot settle (see `_plans`), so that the findings and their order are the nodes' own
     stack: list[Place] = [(root.value, root.key, ASSEMBLY, None, "", 0)]
-    pop, push = stack.pop, stack.extend
+    pop, push = stack.pop, stack.append
     while stack:
         place = pop()
         value, key, kind = place[0], place[1], place[2]
-        plans = _PLANS.get(key)
-        if plans is None:
-            plans = _PLANS[key] = _plans(key)
+        known = _KNOWN.get(key)
+        if known is None:
+            known = _KNOWN[key] = (_plans(key), _relevant_by_json(key))
+        plans, below = known
         is_dict = isinstance(value, dict)
         if plans:
             item: Item = (value, key)
@@ -188,29 +193,32 @@ def check(
                     else:
                         if outcome is True:
                             run.allowing.append((constraint, (place, flag)))
-                        elif outcome:
+                        elif not outcome:
+                            pass
+                        elif constraint.kind != "index":
                             run.key_refs.append((constraint, None, outcome, (place, flag)))
+                        elif not _enter(run, constraint, outcome, (place, flag)):
+                            _evaluate(run, constraint, run.node((place, flag)))
                         continue
                 if constraint.kind == "allowed-values":
                     (run.allowing if constraint.allow_other else run.refusing).append((constraint, (place, flag)))
                 else:
                     _evaluate(run, constraint, run.node((place, flag)))
-        if kind == ASSEMBLY and is_dict:
-            below = _relevant_by_json(key)
-            if below:
-                found: list[Place] = []
-                for json_key, held in value.items():
-                    entry = below.get(json_key)
-                    if entry is None or held is None:
-                        continue
-                    child_kind, child_key, _, many = entry
-                    if not many:
-                        found.append((held, child_key, child_kind, place, json_key, 0))
-                    elif isinstance(held, list):
-                        found.extend(
-                            (child, child_key, child_kind, place, json_key, index) for index, child in enumerate(held)
-                        )
-                push(reversed(found))
+        if below and kind == ASSEMBLY and is_dict:
+            # the children, last first: they are taken in the document's order
+            for json_key in reversed(value):
+                entry = below.get(json_key)
+                if entry is None:
+                    continue
+                held = value[json_key]
+                if held is None:
+                    continue
+                child_kind, child_key, _, many = entry
+                if not many:
+                    push((held, child_key, child_kind, place, json_key, 0))
+                elif isinstance(held, list):
+                    for index in range(len(held) - 1, -1, -1):
+                        push((held[index], child_key, child_kind, place, json_key, index))
     forget()
     _allowed_values(run)
     _key_references(run)
@@ -231,7 +239,8 @@ def _plans(key: str) -> tuple[Plan, ...]:
     A compiled check is given the context's item and settles the constraint without a node where it finds
     nothing to say: None when there is nothing to record, True for an allowed-values constraint that allows every
     value it targets (it is kept, as one that allows other values is, to be evaluated only when another refuses
-    a value), or the keys an index-has-key constraint's targets refer by (checked once the indexes are complete).
+    a value), the keys an index-has-key constraint's targets refer by (checked once the indexes are complete), or
+    the keys of an index constraint's targets (entered without their nodes where none is there already).
     It raises Undecided where it would find something, or cannot tell: the constraint is then evaluated over the
     nodes, which give the findings.
 
@@ -246,8 +255,8 @@ def _plans(key: str) -> tuple[Plan, ...]:
     )
 
 
-_PLANS: dict[str, tuple[Plan, ...]] = {}
-"""`_plans` of each definition, made once per process."""
+_KNOWN: dict[str, tuple[tuple[Plan, ...], Mapping[str, tuple[int, str, str, bool]]]] = {}
+"""For each definition, made once per process: its `_plans`, and its children the walk goes into."""
 
 
 def _guard(constraint: Constraint, key: str) -> tuple[str, ...] | None:
@@ -274,13 +283,8 @@ def _compile(constraint: Constraint) -> Fast | None:
     if kind == "matches":
         return _compile_matches(constraint, targets)
     if kind == "index":
-
-        def index(item: Item) -> Outcome:
-            if targets(item):
-                raise Undecided  # entered in the index by its nodes
-            return None
-
-        return index
+        key_of = _compile_keys(constraint.keys)
+        return lambda item: [key_of(target) for target in targets(item)] or None
     if kind == "index-has-key":
         return _compile_key_refs(constraint, targets)
     if kind == "is-unique":
@@ -629,7 +633,36 @@ def _index(run: _Run, constraint: Constraint, targets: list[Any]) -> None:
     _keyed(run, constraint, targets, index[1], f"is already used at {{at}} (index {name})")
 
 
-def _keyed(run: _Run, constraint: Constraint, targets: list[Any], seen: dict[tuple[Any, ...], Node], said: str) -> None:
+def _enter(run: _Run, constraint: Constraint, keys: list[tuple[Any, ...]], context: Context) -> bool:
+    """Enters the keys of an index constraint's targets in its index, without their nodes, unless one is there
+    already (or twice among them): then nothing is entered, and the nodes are needed (False)."""
+    name = str(constraint.name)
+    index = run.indexes.get(name)
+    if index is None:
+        index = run.indexes[name] = (constraint, {})
+    entries = index[1]
+    keyed = [key for key in keys if not _no_key(key)]
+    if len(set(keyed)) != len(keyed) or any(key in entries for key in keyed):
+        return False
+    for key in keyed:
+        entries[key] = (constraint, context)
+    return True
+
+
+def _entered(run: _Run, entered: Entered, key: tuple[Any, ...]) -> Node:
+    """The node of an index's item; for one entered without it, the target of its constraint with that key."""
+    if isinstance(entered, Node):
+        return entered
+    constraint, context = entered
+    for target in _targets(run, constraint, run.node(context)) or ():
+        if isinstance(target, Node) and _key(target, constraint.keys) == key:
+            return target
+    raise AssertionError(f"no target of {constraint.id} has the key {key}")
+
+
+def _keyed(
+    run: _Run, constraint: Constraint, targets: list[Any], seen: dict[tuple[Any, ...], Entered], said: str
+) -> None:
     """Enters each target in `seen` by its key; one whose key is there already is reported, `said` naming the first."""
     for target in targets:
         if not isinstance(target, Node):
@@ -637,10 +670,12 @@ def _keyed(run: _Run, constraint: Constraint, targets: list[Any], seen: dict[tup
         key = _key(target, constraint.keys)
         if _no_key(key):
             continue
-        first = seen.get(key)
-        if first is None:
+        entered = seen.get(key)
+        if entered is None:
             seen[key] = target
-        elif first is not target:
+            continue
+        first = seen[key] = _entered(run, entered, key)
+        if first is not target:
             shown = _shown_key(key)
             run.report(
                 constraint,
@@ -683,7 +718,7 @@ def _key_references(run: _Run) -> None:
             )
 
 
-def _resolves(run: _Run, name: str, entries: Mapping[tuple[Any, ...], Node], key: tuple[Any, ...]) -> bool:
+def _resolves(run: _Run, name: str, entries: Mapping[tuple[Any, ...], object], key: tuple[Any, ...]) -> bool:
     """The key names an item of the index, here or (for a cross-instance index) in an import; or it may, in an
     import that could not be read (which is reported on its own)."""
     if key in entries:
@@ -693,7 +728,7 @@ def _resolves(run: _Run, name: str, entries: Mapping[tuple[Any, ...], Node], key
     return False
 
 
-def _imported_index(document: Document, name: str) -> dict[tuple[Any, ...], Node]:
+def _imported_index(document: Document, name: str) -> Mapping[tuple[Any, ...], object]:
     """The index `name` as an imported document defines it."""
     built = document.indexes
     if built is None:

@@ -206,7 +206,7 @@ class Document:
         self.loader = loader
         """Called with an href and this document; gives the Document it names, or None (see `check.Imports`)."""
         self.node = Node(DOCUMENT, "", "", data[self.root_key], None, "", self)
-        self.indexes: dict[str, dict[tuple[Any, ...], Node]] | None = None
+        self.indexes: dict[str, dict[tuple[Any, ...], Any]] | None = None
         """The indexes this document defines, once a document importing it has needed them."""
 
     @property

@@ -7,11 +7,11 @@ A compiled expression takes an item and gives items, as `metapath` does over nod
 
 Only the part of Metapath most of NIST's constraints are written in compiles: child, flag and self steps, `//name`,
 filters whose predicates are tests (`has-oscal-namespace`, `=` against literals, `starts-with`, `exists`,
-`not`, `and`, `or`, a path), paths and unions of these. `compile_items` and `compile_test` raise Unsupported for
-anything else; such a constraint is always evaluated over nodes. A compiled function raises Undecided when it
-meets a value it does not judge (a flag that is not a string, say): the constraint is then evaluated over nodes
-for that context. The items found are the nodes' items, in no promised order, and may repeat where the
-expression is not `exact`.
+`not`, `and`, `or`, a path), paths and unions of these, and `doc()` where it names no document. `compile_items`
+and `compile_test` raise Unsupported for anything else; such a constraint is always evaluated over nodes. A
+compiled function raises Undecided when it meets a value it does not judge (a flag that is not a string, say) or
+a document `doc()` names: the constraint is then evaluated over nodes for that context. The items found are the
+nodes' items, in no promised order, and may repeat where the expression is not `exact`.
 """
 
 from __future__ import annotations
@@ -243,6 +243,15 @@ def compile_items(expr: Expr) -> tuple[Items, bool]:
         return _filter(expr)
     if isinstance(expr, Path):
         return _path(expr)
+    if isinstance(expr, Call) and expr.name == "doc":
+        href, _ = compile_items(expr.arguments[0])
+
+        def document(item: Item) -> list[Item]:
+            if href(item):
+                raise Undecided  # another document, read over nodes
+            return []
+
+        return document, True
     if isinstance(expr, Union):
         parts = [compile_items(part) for part in expr.parts]
         functions = [function for function, _ in parts]

@@ -169,7 +169,7 @@ def test_findings_are_those_of_the_nodes_alone(path: Path, monkeypatch: pytest.M
     data = _data(path)
     versions = [data, *(_changed(data, rng) for _ in range(4))]
     compiled = [check(version, path.name) for version in versions]
-    monkeypatch.setattr(check_module, "_PLANS", {})
+    monkeypatch.setattr(check_module, "_KNOWN", {})
     monkeypatch.setattr(check_module, "_plans", _all_over_nodes)
     over_nodes = [check(version, path.name) for version in versions]
     assert compiled == over_nodes
