@@ -27,6 +27,7 @@ from oscal_poam.errors import LoadError, NotOscalError, Problem
 from oscal_poam.io import decoded, encodings, faithful, pointers, yaml12
 from oscal_poam.io.files import read_file
 from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
+from oscal_poam.io.positions import YamlLines
 
 if TYPE_CHECKING:
     from trestle.core.base_model import OscalBaseModel
@@ -432,14 +433,17 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def _plain_yaml(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[Any, dict[str, int]] | None:
-    """The data and lines of a document of plain mappings, sequences and scalars, in one walk: what the loader's
-    constructor and `_yaml_lines` make of it, in a third of their time. None for anything else (an alias, a merge
-    key, another tag, a key that repeats as another scalar, a scalar the constructor refuses), which the
-    constructor then builds, or refuses, as it always has."""
+def _plain_yaml(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[Any, YamlLines] | None:
+    """The data and lines (with their columns) of a document of plain mappings, sequences and scalars, in one
+    walk: what the loader's constructor and `_yaml_lines` make of it, in a third of their time. None for anything
+    else (an alias, a merge key, another tag, a key that repeats as another scalar, a scalar the constructor
+    refuses), which the constructor then builds, or refuses, as it always has."""
     constructors = type(loader).yaml_constructors
     scalars = {tag: constructors[tag] for tag in yaml12.SCALAR_TAGS}
-    lines = {"": root.start_mark.line + 1}
+    lines = YamlLines()
+    columns = lines.columns
+    mark = root.start_mark
+    lines[""], columns[""] = mark.line + 1, mark.column + 1
     seen: set[int] = set()
     top: list[Any] = [None]
     # (node, the container its value goes in, its key or index there, its pointer); the lines of a node's
@@ -483,7 +487,8 @@ def _plain_yaml(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[Any, dict[str
                         return None
                     mapping[key] = None
                     child = pointer + "/" + pointers.escape(str(key_node.value))
-                    lines[child] = key_node.start_mark.line + 1
+                    mark = key_node.start_mark
+                    lines[child], columns[child] = mark.line + 1, mark.column + 1
                     push((value_node, mapping, key, child))
             else:
                 if tag != _SEQ_TAG:
@@ -492,7 +497,8 @@ def _plain_yaml(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[Any, dict[str
                 parent[slot] = items
                 for index, item in enumerate(node.value):
                     child = f"{pointer}/{index}"
-                    lines[child] = item.start_mark.line + 1
+                    mark = item.start_mark
+                    lines[child], columns[child] = mark.line + 1, mark.column + 1
                     push((item, items, index, child))
     except yaml.YAMLError:
         pass
@@ -502,11 +508,11 @@ def _plain_yaml(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[Any, dict[str
     return None
 
 
-def _yaml_lines(root: yaml.Node) -> dict[str, int]:
-    """The 1-based line of every mapping entry (its key) and sequence item, by JSON pointer."""
+def _yaml_lines(root: yaml.Node) -> YamlLines:
+    """The 1-based line (and column) of every mapping entry (its key) and sequence item, by JSON pointer."""
     from oscal_poam.io.positions import yaml_node_positions
 
-    return {pointer: line for pointer, (line, _) in yaml_node_positions(root).items()}
+    return YamlLines.of(yaml_node_positions(root))
 
 
 def root_kind(raw: Any, source: str) -> tuple[ModelKind, Any]:

@@ -6,8 +6,9 @@ Every command locates its diagnostics the same way, `path:line:column`, whatever
   one descent through the text follows just the branches they need, and every other value is skipped by the C
   decoder (`raw_decode`), so a document pays little more than a second `json.loads`, and one without
   diagnostics pays nothing. A member is placed at its key, an array item where it starts.
-- YAML: the node tree is composed again (only when a diagnostic needs a place), each mapping entry at its key and
-  each sequence item where it starts.
+- YAML: each mapping entry at its key and each sequence item where it starts. The reader records both line and
+  column as it reads (`YamlLines`); for lines recorded without them, the node tree is composed again (only when a
+  diagnostic needs a place).
 - XML: the reader records the line of each element; the column is where the element's line starts (the start tag
   of a pretty-printed document).
 
@@ -176,6 +177,26 @@ def positions_for(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int]
             return {}
 
 
+class YamlLines(dict[str, int]):
+    """The lines of a YAML document as its reader records them (JSON pointer -> line of each mapping entry's key
+    and sequence item), with their columns: what `yaml_node_positions` finds in its node tree, kept, so that
+    placing a diagnostic does not compose the text a second time."""
+
+    columns: dict[str, int]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns = {}
+
+    @classmethod
+    def of(cls, positions: Mapping[str, tuple[int, int]]) -> YamlLines:
+        lines = cls()
+        for pointer, (line, column) in positions.items():
+            lines[pointer] = line
+            lines.columns[pointer] = column
+        return lines
+
+
 def yaml_positions(text: str) -> dict[str, tuple[int, int]]:
     """Line and column of every mapping entry (its key) and sequence item of a YAML text, by JSON pointer.
 
@@ -235,11 +256,17 @@ def places(fmt: str, data: bytes | None, lines: Mapping[str, int], wanted: Itera
     wanted = list(dict.fromkeys(wanted))
     if not wanted:
         return {}
+    placed: dict[str, Position] = {}
+    if data is not None and fmt == "yaml" and isinstance(lines, YamlLines):  # its reader kept every place
+        for pointer in wanted:
+            key = pointers.nearest_key(lines, pointer)
+            if key is not None:
+                placed[pointer] = (lines[key], lines.columns[key])
+        return placed
     text = data.decode("utf-8-sig", errors="replace") if data is not None else None
     found: Mapping[str, Position]
     if text is not None and fmt in ("json", "yaml"):
         found = positions_for(text, wanted) if fmt == "json" else yaml_positions(text)
-        placed = {}
         for pointer in wanted:
             where = nearest(found, pointer)
             if where is not None:
@@ -247,7 +274,6 @@ def places(fmt: str, data: bytes | None, lines: Mapping[str, int], wanted: Itera
         return placed
     # the reader's lines (XML): looked up one pointer at a time, the column where the element's line starts
     columns = line_columns(text) if text is not None else {}
-    placed = {}
     for pointer in wanted:
         key = pointers.nearest_key(lines, pointer)
         if key is not None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from oscal_poam.io import positions
 from oscal_poam.io.load import decode, load
+from oscal_poam.io.positions import YamlLines, yaml_positions
 from tests.conftest import OSCAL_CONTENT
 
 AR_YAML = OSCAL_CONTENT / "ar" / "yaml" / "ifa_assessment-results-example.yaml"
@@ -46,3 +52,33 @@ def test_json_documents_have_no_line_map() -> None:
 def test_dates_stay_text_when_lines_are_recorded() -> None:
     _, raw, _ = decode(b"when: 2024-01-02T03:04:05-04:00\n", "<input>")
     assert raw == {"when": "2024-01-02T03:04:05-04:00"}
+
+
+PLACES = sorted(OSCAL_CONTENT.glob("*/yaml/*.yaml"))
+
+
+@pytest.mark.parametrize("path", PLACES, ids=lambda p: p.name)
+def test_the_reader_keeps_each_place_where_composing_again_finds_it(path: Path) -> None:
+    data = path.read_bytes()
+    _, _, lines = decode(data, str(path))
+    assert isinstance(lines, YamlLines)
+    kept = {pointer: (line, lines.columns[pointer]) for pointer, line in lines.items()}
+    assert kept == yaml_positions(data.decode("utf-8-sig"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: {b: [1, {c: d}], e: f}\n", "- x\n-   y: 1\n    z: [2, 3]\n", "a: &x [1]\nb: *x\n", "1: one\n'1': two\n"],
+)
+def test_diagnostics_are_placed_as_by_composing_again(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = text.encode()
+    _, _, lines = decode(data, "<input>")
+    wanted = [*lines, "/a/b/1/c/below", "/missing", "/0/y/0"]
+    composed = positions.places("yaml", data, dict(lines), wanted)  # lines without columns: composed again
+    assert composed
+
+    def refused(text: str) -> None:
+        raise AssertionError("composed again")
+
+    monkeypatch.setattr(positions, "yaml_positions", refused)
+    assert positions.places("yaml", data, lines, wanted) == composed
