@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from oscal_poam.collector import collector_paused
 from oscal_poam.errors import LoadError
 from oscal_poam.io.load import Document
 from oscal_poam.io.write import OutputFormat
+from oscal_poam.parallel import map_in_processes
 from tests.conftest import OSCAL_CONTENT
 
 
@@ -114,3 +116,17 @@ def test_a_conversion_runs_paused_and_restores_it_whether_it_succeeds_or_fails(
         convert_module.convert(tmp_path / "broken.json", tmp_path / "broken.xml")
     assert gc.isenabled()
     assert not (tmp_path / "broken.xml").exists()
+
+
+def _unit(item: int) -> tuple[int, bool, int]:
+    return item * item, gc.isenabled(), os.getpid()
+
+
+@pytest.mark.usefixtures("collector_on")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_unit_of_work_runs_paused_and_the_results_keep_their_order(jobs: int) -> None:
+    found = list(map_in_processes(_unit, list(range(40)), jobs=jobs))
+    assert [square for square, _, _ in found] == [n * n for n in range(40)]
+    assert not any(enabled for _, enabled, _ in found)
+    assert gc.isenabled()  # on again between units and after them
+    assert ({pid for _, _, pid in found} == {os.getpid()}) == (jobs == 1)
