@@ -292,9 +292,9 @@ def _system_subjects(result: Any, index: int) -> tuple[tuple[str, str], ...]:
     for j, observation in enumerate(result.observations or []):
         for k, subject in enumerate(observation.subjects or []):
             uuid = str(subject.subject_uuid)
-            if text(subject.type) in SYSTEM_SUBJECTS and uuid not in defined:
-                where = pointers.join("assessment-results", "results", index, "observations", j, "subjects", k)
-                found.setdefault(uuid, where)
+            if uuid not in found and uuid not in defined and text(subject.type) in SYSTEM_SUBJECTS:
+                # the first place each is named
+                found[uuid] = pointers.join("assessment-results", "results", index, "observations", j, "subjects", k)
     return tuple(found.items())
 
 
