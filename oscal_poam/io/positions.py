@@ -65,37 +65,54 @@ def json_positions(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int
     Pointers that do not exist are left out (their nearest existing ancestor is in the result). Columns count
     characters. `text` must be well-formed JSON.
     """
-    found: dict[str, tuple[int, int]] = {}
-    need_all, remaining = _trie(wanted)
-    # the descent places pointers in document order: count newlines from the last place on
-    last_offset, last_line = 0, 1
+    need, remaining = _trie(wanted)
+    descent = _Descent(text, remaining)
+    start = descent.skip_space(0)
+    descent.found[""] = (text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
+    if remaining:
+        with contextlib.suppress(_Done):
+            descent.value(start, "", need)
+    return descent.found
 
-    def place(pointer: str, offset: int) -> None:
-        nonlocal remaining, last_offset, last_line
-        last_line += text.count("\n", last_offset, offset)
-        last_offset = offset
-        found[pointer] = (last_line, offset - text.rfind("\n", 0, offset))
-        remaining -= 1
-        if remaining == 0:
+
+class _Descent:
+    """One descent through JSON text along the branches of a trie of wanted pointers (an object, not nested
+    functions: those would call each other, a cycle holding the text until the cyclic collector runs)."""
+
+    def __init__(self, text: str, remaining: int) -> None:
+        self.text = text
+        self.found: dict[str, tuple[int, int]] = {}
+        self.remaining = remaining
+        # the descent places pointers in document order: count newlines from the last place on
+        self.last_offset, self.last_line = 0, 1
+
+    def place(self, pointer: str, offset: int) -> None:
+        text = self.text
+        self.last_line += text.count("\n", self.last_offset, offset)
+        self.last_offset = offset
+        self.found[pointer] = (self.last_line, offset - text.rfind("\n", 0, offset))
+        self.remaining -= 1
+        if self.remaining == 0:
             raise _Done
 
-    def skip_space(index: int) -> int:
-        match = _SPACE.match(text, index)
+    def skip_space(self, index: int) -> int:
+        match = _SPACE.match(self.text, index)
         return match.end() if match is not None else index
 
-    def value(index: int, pointer: str, need: Trie) -> int:
+    def value(self, index: int, pointer: str, need: Trie) -> int:
         """Descend into the value at `index` along `need`; returns the index after the value."""
-        index = skip_space(index)
+        index = self.skip_space(index)
         if not need:
-            return _DECODER.raw_decode(text, index)[1]
-        char = text[index : index + 1]
+            return _DECODER.raw_decode(self.text, index)[1]
+        char = self.text[index : index + 1]
         if char == "{":
-            return members(index + 1, pointer, need)
+            return self.members(index + 1, pointer, need)
         if char == "[":
-            return items(index + 1, pointer, need)
-        return _DECODER.raw_decode(text, index)[1]
+            return self.items(index + 1, pointer, need)
+        return _DECODER.raw_decode(self.text, index)[1]
 
-    def members(index: int, pointer: str, need: Trie) -> int:
+    def members(self, index: int, pointer: str, need: Trie) -> int:
+        text, skip_space = self.text, self.skip_space
         index = skip_space(index)
         if text[index] == "}":
             return index + 1
@@ -110,8 +127,8 @@ def json_positions(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int
             colon = skip_space(after)
             if below is not None:
                 here = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
-                place(here, index)
-                index = value(colon + 1, here, below)
+                self.place(here, index)
+                index = self.value(colon + 1, here, below)
             else:
                 index = _DECODER.raw_decode(text, skip_space(colon + 1))[1]
             index = skip_space(index)
@@ -119,7 +136,8 @@ def json_positions(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int
                 return index + 1
             index = skip_space(index + 1)  # past the comma
 
-    def items(index: int, pointer: str, need: Trie) -> int:
+    def items(self, index: int, pointer: str, need: Trie) -> int:
+        text, skip_space = self.text, self.skip_space
         position = 0
         index = skip_space(index)
         if text[index] == "]":
@@ -128,8 +146,8 @@ def json_positions(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int
             below = need.get(str(position))
             if below is not None:
                 here = f"{pointer}/{position}"
-                place(here, index)
-                index = value(index, here, below)
+                self.place(here, index)
+                index = self.value(index, here, below)
             else:
                 index = _DECODER.raw_decode(text, index)[1]
             index = skip_space(index)
@@ -137,13 +155,6 @@ def json_positions(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int
                 return index + 1
             index = skip_space(index + 1)
             position += 1
-
-    start = skip_space(0)
-    found[""] = (text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
-    if remaining:
-        with contextlib.suppress(_Done):
-            value(start, "", need_all)
-    return found
 
 
 def json_lines(text: str, wanted: Iterable[str]) -> dict[str, int]:
