@@ -91,6 +91,7 @@ def _look_at(file: tuple[str, str]) -> tuple[Found | Unread | None, decoded.Entr
     shown, real = file
     try:
         data = read_file(real, shown, follow_links=False)
-        return summarize(data, shown, real), decoded.entry_of(data)
+        fmt, found = summarize(data, shown, real)
+        return found, decoded.entry_of(data) if fmt == "yaml" else None  # only YAML is kept
     except LoadError as exc:
         return Unread(shown, str(exc.problems[0]) if exc.problems else f"{shown}: cannot be read"), None

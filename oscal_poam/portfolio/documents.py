@@ -58,15 +58,16 @@ class Found:
         return next((hrefs for key, hrefs in self.resources if key == uuid), ())
 
 
-def summarize(data: bytes, shown: str, real: str) -> Found | None:
-    """The discovery facts of one file's bytes; None when it is not one of KINDS. Raises LoadError when it
-    cannot be decoded (invalid JSON, YAML or XML, or an OSCAL document with more than one root key)."""
+def summarize(data: bytes, shown: str, real: str) -> tuple[Format, Found | None]:
+    """The format and the discovery facts of one file's bytes (None when it is not one of KINDS). Raises
+    LoadError when it cannot be decoded (invalid JSON, YAML or XML, or an OSCAL document with more than one root
+    key)."""
     fmt, raw, _ = decode(data, shown)
-    return summary_of(fmt, raw, shown, real)
+    return fmt, summary_of(fmt, raw, shown, real)
 
 
 def summary_of(fmt: Format, raw: Any, shown: str, real: str) -> Found | None:
-    """`summarize` of data already decoded."""
+    """The discovery facts of data already decoded (see `summarize`)."""
     try:
         kind, content = root_kind(raw, shown)
     except NotOscalError:
