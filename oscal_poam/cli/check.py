@@ -42,6 +42,8 @@ from oscal_poam.cli.common import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from oscal_poam.engine.evaluate import Evaluation
 
 
@@ -105,16 +107,17 @@ def check(
             generic=generic,
         )
     if format == "text":
-        _print_text(result, detail, with_results=results is not None, generic=generic)
+        _print_text(result, detail, day, with_results=results is not None, generic=generic)
     else:
         typer.echo(render(result.diagnostics, format), nl=False)
     if result.fails(Severity(fail_on)):
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
-def _print_text(result: Evaluation, detail: Detail, *, with_results: bool, generic: bool) -> None:
+def _print_text(result: Evaluation, detail: Detail, day: dt.date | None, *, with_results: bool, generic: bool) -> None:
     from rich.text import Text
 
+    from oscal_poam.cli.verdict_line import verdict_line
     from oscal_poam.render.counts import summary_line
     from oscal_poam.rules.verification import summary_line as summary_line_of
 
@@ -139,9 +142,7 @@ def _print_text(result: Evaluation, detail: Detail, *, with_results: bool, gener
         why = "--generic" if generic else "the documents are not CMMC documents"
         out.print(Text(f"Verdict: not judged ({why}: only the OSCAL checks ran)", style="bold"))
         return
-    verdict = f"Verdict: {standing.statement}"
-    if result.verdict is not None and result.verdict.deadline is not None:
-        verdict += f"; closeout due by {result.verdict.deadline.isoformat()}"
+    verdict = verdict_line(standing, day)
     if result.closeout is not None:
         verdict += f" (closeout: {result.closeout.verdict})"
     out.print(Text(verdict, style="bold"))

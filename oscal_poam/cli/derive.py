@@ -223,37 +223,19 @@ def _print_text(
 
 
 def _verdict_line(result: DeriveResult, as_of: dt.date | None, detail: Detail) -> str:
-    """Final; Conditional with its deadline and days left; or no status and how many reasons."""
+    """The verdict (the closeout's where one is given), as `check` and `score` word it."""
     import datetime as dt
 
-    from oscal_poam.diagnostics import Severity
+    from oscal_poam.cli.verdict_line import verdict_line
 
-    today = as_of or dt.date.today()
-    if result.closeout is not None:
-        closed = result.closeout
-        line = closed.cmmc_status
-        if closed.verdict != "final" and closed.deadline is not None:
-            line += f": closeout due by {closed.deadline.isoformat()}, {_days(closed.deadline, today)}"
-        return line
-    verdict = result.verdict
+    verdict = result.closeout.outcome if result.closeout is not None else result.verdict
     if verdict is None:
+        if result.closeout is not None:
+            return f"Verdict: {result.closeout.cmmc_status}"
         items = len(result.poam.poam_items) if result.poam is not None else 0
         return f"Generic POA&M: {counted(items, 'item')}; the CMMC rules were skipped."
-    line = verdict.statement
-    if verdict.status == "conditional" and verdict.deadline is not None:
-        line += f": POA&M closeout due by {verdict.deadline.isoformat()}, {_days(verdict.deadline, today)}"
-    reasons = sum(d.severity is Severity.ERROR for d in verdict.reasons)
-    if verdict.status in ("none", "expired") and reasons:
-        where = "run without --quiet to see them" if detail is Detail.QUIET else "the errors below"
-        line += f": {counted(reasons, 'reason')} ({where})"
-    return line
-
-
-def _days(deadline: dt.date, today: dt.date) -> str:
-    left = (deadline - today).days
-    if left >= 0:
-        return f"{counted(left, 'day')} left as of {today.isoformat()}"
-    return f"{counted(-left, 'day')} past as of {today.isoformat()}"
+    where = "run without --quiet to see them" if detail is Detail.QUIET else "the errors below"
+    return verdict_line(verdict, as_of or dt.date.today(), reasons_at=where)
 
 
 def _as_json(

@@ -111,10 +111,12 @@ def score(
 def _print_text(
     source: str, scored: Score, verdict: Verdict, diagnostics: list[Diagnostic], day: dt.date | None, detail: Detail
 ) -> None:
+    from oscal_poam.cli.verdict_line import verdict_line
+
     if detail is not Detail.QUIET:
         _print_table(source, scored)
         out.print(_score_line(scored), markup=False)
-    out.print(_verdict_line(verdict, day), markup=False)
+    out.print(verdict_line(verdict, day), markup=False)
     show_diagnostics(diagnostics, detail, out)
 
 
@@ -185,19 +187,3 @@ def _score_line(scored: Score) -> str:
         return f"Score: none (the assessment cannot be completed); maximum {scored.maximum}"
     ratio = scored.ratio if scored.ratio is not None else 0.0
     return f"Score: {scored.score} / {scored.maximum} (ratio {ratio:.3f})"
-
-
-def _verdict_line(verdict: Verdict, day: dt.date | None) -> str:
-    line = f"Verdict: {verdict.statement}"
-    if verdict.status == "none":
-        count = sum(d.severity.value == "error" for d in verdict.reasons)
-        line += f" ({count} reason{'' if count == 1 else 's'}: the errors below)"
-    if verdict.status == "conditional":
-        count = len(verdict.poam)
-        line += f"; {count} requirement{'' if count == 1 else 's'} on the POA&M"
-        if verdict.deadline is not None:
-            line += f", closeout due by {verdict.deadline.isoformat()}"
-            if day is not None:
-                left = verdict.days_left(day)
-                line += f" ({left} day{'' if left == 1 else 's'} left as of {day.isoformat()})"
-    return line

@@ -84,7 +84,9 @@ def test_clean_check_prints_counts_score_and_verdict(run: Any, files: dict[str, 
         for x in verbose
     )
     assert "Score: 108 / 110" in lines
-    assert "Verdict: Conditional Level 2 (C3PAO); closeout due by 2026-07-14" in lines
+    # day 180 of a status dated 2026-01-15 is 2026-07-14: 27 + 31 + 30 + 31 + 30 + 14 days after 2026-02-01
+    verdict = "Verdict: Conditional Level 2 (C3PAO); 2 requirements on the POA&M; closeout due by 2026-07-14"
+    assert f"{verdict} (163 days left as of 2026-02-01)" in lines
 
 
 @pytest.mark.parametrize(("fail_on", "code"), [(None, 0), ("error", 0), ("warning", 1)])

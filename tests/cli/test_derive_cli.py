@@ -36,7 +36,8 @@ def test_conditional_writes_json_and_xml_and_prints_the_deadline(
     code, out, _ = run(capsys, monkeypatch, "derive", *inputs(folder), "-o", str(target), "--xml", str(xml),
                        "--as-of", "2026-11-01")  # fmt: skip
     assert code == 0
-    assert "Conditional Level 2 (C3PAO): POA&M closeout due by 2027-04-14, 164 days left as of 2026-11-01" in out
+    verdict = "Verdict: Conditional Level 2 (C3PAO); 4 requirements on the POA&M; closeout due by 2027-04-14"
+    assert f"{verdict} (164 days left as of 2026-11-01)" in out
     assert "Wrote" in out
     assert target.read_bytes() == (EXAMPLES / "l2-conditional" / "poam.json").read_bytes()
     assert xsd_validator()(xml.read_bytes()) == []
@@ -131,7 +132,7 @@ def test_everything_met_writes_nothing(
     assert code == 0
     assert out.splitlines()[:2] == [
         "Nothing written: every requirement is MET, so there is nothing to put on a POA&M.",
-        "Final Level 2 (C3PAO)",
+        "Verdict: Final Level 2 (C3PAO)",
     ]
     assert not target.exists()
 
@@ -144,7 +145,7 @@ def test_closeout_prints_final(
     existing = examples / "l2-conditional" / "poam-maintained.json"
     code, out, _ = run(capsys, monkeypatch, "derive", *inputs(folder), "--poam", str(existing), "-o", str(target))
     assert code == 0
-    assert "Final Level 2 (C3PAO)" in out
+    assert "Verdict: Final Level 2 (C3PAO)" in out
     assert target.read_bytes() == (EXAMPLES / "l2-closeout" / "poam.json").read_bytes()
 
 

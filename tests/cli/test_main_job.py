@@ -51,7 +51,9 @@ def test_a_conditional_assessment_derives_from_the_ssp_and_the_results_alone(
     assert ran.returncode == 0, ran.stdout
     lines = ran.stdout.splitlines()
     assert lines[0] == "Wrote poam.json: 4 POA&M items."
-    assert lines[1].startswith("Conditional Level 2 (C3PAO): POA&M closeout due by 2027-04-14")
+    assert lines[1].startswith(
+        "Verdict: Conditional Level 2 (C3PAO); 4 requirements on the POA&M; closeout due by 2027-04-14"
+    )
     assert re.search(
         r"^\s+1 warning\s+integrity-import-ap: import-ap href 'assessment-plan.json' names no file", ran.stdout, re.M
     )
@@ -118,7 +120,7 @@ def test_nothing_not_met_but_not_assessed_says_so_first_and_exits_1(
         "Nothing written: no requirement is NOT MET, but the assessment earns no CMMC status (1 reason, the errors "
         "below)."
     )
-    assert lines[1] == "No CMMC status: 1 reason (the errors below)"
+    assert lines[1] == "Verdict: No CMMC status (1 reason: the errors below)"
     assert "every requirement is MET" not in ran.stdout
     errors = [x for x in lines if ": error " in x]
     assert [re.search(r": error (\S+) ", x)[1] for x in errors] == [  # type: ignore[index]
@@ -211,7 +213,8 @@ def test_quiet_prints_the_outcome_and_the_verdict(mailed: Path, capsys: Any, mon
     assert ran.returncode == 0
     assert ran.stdout.splitlines() == [
         "Wrote poam.json: 4 POA&M items.",
-        "Conditional Level 2 (C3PAO): POA&M closeout due by 2027-04-14, 180 days left as of 2026-10-16",
+        "Verdict: Conditional Level 2 (C3PAO); 4 requirements on the POA&M; closeout due by 2027-04-14"
+        " (180 days left as of 2026-10-16)",
     ]
 
 

@@ -60,7 +60,7 @@ def test_score_88_is_conditional_and_exits_0(cli: Run, files: dict[str, Path]) -
     code, out, _ = run(*cli, "score", str(files["88"]), "--as-of", "2026-05-01")
     assert code == ExitCode.OK
     assert "Score: 88 / 110 (ratio 0.800)" in out
-    assert "Verdict: Conditional Level 2 (C3PAO); 22 requirements on the POA&M, closeout due by 2026-09-02" in out
+    assert "Verdict: Conditional Level 2 (C3PAO); 22 requirements on the POA&M; closeout due by 2026-09-02" in out
     assert "(124 days left as of 2026-05-01)" in out
     assert "AC Access Control" in out
     assert "1 info    eligibility-conditional: " in out  # counted by rule; -v lists it with its place
