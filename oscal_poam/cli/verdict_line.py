@@ -1,9 +1,13 @@
-"""The one line that states a verdict, worded the same by `derive`, `check` and `score`."""
+"""The one line that states a verdict, worded the same by `derive`, `check` and `score`.
+
+The commands import it when they print, not at start-up: to keep `oscal-poam --version` fast.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from oscal_poam.diagnostics import Severity
 from oscal_poam.render.counts import counted
 
 if TYPE_CHECKING:
@@ -16,8 +20,6 @@ def verdict_line(verdict: Verdict, day: dt.date | None, *, reasons_at: str = "th
     """`Verdict: Conditional Level 2 (C3PAO); 4 requirements on the POA&M; closeout due by 2027-04-14 (180 days
     left as of 2026-10-16)`. `day` is the day counted from (no count without it); `reasons_at` says where the
     reasons for no status are shown."""
-    from oscal_poam.diagnostics import Severity
-
     line = f"Verdict: {verdict.statement}"
     if verdict.status in ("conditional", "expired"):
         if verdict.poam:
