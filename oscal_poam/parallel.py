@@ -18,6 +18,7 @@ from functools import partial
 from multiprocessing.context import BaseContext
 from typing import TypeVar
 
+from oscal_poam.collector import collector_paused, freeze_for_life
 from oscal_poam.io.models import KINDS
 
 T = TypeVar("T")
@@ -80,22 +81,13 @@ def map_in_processes(
 def _paused(function: Callable[[T], R], item: T) -> R:
     """`function(item)` with the cyclic collector paused: what one unit of work builds (a document's data, its
     model, its findings) is freed by reference counting when it ends, and a pass of the collector in between
-    would only walk it. The cycles a unit leaves are collected on the collector's schedule, between units.
-
-    Not `collector_paused`: at its end it asks `gc.get_freeze_count()`, which counts every frozen object one by
-    one, and a worker has frozen all it inherited (13 ms a unit, half of a portfolio's CPU)."""
-    if not gc.isenabled():
+    would only walk it. The cycles a unit leaves are collected on the collector's schedule, between units."""
+    with collector_paused():
         return function(item)
-    gc.disable()
-    try:
-        return function(item)
-    finally:
-        gc.enable()
 
 
 def _worker_started() -> None:
-    # what the worker inherited (modules, models' schemas) lives as long as it does: the collector skips it
-    gc.freeze()
+    freeze_for_life()  # what the worker inherited (modules, models' schemas) lives as long as it does
     gc.set_threshold(*GC_THRESHOLD)
 
 
