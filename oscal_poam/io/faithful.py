@@ -282,8 +282,6 @@ def not_in_xml(data: Any) -> tuple[str, str] | None:
     """The JSON pointer of the first string in `data` holding a character XML cannot carry, and that character."""
     if not _may_hold_non_xml(data):  # the common case, told from the data's JSON without a step per string
         return None
-    if _NOT_IN_XML.search("\n".join(pointers.values(data))) is None:  # without making a pointer
-        return None
     for pointer, text in pointers.strings(data):
         found = _NOT_IN_XML.search(text)
         if found is not None:
