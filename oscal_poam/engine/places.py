@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from oscal_poam.diagnostics import Diagnostic
@@ -26,8 +25,16 @@ def place_all(diagnostics: Iterable[Diagnostic], documents: Sequence[Document]) 
     located = {}
     for d in found:
         where = places.get(d.document, {}).get(d.pointer)
-        located[d] = replace(d, line=where[0], column=where[1]) if where is not None else d
+        located[d] = placed_at(d, where) if where is not None else d
     return located
+
+
+def placed_at(diagnostic: Diagnostic, where: tuple[int, int | None]) -> Diagnostic:
+    """`diagnostic` at line and column `where`: `dataclasses.replace`, made directly (a document's diagnostics
+    are placed by the hundred and replace takes four times as long). Every field is named: a test holds the list
+    to Diagnostic's."""
+    d = diagnostic
+    return Diagnostic(d.rule_id, d.severity, d.message, d.pointer, d.citation, d.document, d.subject, *where)
 
 
 def placed_in_text(diagnostics: Sequence[Diagnostic], source: str, fmt: str, data: bytes) -> tuple[Diagnostic, ...]:
@@ -41,5 +48,5 @@ def placed_in_text(diagnostics: Sequence[Diagnostic], source: str, fmt: str, dat
     placed = []
     for d in diagnostics:
         where = found.get(d.pointer) if d.document == source and d.line is None else None
-        placed.append(replace(d, line=where[0], column=where[1]) if where is not None else d)
+        placed.append(placed_at(d, where) if where is not None else d)
     return tuple(sorted(placed, key=lambda d: d.sort_key))

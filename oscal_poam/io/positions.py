@@ -17,10 +17,9 @@ A pointer that names no place in the text is located at its nearest ancestor tha
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from oscal_poam.io import pointers
@@ -32,8 +31,13 @@ Position = tuple[int, int | None]
 """A 1-based line and column (None where the format gives no column)."""
 
 _SPACE = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_DECODER = json.JSONDecoder()
+_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*')
+"""A member's name (in group 1, as written), its colon and the spaces before its value."""
+_AFTER = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*|[}\]])")
+"""What follows a value in an object or array: the comma and the spaces before the next, or the closing bracket."""
+_SCAN: Callable[[str, int], tuple[object, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+"""The C scanner `raw_decode` calls (one call less for each value skipped): (value, index after it), or
+StopIteration where no value starts."""
 
 Trie = dict[str, "Trie"]
 
@@ -70,8 +74,12 @@ def json_positions(text: str, wanted: Iterable[str]) -> dict[str, tuple[int, int
     start = descent.skip_space(0)
     descent.found[""] = (text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start))
     if remaining:
-        with contextlib.suppress(_Done):
+        try:
             descent.value(start, "", need)
+        except _Done:
+            pass
+        except StopIteration as stop:  # what the scanner raises where no value starts
+            raise ValueError(f"no value at offset {stop.value}") from None
     return descent.found
 
 
@@ -103,43 +111,46 @@ class _Descent:
         """Descend into the value at `index` along `need`; returns the index after the value."""
         index = self.skip_space(index)
         if not need:
-            return _DECODER.raw_decode(self.text, index)[1]
+            return _SCAN(self.text, index)[1]
         char = self.text[index : index + 1]
         if char == "{":
             return self.members(index + 1, pointer, need)
         if char == "[":
             return self.items(index + 1, pointer, need)
-        return _DECODER.raw_decode(self.text, index)[1]
+        return _SCAN(self.text, index)[1]
 
+    # One match reads a member's name, the colon and the spaces up to its value, another the spaces, comma and
+    # spaces up to the next member (or the closing bracket): the loops below run once per member of every object
+    # on the way to a wanted place, most of them skipped.
     def members(self, index: int, pointer: str, need: Trie) -> int:
-        text, skip_space = self.text, self.skip_space
-        index = skip_space(index)
+        text = self.text
+        index = self.skip_space(index)
         if text[index] == "}":
             return index + 1
         while True:
-            match = _STRING.match(text, index)
+            match = _MEMBER.match(text, index)
             if match is None:
                 raise ValueError(f"no member name at offset {index}")
-            after = match.end()
-            raw_key = match.group()
-            key = raw_key[1:-1] if "\\" not in raw_key else json.loads(raw_key)
+            raw_key = match.group(1)
+            key = raw_key if "\\" not in raw_key else json.loads(f'"{raw_key}"')
             below = need.get(key)
-            colon = skip_space(after)
             if below is not None:
                 here = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
                 self.place(here, index)
-                index = self.value(colon + 1, here, below)
+                index = self.value(match.end(), here, below)
             else:
-                index = _DECODER.raw_decode(text, skip_space(colon + 1))[1]
-            index = skip_space(index)
-            if text[index] == "}":
-                return index + 1
-            index = skip_space(index + 1)  # past the comma
+                index = _SCAN(text, match.end())[1]
+            after = _AFTER.match(text, index)
+            if after is None:
+                raise ValueError(f"no comma or closing brace at offset {index}")
+            index = after.end()
+            if text[index - 1] == "}":
+                return index
 
     def items(self, index: int, pointer: str, need: Trie) -> int:
-        text, skip_space = self.text, self.skip_space
+        text = self.text
         position = 0
-        index = skip_space(index)
+        index = self.skip_space(index)
         if text[index] == "]":
             return index + 1
         while True:
@@ -149,11 +160,13 @@ class _Descent:
                 self.place(here, index)
                 index = self.value(index, here, below)
             else:
-                index = _DECODER.raw_decode(text, index)[1]
-            index = skip_space(index)
-            if text[index] == "]":
-                return index + 1
-            index = skip_space(index + 1)
+                index = _SCAN(text, index)[1]
+            after = _AFTER.match(text, index)
+            if after is None:
+                raise ValueError(f"no comma or closing bracket at offset {index}")
+            index = after.end()
+            if text[index - 1] == "]":
+                return index
             position += 1
 
 

@@ -209,8 +209,14 @@ class DiagnosticGroup:
     """The same diagnostics by rule (each rule under the worst severity it has), for lists that expand."""
 
 
-def by_rule_of(severity: Severity, evaluation: Evaluation) -> tuple[RuleGroup, ...]:
-    return tuple(g for g in by_rule(evaluation.diagnostics) if g.severity is severity)
+def diagnostic_groups(diagnostics: tuple[Diagnostic, ...]) -> tuple[DiagnosticGroup, ...]:
+    """One group per severity, worst first: its diagnostics, and the rules whose worst severity it is (the
+    diagnostics grouped by rule once, for all three)."""
+    rules = by_rule(diagnostics)
+    return tuple(
+        DiagnosticGroup(s, tuple(d for d in diagnostics if d.severity is s), tuple(g for g in rules if g.severity is s))
+        for s in SEVERITIES
+    )
 
 
 @dataclass(frozen=True)
@@ -310,10 +316,7 @@ def build(
     items = tuple(_item(view, parties, by_subject, closeout_status, status_date, as_of) for view in facts.items)
 
     score = _score(evaluation)
-    groups = tuple(
-        DiagnosticGroup(s, tuple(d for d in evaluation.diagnostics if d.severity is s), by_rule_of(s, evaluation))
-        for s in SEVERITIES
-    )
+    groups = diagnostic_groups(evaluation.diagnostics)
     return ReportData(
         title=text(model.metadata.title),
         system=system_name or text(model.metadata.title),

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from oscal_poam.io import pointers
-from oscal_poam.io.positions import json_lines, lines_for
+from oscal_poam.io.positions import json_lines, json_positions, lines_for, positions_for
 from tests.conftest import OSCAL_CONTENT
 
 DOCS = sorted(OSCAL_CONTENT.glob("*/json/*.json"))
@@ -64,3 +66,67 @@ def test_keys_with_escapes_are_matched_by_their_value() -> None:
 
 def test_text_that_is_not_json_gives_no_lines() -> None:
     assert lines_for('{"b": [1, ', ["/a"]) == {}
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=25,
+)
+_LAYOUTS = st.sampled_from(
+    [
+        {"indent": None, "separators": (",", ":")},
+        {"indent": None, "separators": (" ,\t", " :\r\n ")},
+        {"indent": 2},
+        {"indent": "\t", "ensure_ascii": False},
+        {"indent": 0, "separators": ("\n,\n", "\n:\n")},
+    ]
+)
+
+
+@given(value=_JSON, layout=_LAYOUTS)
+def test_every_place_holds_its_key_or_item(value: Any, layout: dict[str, Any]) -> None:
+    """However the text is laid out, a member's place is where its name starts (the name, a colon, its value
+    follow) and an item's where the item starts."""
+    text = json.dumps(value, **layout)
+    wanted = list(_pointers(value))
+    found = json_positions(text, wanted)
+    assert set(found) == set(wanted)
+    starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    decoder = json.JSONDecoder()
+    for pointer in wanted:
+        line, column = found[pointer]
+        offset = starts[line - 1] + column - 1
+        node = _at(value, pointer.split("/")[1:])
+        if not _member(value, pointer):
+            assert decoder.raw_decode(text, offset)[0] == node, pointer
+            continue
+        key, after = decoder.raw_decode(text, offset)
+        assert key == _unescape(pointer.rsplit("/", 1)[-1]), pointer
+        colon = len(text) - len(text[after:].lstrip())
+        assert text[colon] == ":"
+        start = len(text) - len(text[colon + 1 :].lstrip())
+        assert decoder.raw_decode(text, start)[0] == node, pointer
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _at(value: Any, tokens: list[str]) -> Any:
+    for token in tokens:
+        value = value[int(token)] if isinstance(value, list) else value[_unescape(token)]
+    return value
+
+
+def _member(value: Any, pointer: str) -> bool:
+    """Whether `pointer` names a member of an object (else an item of an array, or the root)."""
+    return bool(pointer) and isinstance(_at(value, pointer.split("/")[1:-1]), dict)
+
+
+@given(value=_JSON, layout=_LAYOUTS, cut=st.integers(min_value=0))
+def test_text_cut_short_is_tolerated(value: Any, layout: dict[str, Any], cut: int) -> None:
+    text = json.dumps(value, **layout)
+    text = text[: cut % (len(text) + 1)]
+    found = positions_for(text, list(_pointers(value)))
+    assert set(found) <= set(_pointers(value))
