@@ -24,7 +24,7 @@ import yaml
 
 import oscal_poam.limits as limits
 from oscal_poam.errors import LoadError, NotOscalError, Problem
-from oscal_poam.io import decoded, encodings, faithful, pointers, yaml12
+from oscal_poam.io import decoded, encodings, faithful, pointers, quick_json, yaml12
 from oscal_poam.io.files import read_file
 from oscal_poam.io.models import BY_ROOT, ModelKind, kind_named
 from oscal_poam.io.positions import YamlLines
@@ -259,6 +259,15 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def _decode_json(data: bytes, source: str) -> Any:
+    quick = quick_json.decode(data)
+    if quick is not quick_json.UNSURE:
+        return quick
+    return decode_json_faithfully(data, source)
+
+
+def decode_json_faithfully(data: bytes, source: str) -> Any:
+    """JSON bytes decoded by the standard library's decoder with `faithful`'s hooks, every refusal located:
+    what `quick_json` proves its data equal to, and what decides whenever it cannot."""
     text = decode_text(data, source)
     try:
         raw = faithful.decode_json(text)
