@@ -169,7 +169,7 @@ def check_yaml(root: yaml.Node, size: int, source: str) -> None:
             continue
         visited.add(key)
         if isinstance(node, scalar_node):
-            if node.tag in _NUMBER_TAGS:
+            if node.tag in NUMBER_TAGS:
                 _check_scalar(node, source)
             continue
         on_path.add(key)
@@ -196,7 +196,7 @@ def check_yaml(root: yaml.Node, size: int, source: str) -> None:
         )
 
 
-_NUMBER_TAGS = frozenset({_INT_TAG, _FLOAT_TAG})
+NUMBER_TAGS = frozenset({_INT_TAG, _FLOAT_TAG})
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -248,22 +248,26 @@ def _check_keys(node: yaml.MappingNode, source: str) -> None:
 
 
 def _check_scalar(node: yaml.ScalarNode, source: str) -> None:
+    why = number_refused(node)
+    if why is not None:
+        raise LoadError.single(why, source, line=_line(node))
+
+
+def number_refused(node: yaml.ScalarNode) -> str | None:
+    """Why the number of a scalar tagged int or float cannot be carried faithfully (past 64 bits, or not finite);
+    None when it can, or the scalar is no number. What `check_yaml` refuses, and where `io.load`'s one-walk
+    reading of plain YAML gives way to it."""
     text = node.value
     if node.tag == _INT_TAG:
         plain = text.replace("_", "")
         digits = plain.lstrip("+-")
         if digits.isdigit() and (len(digits) > 20 or not in_int_range(int(plain))):
-            raise LoadError.single(
-                f"invalid YAML: the number {_number(text)} is out of range", source, line=_line(node)
-            )
+            return f"invalid YAML: the number {_number(text)} is out of range"
     elif node.tag == _FLOAT_TAG:
         plain = text.replace("_", "").lower().lstrip("+-")
         if plain in (".inf", ".nan") or (plain[:1].isdigit() and math.isinf(_float(plain))):
-            raise LoadError.single(
-                f"invalid YAML: the number {_number(text)} is out of range (OSCAL numbers are finite)",
-                source,
-                line=_line(node),
-            )
+            return f"invalid YAML: the number {_number(text)} is out of range (OSCAL numbers are finite)"
+    return None
 
 
 def _float(text: str) -> float:

@@ -335,6 +335,14 @@ def _lone_surrogate(text: str) -> bool:
 class _OscalYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML read by YAML 1.2's core schema (`oscal_poam.io.yaml12`): `yes` and dates are text."""
 
+    composed = 0
+    """The nodes composed so far: `_plain_yaml` reaching more than these has reached one twice (an alias)."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        # The composer (LibYAML's, as PyYAML's own) calls this once before each node it makes, and not for an
+        # alias, which makes none. It resolves tags by path, which this loader does not do.
+        self.composed += 1
+
 
 yaml12.install(_OscalYamlLoader)
 
@@ -369,9 +377,13 @@ def _decode_yaml_text(data: bytes, source: str) -> tuple[Any, dict[str, int], li
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
-        faithful.check_yaml(node, len(text), source)
-        plain = _plain_yaml(node, loader)
+        try:
+            plain = _plain_yaml(node, loader)
+        except Exception:  # a scalar the constructor cannot read (`!!float abc`)
+            faithful.check_yaml(node, len(text), source)  # what the check finds comes first, as it always has
+            plain = _plain_yaml(node, loader, seen=set())  # raises again, unless an alias met first gives way
         if plain is None:
+            faithful.check_yaml(node, len(text), source)  # the walk's data is proof that it would find nothing
             raw, lines = loader.construct_document(node), _yaml_lines(node)
         else:
             raw, lines = plain
@@ -442,60 +454,82 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def _plain_yaml(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[Any, YamlLines] | None:
+def _plain_yaml(
+    root: yaml.Node, loader: _OscalYamlLoader, seen: set[int] | None = None
+) -> tuple[Any, YamlLines] | None:
     """The data and lines (with their columns) of a document of plain mappings, sequences and scalars, in one
     walk: what the loader's constructor and `_yaml_lines` make of it, in a third of their time. None for anything
     else (an alias, a merge key, another tag, a key that repeats as another scalar, a scalar the constructor
-    refuses), which the constructor then builds, or refuses, as it always has."""
+    refuses, a number `faithful.check_yaml` refuses), which the constructor then builds, or refuses, as it always
+    has.
+
+    Where this walk gives data, `faithful.check_yaml` would find nothing, so it is asked only where the walk gives
+    way: no node is reached twice (no alias, so none that refers to itself and no expansion), no key repeats as
+    written (its tag and text), and no number is one the check refuses (`faithful.number_refused`, asked here).
+
+    A node reached twice is found by counting the reaches against the nodes composed, once more than them; given
+    `seen` (the ids of the nodes reached), the walk gives way at the second reach itself, as it did before it
+    counted: where the walk raises, that tells which error came first."""
     constructors = type(loader).yaml_constructors
     scalars = {tag: constructors[tag] for tag in yaml12.SCALAR_TAGS}
     lines = YamlLines()
     columns = lines.columns
     mark = root.start_mark
     lines[""], columns[""] = mark.line + 1, mark.column + 1
-    seen: set[int] = set()
+    composed, visits = loader.composed, 0
     top: list[Any] = [None]
     # (node, the container its value goes in, its key or index there, its pointer); the lines of a node's
     # entries are set when it is taken, in the order `_yaml_lines` sets them
     stack: list[tuple[yaml.Node, Any, Any, str]] = [(root, top, 0, "")]
-    pop, push = stack.pop, stack.append
+    pop, push, escape = stack.pop, stack.append, pointers.escape
     scalar_node, mapping_node = yaml.ScalarNode, yaml.MappingNode
     try:
         while stack:
             node, parent, slot, pointer = pop()
-            if id(node) in seen:
-                return None
-            seen.add(id(node))
+            visits += 1
+            if visits > composed:
+                return None  # a node reached twice, through an alias (perhaps of itself)
+            if seen is not None:
+                if id(node) in seen:
+                    return None
+                seen.add(id(node))
             tag = node.tag
             if isinstance(node, scalar_node):
                 if tag == _STR_TAG:
                     parent[slot] = node.value
                     continue
-                construct = scalars.get(tag)
-                if construct is None:
+                value = _typed_scalar(node, loader, scalars)
+                if value is _NOT_PLAIN:
                     return None
-                parent[slot] = construct(loader, node)
+                parent[slot] = value
             elif isinstance(node, mapping_node):
                 if tag != _MAP_TAG:
                     return None
                 mapping: dict[Any, Any] = {}
                 parent[slot] = mapping
+                typed: set[tuple[str, str]] | None = None  # the keys other than text, as written
                 for key_node, value_node in node.value:
-                    if not isinstance(key_node, scalar_node) or id(key_node) in seen:
+                    if not isinstance(key_node, scalar_node):
                         return None
-                    seen.add(id(key_node))
-                    key_tag = key_node.tag
-                    if key_tag == _STR_TAG:
-                        key = key_node.value
-                    else:
-                        construct = scalars.get(key_tag)
-                        if construct is None:
+                    visits += 1
+                    if seen is not None:
+                        if id(key_node) in seen:
                             return None
-                        key = construct(loader, key_node)
+                        seen.add(id(key_node))
+                    name = key_node.value
+                    if key_node.tag == _STR_TAG:
+                        key = name
+                    else:
+                        key = _typed_scalar(key_node, loader, scalars)
+                        written = (key_node.tag, name)
+                        if key is _NOT_PLAIN or (typed is not None and written in typed):
+                            return None  # a NaN key is never `in` the mapping, even repeated as written
+                        typed = typed or set()
+                        typed.add(written)
                     if key in mapping:
                         return None
                     mapping[key] = None
-                    child = pointer + "/" + pointers.escape(str(key_node.value))
+                    child = pointer + "/" + (escape(name) if "~" in name or "/" in name else name)
                     mark = key_node.start_mark
                     lines[child], columns[child] = mark.line + 1, mark.column + 1
                     push((value_node, mapping, key, child))
@@ -512,9 +546,22 @@ def _plain_yaml(root: yaml.Node, loader: yaml.SafeLoader) -> tuple[Any, YamlLine
     except yaml.YAMLError:
         pass
     else:
+        # Each node was reached at least once and, the last reach being a pop, none more than once: no alias.
         return top[0], lines
     yaml12.forget_typed_scalars(loader)  # the constructor counts them again, and refuses what was refused here
     return None
+
+
+_NOT_PLAIN = object()
+
+
+def _typed_scalar(node: yaml.ScalarNode, loader: _OscalYamlLoader, scalars: Mapping[str, Any]) -> Any:
+    """The value of a scalar other than text, by the loader's own constructor; _NOT_PLAIN for a tag the walk
+    leaves to the constructor, or a number `faithful.check_yaml` refuses."""
+    construct = scalars.get(node.tag)
+    if construct is None or faithful.number_refused(node) is not None:
+        return _NOT_PLAIN
+    return construct(loader, node)
 
 
 def _yaml_lines(root: yaml.Node) -> YamlLines:
