@@ -12,6 +12,7 @@ file and the place.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import re
@@ -335,13 +336,19 @@ def _lone_surrogate(text: str) -> bool:
 class _OscalYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML read by YAML 1.2's core schema (`oscal_poam.io.yaml12`): `yes` and dates are text."""
 
-    composed = 0
-    """The nodes composed so far: `_plain_yaml` reaching more than these has reached one twice (an alias)."""
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # The composer (LibYAML's, as PyYAML's own) calls these two around each node it makes (an alias makes
+        # none), to resolve tags by path, which this loader does not do. C callables in their place spare two
+        # Python calls a node; the one after each node also counts the nodes, for `_plain_yaml`.
+        self._made: list[None] = []
+        self.descend_resolver = slice
+        self.ascend_resolver = functools.partial(self._made.append, None)
 
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        # The composer (LibYAML's, as PyYAML's own) calls this once before each node it makes, and not for an
-        # alias, which makes none. It resolves tags by path, which this loader does not do.
-        self.composed += 1
+    @property
+    def composed(self) -> int:
+        """The nodes composed so far: `_plain_yaml` reaching more than these has reached one twice (an alias)."""
+        return len(self._made)
 
 
 yaml12.install(_OscalYamlLoader)
