@@ -40,6 +40,7 @@ from oscal_poam.constraints.plain import (
     Undecided,
     Unsupported,
     atomic,
+    atomic_of,
     compile_items,
     compile_test,
     forget,
@@ -249,7 +250,7 @@ def _plans(key: str) -> tuple[Plan, ...]:
     declared on (a constraint on a flag the definition does not have has no context).
     """
     return tuple(
-        (constraint, _compiled(constraint), _guard(constraint, key), constraint.flag)
+        (constraint, _compiled(constraint, key), _guard(constraint, key), constraint.flag)
         for constraint in CONSTRAINTS.get(key, ())
         if constraint.flag is None or constraint.flag in _flags_by_name(key)
     )
@@ -268,18 +269,20 @@ def _guard(constraint: Constraint, key: str) -> tuple[str, ...] | None:
         return None
 
 
-def _compiled(constraint: Constraint) -> Fast | None:
+def _compiled(constraint: Constraint, key: str) -> Fast | None:
+    """The compiled check of a constraint of definition `key` (its context is an item of `key`, or of the flag the
+    constraint is declared on)."""
     try:
-        return _compile(constraint)
+        return _compile(constraint, key)
     except (Unsupported, MetapathError):
         return None
 
 
-def _compile(constraint: Constraint) -> Fast | None:
+def _compile(constraint: Constraint, key: str) -> Fast | None:
     targets, exact = compile_items(parse(constraint.target))
     kind = constraint.kind
     if kind == "allowed-values":
-        return _compile_values(constraint, targets)
+        return _compile_values(constraint, targets, None if constraint.flag is not None else key)
     if kind == "matches":
         return _compile_matches(constraint, targets)
     if kind == "index":
@@ -303,21 +306,25 @@ def _compile(constraint: Constraint) -> Fast | None:
     return None
 
 
-def _compile_values(constraint: Constraint, targets: Callable[[Item], list[Item]]) -> Fast:
+def _compile_values(constraint: Constraint, targets: Callable[[Item], list[Item]], context: str | None) -> Fast:
+    """`context`: the definition of the context's item (None for a flag)."""
     itself = isinstance(parse(constraint.target), ContextItem)
+    # the context's atomic value, found as `atomic` finds it for an item of its definition: a constraint on the
+    # context itself is most of all checks made (the method of every observation, the type of every subject)
+    atom = atomic_of(context)
     if constraint.allow_other:
         if itself:
-            return lambda item: atomic(item) is not None
+            return lambda item: atom(item[0]) is not None
         return lambda item: any(atomic(target) is not None for target in targets(item))
     allowed = _values(constraint)
     if itself:
 
         def value(item: Item) -> Outcome:
-            text = string(item)
+            text = atom(item[0])
             if text is None:
                 return None
-            if text not in allowed:
-                raise Undecided
+            if type(text) is not str or text not in allowed:
+                raise Undecided  # as `string` says of a value that is not a string
             return True
 
         return value
@@ -484,8 +491,11 @@ def _allowed_values(run: _Run) -> None:
         # the constraints that can only allow values may allow these: they apply to the values they target, and
         # matter only where they list one of the values refused
         texts = {_text(atomize(node)) for node, _ in refused}
+        # asked once for each constraint, not for each of its contexts (a value of every observation's method)
+        listing = {id(c): c for c, _ in run.allowing}
+        wanted = {key for key, c in listing.items() if not texts.isdisjoint(_values(c))}
         for constraint, context in run.allowing:
-            if texts.isdisjoint(_values(constraint)):
+            if id(constraint) not in wanted:
                 continue
             for target in _targets(run, constraint, run.node(context)) or ():
                 entry = run.values.get(id(target))

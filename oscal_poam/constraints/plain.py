@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 from oscal_poam.constraints.metapath import (
@@ -81,6 +82,20 @@ def atomic(item: Item) -> Any:
     return found(value)
 
 
+def atomic_of(key: str | None) -> Callable[[Any], Any]:
+    """`atomic` of the items of one definition (None: of flags), as a function of their values."""
+    if key is None:
+        return _itself
+    found = _ATOMIC.get(key)
+    if found is None:
+        found = _ATOMIC[key] = _atomic_of(key)
+    return found
+
+
+def _itself(value: Any) -> Any:
+    return value
+
+
 _ATOMIC: dict[str, Callable[[Any], Any]] = {}
 
 
@@ -128,24 +143,36 @@ def _children(value: Any, places: tuple[tuple[str, str, bool], ...]) -> list[Ite
 
 
 def _child(name: str) -> Items:
-    known: dict[str, tuple[tuple[str, str, bool], ...]] = {}
+    # definition -> where its children of this name are: the one place most have, or their places
+    single: dict[str, tuple[str, str, bool]] = {}
+    several: dict[str, tuple[tuple[str, str, bool], ...]] = {}
 
     def step(item: Item) -> list[Item]:
         value, key = item
         if key is None or not isinstance(value, dict):
             return []
-        places = known.get(key)
-        if places is None:
-            places = known[key] = _named(key, name)
-        if len(places) != 1:
-            return _children(value, places) if places else []
-        json_key, child, many = places[0]
+        place = single.get(key)
+        if place is None:
+            places = several.get(key)
+            if places is None:
+                places = _named(key, name)
+                if len(places) == 1:
+                    place = single[key] = places[0]
+                else:
+                    several[key] = places
+            if place is None:
+                return _children(value, places) if places else []
+        json_key, child, many = place
         held = value.get(json_key)
         if held is None:
             return []
         if not many:
             return [(held, child)]
-        return [(entry, child) for entry in held] if isinstance(held, list) else []
+        if not isinstance(held, list):
+            return []
+        if len(held) == 1:
+            return [(held[0], child)]
+        return list(zip(held, repeat(child)))
 
     return step
 
@@ -185,6 +212,9 @@ def _holding(item: Item, name: str) -> list[Item]:
     if last is not None and last[0] is value and last[1] == key:
         return last[2]
     parents = _parents_of(name)
+    towards = _towards.get(name)
+    if towards is None:
+        towards = _towards[name] = {}
     found: list[Item] = []
     stack = [item]
     while stack:
@@ -194,14 +224,19 @@ def _holding(item: Item, name: str) -> list[Item]:
         if at in parents:
             found.append((held, at))
         if isinstance(held, dict) and at in _ASSEMBLIES:
-            toward = _toward_places(at, name)
+            toward = towards.get(at)
+            if toward is None:
+                toward = towards[at] = _toward_places(at, name)
             if toward:
                 stack.extend(_children(held, toward))
     _held[name] = (value, key, found)
     return found
 
 
-@cache
+_towards: dict[str, dict[str, tuple[tuple[str, str, bool], ...]]] = {}
+"""name -> definition -> `_toward_places` (asked for every item `_holding` meets)."""
+
+
 def _toward_places(key: str, name: str) -> tuple[tuple[str, str, bool], ...]:
     return tuple((json_key, entry[1], entry[3]) for json_key, entry in _toward(key, name).items())
 
@@ -307,8 +342,11 @@ def _path(expr: Path) -> tuple[Items, bool]:
     if not expr.descendants:
 
         def path(item: Item) -> list[Item]:
+            starts = left(item)
+            if len(starts) == 1:
+                return right(starts[0])  # most steps start from one item (no item's list is changed once made)
             found: list[Item] = []
-            for start in left(item):
+            for start in starts:
                 found.extend(right(start))
             return found
 

@@ -19,7 +19,7 @@ import names them.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,22 +211,38 @@ def _uses(root_key: str, content: dict[str, Any], *, located: bool = False) -> l
     found: list[tuple[Rule, str, str]] = []
     stack: list[tuple[Any, _Place, str]] = [(content, None, "")]
     pop, push = stack.pop, stack.append
+    # The items of an array are pushed with the object holding it, where the array itself would have been: they
+    # are taken in the order they would have been taken from it.
     while stack:
         node, place, holder = pop()
         if type(node) is list:
-            for index, item in enumerate(node):
-                if type(item) is dict or type(item) is list:
-                    push((item, (place, index) if located else None, holder))
+            _push_items(node, place, holder, located, push)
             continue
         for key, value in node.items():
             kind = type(value)
-            if kind is dict or kind is list:
+            if kind is str:
+                if key in _ID_KEYS:
+                    made = _rule_of(key, holder, profile)
+                    if made is not None:
+                        found.append((made, _pointer(root_key, (place, key)) if located else "", value))
+            elif kind is dict:
                 push((value, (place, key) if located else None, key))
-            elif kind is str and key in _ID_KEYS:
-                made = _rule_of(key, holder, profile)
-                if made is not None:
-                    found.append((made, _pointer(root_key, (place, key)) if located else "", value))
+            elif kind is list:
+                _push_items(value, (place, key) if located else None, key, located, push)
     return found
+
+
+def _push_items(
+    items: list[Any], place: _Place, holder: str, located: bool, push: Callable[[tuple[Any, _Place, str]], None]
+) -> None:
+    if located:
+        for index, item in enumerate(items):
+            if type(item) is dict or type(item) is list:
+                push((item, (place, index), holder))
+    else:
+        for item in items:
+            if type(item) is dict or type(item) is list:
+                push((item, None, holder))
 
 
 def _rule_of(key: str, holder: str, profile: bool) -> Rule | None:

@@ -19,11 +19,11 @@ in a message.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
 from oscal_poam.diagnostics import Diagnostic, Severity
@@ -169,9 +169,8 @@ _IMPORTS: Mapping[str, tuple[Rule, str, str]] = {
 _MAX_IMPORT_DEPTH = 4
 
 
-@dataclass(frozen=True)
-class Ref:
-    """One identifier reference found in the data."""
+class Ref(NamedTuple):
+    """One identifier reference found in the data (a tuple: a document may hold hundreds of thousands)."""
 
     kind: str  # observation, risk, finding, subject, actor, party, role, responsible-role, component, ...
     value: str
@@ -204,27 +203,27 @@ class Index:
         self.ids |= other.ids
 
 
+_Entry = tuple[Any, str, str | None, str]
+"""An object or array to walk: itself, the pointer of its parent, its token there, the array or key holding it."""
+
+
 def index(data: Any) -> Index:
     """Walk plain OSCAL data once, collecting definitions and references with their JSON pointers."""
     found = Index()
     uuids, groups, ids, role_ids = found.uuids, found.groups, found.ids, found.role_ids
     tokens: dict[str, str] = {}  # key -> its pointer token (keys repeat across objects)
-    # (node, the pointer of its parent, its token there, the name of the array holding it or of its key): a
-    # node's own pointer is joined only when it is needed (most objects hold neither a uuid nor a reference nor
-    # anything but scalars). Children are pushed in reverse so that they pop in document order: the first use
-    # of a uuid is the first found.
-    stack: list[tuple[Any, str, str | None, str]] = [(data, "", None, "")]
+    # (object, the pointer of its parent, its token there, the name of the array holding it or of its key): an
+    # object's own pointer is joined only when it is needed (most objects hold neither a uuid nor a reference nor
+    # anything but scalars). The items of an array are pushed with the object holding it, where the array itself
+    # would have been, and children are pushed in reverse, so that they pop in document order: the first use of a
+    # uuid is the first found.
+    stack: list[_Entry] = [(data, "", None, "")]
     pop, push = stack.pop, stack.append
     while stack:
         node, parent, token, holder = pop()
-        if isinstance(node, list):
-            at = parent if token is None else f"{parent}/{token}"
-            for position in range(len(node) - 1, -1, -1):
-                item = node[position]
-                if isinstance(item, _CONTAINERS):
-                    push((item, at, str(position), holder))
-            continue
-        if not isinstance(node, dict):
+        if type(node) is not dict and not isinstance(node, dict):
+            if isinstance(node, list):
+                _push_items(node, parent if token is None else f"{parent}/{token}", holder, push)
             continue
         pointer: str | None = None
         uuid = node.get("uuid")
@@ -249,14 +248,35 @@ def index(data: Any) -> Index:
                 pointer = parent if token is None else f"{parent}/{token}"
             _references(node, pointer, holder, found)
         for key, value in reversed(node.items()):
-            if isinstance(value, _CONTAINERS):
-                if pointer is None:
-                    pointer = parent if token is None else f"{parent}/{token}"
-                child = tokens.get(key)
-                if child is None:
-                    child = tokens[key] = key if "~" not in key and "/" not in key else pointers.escape(key)
+            kind = type(value)
+            if kind is str:
+                continue  # most values: nothing to walk
+            if kind is not list and kind is not dict and not isinstance(value, _CONTAINERS):
+                continue
+            if pointer is None:
+                pointer = parent if token is None else f"{parent}/{token}"
+            child = tokens.get(key)
+            if child is None:
+                child = tokens[key] = key if "~" not in key and "/" not in key else pointers.escape(key)
+            if kind is list:
+                _push_items(value, f"{pointer}/{child}", key, push)
+            else:
                 push((value, pointer, child, key))
     return found
+
+
+def _push_items(items: list[Any], at: str, holder: str, push: Callable[[_Entry], None]) -> None:
+    """Push the objects and arrays of an array (at pointer `at`), last first."""
+    position = len(items)
+    for item in reversed(items):
+        position -= 1
+        if type(item) is dict or isinstance(item, _CONTAINERS):
+            push((item, at, _TOKENS[position] if position < _KEEP_TOKENS else str(position), holder))
+
+
+_KEEP_TOKENS = 4096
+_TOKENS = tuple(str(position) for position in range(_KEEP_TOKENS))
+"""The pointer tokens of the first positions of arrays, made once."""
 
 
 def _special(node: dict[str, Any], pointer: str, holder: str, uuid: Any, found: Index) -> None:
@@ -275,35 +295,38 @@ def _references(node: dict[str, Any], pointer: str, holder: str, found: Index) -
         value = node[key]
         here = pointer + "/" + key
         if isinstance(value, str):
-            if key == "observation-uuid" and holder == "related-observations":
-                refs.append(Ref("observation", value, here))
-            elif key == "risk-uuid" and holder == "related-risks":
-                refs.append(Ref("risk", value, here))
-            elif key == "finding-uuid" and holder == "related-findings":
-                refs.append(Ref("finding", value, here))
+            plain = _PLAIN_REFS.get(key)
+            if plain is not None:
+                kind, wanted = plain
+                if wanted is None or wanted == holder:
+                    refs.append(Ref(kind, value, here))
             elif key == "subject-uuid":
                 refs.append(Ref("subject", value, here, str(node.get("type", ""))))
             elif key == "actor-uuid":
                 refs.append(Ref("actor", value, here, str(node.get("type", ""))))
-            elif key == "party-uuid":
-                refs.append(Ref("party", value, here))
             elif key == "role-id" and holder != "responsible-parties":
                 # a responsible-party's role is judged by NIST's constraints (index-metadata-role-id)
                 refs.append(Ref("responsible-role" if holder == "responsible-roles" else "role", value, here))
-            elif key == "component-uuid":
-                refs.append(Ref("component", value, here))
             elif key == "href" and value.startswith("#") and holder.startswith("import"):
                 # only imports: NIST's constraints say which links must name a back-matter resource, and how
                 # badly it matters when one does not (a control's related link is a warning, and only in a catalog)
                 refs.append(Ref("fragment", value, here, holder))
         elif isinstance(value, list):
-            kind = _LIST_REFS.get(key)
-            if kind is not None:
+            listed = _LIST_REFS.get(key)
+            if listed is not None:
                 for position, item in enumerate(value):
                     if isinstance(item, str):
-                        refs.append(Ref(kind, item, f"{here}/{position}"))
+                        refs.append(Ref(listed, item, f"{here}/{position}"))
 
 
+_PLAIN_REFS: Mapping[str, tuple[str, str | None]] = {
+    "observation-uuid": ("observation", "related-observations"),
+    "risk-uuid": ("risk", "related-risks"),
+    "finding-uuid": ("finding", "related-findings"),
+    "party-uuid": ("party", None),
+    "component-uuid": ("component", None),
+}
+"""Reference keys -> (the kind of reference, the array that must hold the object for it to be one, if any)."""
 _LIST_REFS: Mapping[str, str] = {}
 """Lists of references integrity judges: none. The party-uuid, member-of-organization, role-id and location-uuid
 fields are judged by NIST's constraints (index-has-key on index-metadata-*), across imports as here."""
@@ -333,6 +356,43 @@ class _Context:
     local: Index
     merged: Index
     imports_complete: bool  # every import was followed, so a cross-document reference that is missing is missing
+    known: dict[tuple[str, str], Container[str] | None] = field(default_factory=dict)  # `targets`, as made
+
+    def targets(self, kind: str, detail: str) -> Container[str] | None:
+        """The identifiers a reference of this kind (and detail) may name; None where it is not judged by them (a
+        fragment, or a reference that may name something in an import that could not be followed)."""
+        found = self.known.get((kind, detail), _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self.known[(kind, detail)] = self._targets(kind, detail)
+        return found
+
+    def _targets(self, kind: str, detail: str) -> Container[str] | None:
+        if kind in _LOCAL_GROUPS:
+            return _members(self.local, (_LOCAL_GROUPS[kind],))
+        if kind == "fragment" or not self.imports_complete:
+            return None  # the target may be in an import that could not be followed; that import is reported
+        if kind in ("subject", "actor"):
+            groups = (_SUBJECT_GROUPS if kind == "subject" else _ACTOR_GROUPS).get(detail)
+            return _members(self.merged, groups) if groups else self.merged.uuids
+        if kind == "party":
+            return _members(self.merged, ("parties",))
+        if kind in ("role", "responsible-role"):
+            return self.merged.role_ids
+        if kind == "component":
+            return _members(self.merged, ("components",))
+        return None
+
+
+_UNKNOWN: Container[str] = frozenset()
+_LOCAL_GROUPS: Mapping[str, str] = {"observation": "observations", "risk": "risks", "finding": "findings"}
+"""References that name an object of the document itself: the arrays that hold what they may name."""
+
+
+def _members(found: Index, names: tuple[str, ...]) -> Container[str]:
+    """The uuids held in the arrays of these names (what `Index.in_groups` looks in)."""
+    if len(names) == 1:
+        return found.groups.get(names[0], _UNKNOWN)
+    return set().union(*(found.groups.get(name, ()) for name in names))
 
 
 def integrity(
@@ -373,7 +433,11 @@ def integrity(
             complete = complete and followed.complete
     context = _Context(local, merged, complete)
     diagnostics.extend(_duplicates(local, doc))
+    targets = context.targets
     for ref in local.refs:
+        known = targets(ref.kind, ref.detail)
+        if known is not None and ref.value in known:
+            continue  # most references resolve: nothing more to ask
         message = _check(ref, context)
         if message is not None:
             rule_, text = message
@@ -397,47 +461,33 @@ def _duplicates(local: Index, doc: Document) -> Iterator[Diagnostic]:
 
 
 def _check(ref: Ref, ctx: _Context) -> tuple[Rule, str] | None:
-    local, merged = ctx.local, ctx.merged
-    value = ref.value
-    if ref.kind == "observation":
-        if not local.in_groups(value, ("observations",)):
-            return RELATED_OBSERVATION, f"related observation {value} is not an observation of this document"
-    elif ref.kind == "risk":
-        if not local.in_groups(value, ("risks",)):
-            return RELATED_RISK, f"related risk {value} is not a risk of this document"
-    elif ref.kind == "finding":
-        if not local.in_groups(value, ("findings",)):
-            return RELATED_FINDING, f"related finding {value} is not a finding of this document"
-    elif ref.kind == "fragment":
-        return _check_fragment(ref, local)
-    elif not ctx.imports_complete:
-        return None  # the target may be in an import that could not be followed; that import is reported
-    elif ref.kind == "subject":
-        groups = _SUBJECT_GROUPS.get(ref.detail)
-        known = merged.in_groups(value, groups) if groups else value in merged.uuids
-        if not known:
-            what = _a(ref.detail) if groups else "an object"
-            return SUBJECT, f"subject {value} (type {ref.detail or 'unset'}) is not {what} of this document{_IMPORTED}"
-    elif ref.kind == "actor":
-        groups = _ACTOR_GROUPS.get(ref.detail)
-        known = merged.in_groups(value, groups) if groups else value in merged.uuids
-        if not known:
-            what = {"tool": "a tool component", "assessment-platform": "an assessment platform"}.get(
-                ref.detail, _a(ref.detail) if groups else "an object"
-            )
-            return ORIGIN_ACTOR, f"origin actor {value} (type {ref.detail or 'unset'}) is not {what}{_WHERE}"
-    elif ref.kind == "party":
-        if not merged.in_groups(value, ("parties",)):
-            return PARTY, f"party {value} is not a party in metadata{_WHERE}"
-    elif ref.kind == "role":
-        if value not in merged.role_ids:
-            return ROLE, f"role {value!r} is not a role in metadata{_WHERE}"
-    elif ref.kind == "responsible-role":
-        if value not in merged.role_ids:
-            return RESPONSIBLE_ROLE, f"responsible role {value!r} is not a role in metadata{_WHERE}"
-    elif ref.kind == "component" and not merged.in_groups(value, ("components",)):
-        return COMPONENT, f"component {value} is not a component{_WHERE}"
-    return None
+    kind, value = ref.kind, ref.value
+    if kind == "fragment":
+        return _check_fragment(ref, ctx.local)
+    targets = ctx.targets(kind, ref.detail)
+    if targets is None or value in targets:
+        return None
+    if kind == "observation":
+        return RELATED_OBSERVATION, f"related observation {value} is not an observation of this document"
+    if kind == "risk":
+        return RELATED_RISK, f"related risk {value} is not a risk of this document"
+    if kind == "finding":
+        return RELATED_FINDING, f"related finding {value} is not a finding of this document"
+    if kind == "subject":
+        what = _a(ref.detail) if ref.detail in _SUBJECT_GROUPS else "an object"
+        return SUBJECT, f"subject {value} (type {ref.detail or 'unset'}) is not {what} of this document{_IMPORTED}"
+    if kind == "actor":
+        what = {"tool": "a tool component", "assessment-platform": "an assessment platform"}.get(
+            ref.detail, _a(ref.detail) if ref.detail in _ACTOR_GROUPS else "an object"
+        )
+        return ORIGIN_ACTOR, f"origin actor {value} (type {ref.detail or 'unset'}) is not {what}{_WHERE}"
+    if kind == "party":
+        return PARTY, f"party {value} is not a party in metadata{_WHERE}"
+    if kind == "role":
+        return ROLE, f"role {value!r} is not a role in metadata{_WHERE}"
+    if kind == "responsible-role":
+        return RESPONSIBLE_ROLE, f"responsible role {value!r} is not a role in metadata{_WHERE}"
+    return COMPONENT, f"component {value} is not a component{_WHERE}"
 
 
 def _a(name: str) -> str:
