@@ -262,6 +262,7 @@ def plan_of(cls: type[BaseModel]) -> _Plan:
 
 Emails = list[tuple[tuple[str | int, ...], list[str]]]
 Replaced = list[tuple[dict[str, Any] | list[Any], Any]]
+_ABSENT = object()
 
 
 def prepare(cls: type[BaseModel], data: Any) -> tuple[Emails, Replaced]:
@@ -280,9 +281,13 @@ def prepare(cls: type[BaseModel], data: Any) -> tuple[Emails, Replaced]:
     while stack:
         node, here, path = pop()
         entries = here.entries
-        for key, value in node.items():
+        # the fewer of the node's keys and the plan's: a node holds few keys that need care, often one (`props`)
+        for key in entries if len(entries) < len(node) else node:
             entry = entries.get(key)
             if entry is None:
+                continue
+            value = node.get(key, _ABSENT)
+            if value is _ABSENT:
                 continue
             if type(value) is str:
                 if entry.url:
