@@ -59,7 +59,7 @@ def _trie(wanted: Iterable[str]) -> tuple[Trie, int]:
         for token in pointer.split("/")[1:] if pointer else []:
             if token not in node:
                 count += 1
-            node = node.setdefault(_unescape(token), {})
+            node = node.setdefault(_unescape(token) if "~" in token else token, {})
     return root, count
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from oscal_poam.diagnostics import Diagnostic
-from oscal_poam.engine.ruleset import all_rules
+from oscal_poam.engine import ruleset  # noqa: F401 - importing it declares every rule in the registry
+from oscal_poam.rules.registry import RULES
 
 REGRESSED_RULE = "verification-regressed"
 """The id of the rule that reports an item whose verification regressed."""
@@ -18,7 +19,7 @@ REGRESSED_RULE = "verification-regressed"
 
 def available() -> bool:
     """Does the engine report regressed verification."""
-    return any(rule.id == REGRESSED_RULE for rule in all_rules())
+    return REGRESSED_RULE in RULES  # by rule id
 
 
 def regressed_items(diagnostics: Iterable[Diagnostic]) -> int | None:

@@ -42,10 +42,13 @@ class RuleGroup:
         return self.diagnostics[0].citation if len(citations) == 1 else ""
 
 
-def by_rule(diagnostics: Iterable[Diagnostic]) -> list[RuleGroup]:
-    """One group per rule: worst first, then the most frequent, then by rule id."""
+def by_rule(diagnostics: Iterable[Diagnostic], *, ordered: bool = False) -> list[RuleGroup]:
+    """One group per rule: worst first, then the most frequent, then by rule id.
+
+    `ordered`: the diagnostics are in `sort_key` order already (an Evaluation's are), which sorting them again
+    would keep."""
     found: dict[str, list[Diagnostic]] = {}
-    for d in sorted(diagnostics, key=lambda d: d.sort_key):
+    for d in diagnostics if ordered else sorted(diagnostics, key=lambda d: d.sort_key):
         found.setdefault(d.rule_id, []).append(d)
     groups = [
         RuleGroup(rule_id, max((d.severity for d in ds), key=lambda s: s.rank), tuple(ds), summary_of(rule_id))

@@ -211,8 +211,8 @@ class DiagnosticGroup:
 
 def diagnostic_groups(diagnostics: tuple[Diagnostic, ...]) -> tuple[DiagnosticGroup, ...]:
     """One group per severity, worst first: its diagnostics, and the rules whose worst severity it is (the
-    diagnostics grouped by rule once, for all three)."""
-    rules = by_rule(diagnostics)
+    diagnostics, an Evaluation's, in `sort_key` order, grouped by rule once for all three)."""
+    rules = by_rule(diagnostics, ordered=True)
     return tuple(
         DiagnosticGroup(s, tuple(d for d in diagnostics if d.severity is s), tuple(g for g in rules if g.severity is s))
         for s in SEVERITIES
@@ -386,11 +386,12 @@ def _item(
     subjects = {view.subject, str(item.uuid)}
     found = [d for s in sorted(subjects) for d in by_subject.get(s, [])]
     label = requirement.label if requirement is not None else view.requirement_text
+    own_id = view.own_id
     return Item(
         index=view.index,
         uuid=str(item.uuid),
-        label=view.own_id or label or _short(text(item.title)) or f"item {view.index + 1}",
-        own_id=view.own_id,
+        label=own_id or label or _short(text(item.title)) or f"item {view.index + 1}",
+        own_id=own_id,
         requirement=label,
         requirement_title=requirement.title if requirement is not None else "",
         title=text(item.title),
