@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,6 +38,7 @@ from oscal_poam.constraints.metapath import ContextItem, MetapathError, atomize,
 from oscal_poam.constraints.nodes import ASSEMBLY, FIELD, FLAG, Document, Node, _flags_by_name, _relevant_by_json
 from oscal_poam.constraints.plain import (
     Item,
+    Items,
     Undecided,
     Unsupported,
     atomic,
@@ -156,7 +158,7 @@ def check(
     document = Document(data, source, loader, folder)
     run = _Run(document, list(imported), imports_complete)
     root = document.root
-    forget()
+    _forget()
     # the document's plain data is walked, top down; a node is made only for a context whose constraint its
     # compiled check cannot settle (see `_plans`), so that the findings and their order are the nodes' own
     stack: list[Place] = [(root.value, root.key, ASSEMBLY, None, "", 0)]
@@ -220,7 +222,7 @@ def check(
                 elif isinstance(held, list):
                     for index in range(len(held) - 1, -1, -1):
                         push((held[index], child_key, child_kind, place, json_key, index))
-    forget()
+    _forget()
     _allowed_values(run)
     _key_references(run)
     document.release()
@@ -279,7 +281,7 @@ def _compiled(constraint: Constraint, key: str) -> Fast | None:
 
 
 def _compile(constraint: Constraint, key: str) -> Fast | None:
-    targets, exact = compile_items(parse(constraint.target))
+    targets, exact = _compiled_targets(constraint, key)
     kind = constraint.kind
     if kind == "allowed-values":
         return _compile_values(constraint, targets, None if constraint.flag is not None else key)
@@ -304,6 +306,49 @@ def _compile(constraint: Constraint, key: str) -> Fast | None:
 
         return expect
     return None
+
+
+def _compiled_targets(constraint: Constraint, key: str) -> tuple[Items, bool]:
+    """The compiled targets of a constraint of definition `key`. Constraints of one definition with the same
+    target (an implemented requirement's responsible roles, by role id and by party) share a function that
+    remembers the targets of the last item it was given, until `_forget`."""
+    targets, exact = compile_items(parse(constraint.target))
+    shared = (key, constraint.flag, constraint.target)
+    if shared not in _REPEATED:
+        return targets, exact
+    known = _SHARED.get(shared)
+    if known is None:
+        last: list[Any] = [None, None]  # the last item's value, and its targets (lists no caller changes)
+
+        def remembered(item: Item) -> list[Item]:
+            value = item[0]
+            if value is last[0] and value is not None:
+                found: list[Item] = last[1]
+                return found
+            found = targets(item)
+            last[0], last[1] = value, found
+            return found
+
+        known = _SHARED[shared] = (remembered, exact)
+        _REMEMBERED.append(last)
+    return known
+
+
+_REPEATED = frozenset(
+    shared
+    for shared, count in Counter((key, c.flag, c.target) for key, cs in CONSTRAINTS.items() for c in cs).items()
+    if count > 1
+)
+"""The targets that more than one constraint of a definition has (on one flag, or on the definition)."""
+_SHARED: dict[tuple[str, str | None, str], tuple[Items, bool]] = {}
+_REMEMBERED: list[list[Any]] = []
+
+
+def _forget() -> None:
+    """Drop what the compiled functions remember of the data (it may change between checks)."""
+    forget()
+    for last in _REMEMBERED:
+        last[0] = last[1] = None
 
 
 def _compile_values(constraint: Constraint, targets: Callable[[Item], list[Item]], context: str | None) -> Fast:
@@ -494,7 +539,7 @@ def _allowed_values(run: _Run) -> None:
         # asked once for each constraint, not for each of its contexts (a value of every observation's method)
         listing = {id(c): c for c, _ in run.allowing}
         wanted = {key for key, c in listing.items() if not texts.isdisjoint(_values(c))}
-        for constraint, context in run.allowing:
+        for constraint, context in run.allowing if wanted else ():
             if id(constraint) not in wanted:
                 continue
             for target in _targets(run, constraint, run.node(context)) or ():

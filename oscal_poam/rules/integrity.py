@@ -354,7 +354,7 @@ class _Context:
     """What references may resolve against: this document, plus its imports where they could be followed."""
 
     local: Index
-    merged: Index
+    imported: tuple[Index, ...]  # the definitions of each import followed (and of what it imports in turn)
     imports_complete: bool  # every import was followed, so a cross-document reference that is missing is missing
     known: dict[tuple[str, str], Container[str] | None] = field(default_factory=dict)  # `targets`, as made
 
@@ -368,18 +368,20 @@ class _Context:
 
     def _targets(self, kind: str, detail: str) -> Container[str] | None:
         if kind in _LOCAL_GROUPS:
-            return _members(self.local, (_LOCAL_GROUPS[kind],))
+            return _members((self.local,), (_LOCAL_GROUPS[kind],))
         if kind == "fragment" or not self.imports_complete:
             return None  # the target may be in an import that could not be followed; that import is reported
+        # the document's definitions and its imports' are asked, not merged: most of what is defined is never named
+        every = (self.local, *self.imported)
         if kind in ("subject", "actor"):
             groups = (_SUBJECT_GROUPS if kind == "subject" else _ACTOR_GROUPS).get(detail)
-            return _members(self.merged, groups) if groups else self.merged.uuids
+            return _members(every, groups) if groups else _Either(tuple(found.uuids for found in every))
         if kind == "party":
-            return _members(self.merged, ("parties",))
+            return _members(every, ("parties",))
         if kind in ("role", "responsible-role"):
-            return self.merged.role_ids
+            return _union([found.role_ids for found in every])
         if kind == "component":
-            return _members(self.merged, ("components",))
+            return _members(every, ("components",))
         return None
 
 
@@ -388,11 +390,25 @@ _LOCAL_GROUPS: Mapping[str, str] = {"observation": "observations", "risk": "risk
 """References that name an object of the document itself: the arrays that hold what they may name."""
 
 
-def _members(found: Index, names: tuple[str, ...]) -> Container[str]:
-    """The uuids held in the arrays of these names (what `Index.in_groups` looks in)."""
-    if len(names) == 1:
-        return found.groups.get(names[0], _UNKNOWN)
-    return set().union(*(found.groups.get(name, ()) for name in names))
+def _members(indexes: tuple[Index, ...], names: tuple[str, ...]) -> Container[str]:
+    """The uuids held in the arrays of these names in any of the indexes (what `Index.in_groups` looks in)."""
+    return _union([found.groups[name] for found in indexes for name in names if name in found.groups])
+
+
+def _union(parts: list[set[str]]) -> Container[str]:
+    if not parts:
+        return _UNKNOWN
+    return parts[0] if len(parts) == 1 else set().union(*parts)
+
+
+@dataclass(frozen=True)
+class _Either:
+    """In any of several containers (the uuids of a document and of its imports, not copied into one)."""
+
+    parts: tuple[Container[str], ...]
+
+    def __contains__(self, value: object) -> bool:
+        return any(value in part for part in self.parts)
 
 
 def integrity(
@@ -417,8 +433,7 @@ def integrity(
         boundary = boundary_for(base_dir)
     local = _index_of(data) if _held(doc, data) else index(data)
     diagnostics: list[Diagnostic] = []
-    merged = Index()
-    merged.merge_definitions(local)
+    imported: list[Index] = []
     complete = True
     for name, (href, pointer) in sorted(local.imports.items()):
         followed, problem = _follow(href, Path(base_dir), name, local, boundary)
@@ -429,9 +444,9 @@ def integrity(
         if followed is None:
             complete = False
         else:
-            merged.merge_definitions(followed)
+            imported.append(followed)
             complete = complete and followed.complete
-    context = _Context(local, merged, complete)
+    context = _Context(local, tuple(imported), complete)
     diagnostics.extend(_duplicates(local, doc))
     targets = context.targets
     for ref in local.refs:
@@ -467,36 +482,36 @@ def _check(ref: Ref, ctx: _Context) -> tuple[Rule, str] | None:
     targets = ctx.targets(kind, ref.detail)
     if targets is None or value in targets:
         return None
-    if kind == "observation":
-        return RELATED_OBSERVATION, f"related observation {value} is not an observation of this document"
-    if kind == "risk":
-        return RELATED_RISK, f"related risk {value} is not a risk of this document"
-    if kind == "finding":
-        return RELATED_FINDING, f"related finding {value} is not a finding of this document"
+    detail = ref.detail
     if kind == "subject":
-        what = _a(ref.detail) if ref.detail in _SUBJECT_GROUPS else "an object"
-        return SUBJECT, f"subject {value} (type {ref.detail or 'unset'}) is not {what} of this document{_IMPORTED}"
+        what = _a(detail) if detail in _SUBJECT_GROUPS else "an object"
+        return SUBJECT, f"subject {value} (type {detail or 'unset'}) is not {what} of this document{_IMPORTED}"
     if kind == "actor":
         what = {"tool": "a tool component", "assessment-platform": "an assessment platform"}.get(
-            ref.detail, _a(ref.detail) if ref.detail in _ACTOR_GROUPS else "an object"
+            detail, _a(detail) if detail in _ACTOR_GROUPS else "an object"
         )
-        return ORIGIN_ACTOR, f"origin actor {value} (type {ref.detail or 'unset'}) is not {what}{_WHERE}"
-    if kind == "party":
-        return PARTY, f"party {value} is not a party in metadata{_WHERE}"
-    if kind == "role":
-        return ROLE, f"role {value!r} is not a role in metadata{_WHERE}"
-    if kind == "responsible-role":
-        return RESPONSIBLE_ROLE, f"responsible role {value!r} is not a role in metadata{_WHERE}"
-    return COMPONENT, f"component {value} is not a component{_WHERE}"
+        return ORIGIN_ACTOR, f"origin actor {value} (type {detail or 'unset'}) is not {what}{_WHERE}"
+    made, said = _UNRESOLVED[kind]
+    return made, said.format(value=value)
+
+
+_WHERE = " of this document or the documents it imports"
+_IMPORTED = " or the documents it imports"
+_UNRESOLVED: Mapping[str, tuple[Rule, str]] = {
+    "observation": (RELATED_OBSERVATION, "related observation {value} is not an observation of this document"),
+    "risk": (RELATED_RISK, "related risk {value} is not a risk of this document"),
+    "finding": (RELATED_FINDING, "related finding {value} is not a finding of this document"),
+    "party": (PARTY, "party {value} is not a party in metadata" + _WHERE),
+    "role": (ROLE, "role {value!r} is not a role in metadata" + _WHERE),
+    "responsible-role": (RESPONSIBLE_ROLE, "responsible role {value!r} is not a role in metadata" + _WHERE),
+    "component": (COMPONENT, "component {value} is not a component" + _WHERE),
+}
+"""The rule and message of a reference of each kind that names nothing (subjects and actors say what they name)."""
 
 
 def _a(name: str) -> str:
     """`a party`, `an inventory-item`."""
     return ("an " if name[:1] in "aeiou" else "a ") + name
-
-
-_WHERE = " of this document or the documents it imports"
-_IMPORTED = " or the documents it imports"
 
 
 def _check_fragment(ref: Ref, local: Index) -> tuple[Rule, str] | None:

@@ -245,7 +245,7 @@ def test_references_are_judged_as_each_kind_says(
     merged = Index()
     merged.merge_definitions(local)
     merged.merge_definitions(imported)
-    context = integrity._Context(local, merged, complete)
+    context = integrity._Context(local, (imported,), complete)  # asked in turn, where the plain checks merge
     for ref in refs:
         found = integrity._check(ref, context)
         assert (None if found is None else (found[0].id, found[1])) == _checked_plainly(ref, local, merged, complete)
