@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from oscal_poam.digits import ascii_digits
+
 
 class Severity(StrEnum):
     INFO = "info"
@@ -70,7 +72,7 @@ class Diagnostic:
         """
         key: list[str | int] = [self.document, self.line is None, self.line or 0, self.column or 0]
         for token in self.pointer.split("/"):
-            key += (int(token), "") if token.isdigit() else (-1, token)
+            key += (int(token), "") if ascii_digits(token) else (-1, token)
         key += (-2, -self.severity.rank, self.rule_id, self.subject, self.message)
         return tuple(key)
 

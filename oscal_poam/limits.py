@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from oscal_poam.digits import ascii_digits
+
 MAX_BYTES = 256 * 1024 * 1024
 """A file larger than this is refused before it is read; a workbook may not unpack to more (OSCAL_POAM_MAX_BYTES)."""
 
@@ -27,7 +29,7 @@ YAML_EXPANSION_FLOOR = 1024 * 1024
 
 def _from_env(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip().replace("_", "")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or int(raw) == 0:
+    if not ascii_digits(raw) or len(raw) > 18 or int(raw) == 0:
         return default
     return int(raw)
 

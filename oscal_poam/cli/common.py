@@ -22,6 +22,7 @@ import typer
 from rich.console import Console
 
 from oscal_poam.dates import LAST_DAY, iso_day
+from oscal_poam.digits import ascii_digits
 from oscal_poam.errors import UsageError
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def parse_as_of(value: str | None) -> dt.date | None:
 
     day = iso_day(value)
     if day is None:
-        if value[:4].isdigit() and int(value[:4]) > LAST_DAY.year:
+        if ascii_digits(value[:4]) and int(value[:4]) > LAST_DAY.year:
             raise typer.BadParameter(
                 f"{value!r} is out of range: the last day deadlines are counted on is {LAST_DAY}", param_hint="--as-of"
             )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from oscal_poam.cmmc import regulation, vocab
 from oscal_poam.cmmc.catalog import normalize_requirement_id
 from oscal_poam.dates import leading_iso_day
+from oscal_poam.digits import ascii_digits
 from oscal_poam.io import pointers
 from oscal_poam.io.models import text
 
@@ -321,7 +322,7 @@ def _read_item(
         milestones=tuple(milestones),
         verifications=tuple(verifications),
         owner_roles=tuple(owners),
-        points=int(points.strip()) if points is not None and points.strip().isdigit() else None,
+        points=int(points.strip()) if points is not None and ascii_digits(points.strip()) else None,
         eligible=vocab.prop_value(item.props, vocab.ITEM_ELIGIBLE),
         partial_state=vocab.prop_value(item.props, vocab.PARTIAL_STATE),
         checks=tuple(checks),

@@ -20,6 +20,7 @@ import orjson
 import yaml
 
 import oscal_poam.limits as limits
+from oscal_poam.digits import ascii_digits
 from oscal_poam.errors import LoadError
 from oscal_poam.io import pointers
 from oscal_poam.quoting import excerpt
@@ -261,11 +262,11 @@ def number_refused(node: yaml.ScalarNode) -> str | None:
     if node.tag == _INT_TAG:
         plain = text.replace("_", "")
         digits = plain.lstrip("+-")
-        if digits.isdigit() and (len(digits) > 20 or not in_int_range(int(plain))):
+        if ascii_digits(digits) and (len(digits) > 20 or not in_int_range(int(plain))):
             return f"invalid YAML: the number {_number(text)} is out of range"
     elif node.tag == _FLOAT_TAG:
         plain = text.replace("_", "").lower().lstrip("+-")
-        if plain in (".inf", ".nan") or (plain[:1].isdigit() and math.isinf(_float(plain))):
+        if plain in (".inf", ".nan") or (ascii_digits(plain[:1]) and math.isinf(_float(plain))):
             return f"invalid YAML: the number {_number(text)} is out of range (OSCAL numbers are finite)"
     return None
 

@@ -386,7 +386,7 @@ def _decode_yaml_text(data: bytes, source: str) -> tuple[Any, dict[str, int], li
             return None, {}, []
         try:
             plain = _plain_yaml(node, loader)
-        except Exception:  # a scalar the constructor cannot read (`!!float abc`)
+        except Exception:  # a constructor that fails other than by a YAML error (ours give way: `!!float abc`)
             faithful.check_yaml(node, len(text), source)  # what the check finds comes first, as it always has
             plain = _plain_yaml(node, loader, seen=set())  # raises again, unless an alias met first gives way
         if plain is None:

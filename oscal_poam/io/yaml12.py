@@ -114,7 +114,13 @@ def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
     text = str(node.value).replace("_", "")
     base = {"0o": 8, "0x": 16}.get(text[:2], 10)
     digits = text[2:] if base != 10 else text
-    value = int(digits, base) if len(digits.lstrip("+-")) <= 64 else None
+    if len(digits.lstrip("+-")) > 64:
+        value = None
+    else:
+        try:
+            value = int(digits, base)
+        except ValueError:  # an explicit tag on text that is no number (`!!int abc`)
+            raise _not_a_number(node, "an integer") from None
     if value is None or not in_int_range(value):  # octal and hexadecimal too: 64 bits, as decimal numbers
         raise yaml.constructor.ConstructorError(
             None, None, f"the number {excerpt(str(node.value))} is out of range", node.start_mark
@@ -129,7 +135,17 @@ def _construct_float(loader: Any, node: yaml.ScalarNode) -> float:
         return float("-inf") if text.startswith("-") else float("inf")
     if text.endswith("nan"):
         return float("nan")
-    return float(text)
+    try:
+        return float(text)
+    except ValueError:  # an explicit tag on text that is no number (`!!float abc`)
+        raise _not_a_number(node, "a number") from None
+
+
+def _not_a_number(node: yaml.ScalarNode, what: str) -> yaml.constructor.ConstructorError:
+    tag = node.tag.removeprefix(CORE)
+    return yaml.constructor.ConstructorError(
+        None, None, f"{excerpt(str(node.value))} is tagged !!{tag} but is not {what}", node.start_mark
+    )
 
 
 def _construct_bool(loader: Any, node: yaml.ScalarNode) -> bool:

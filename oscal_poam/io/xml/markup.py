@@ -55,6 +55,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 from markdown_it.token import Token
 
+from oscal_poam.digits import ascii_digits
 from oscal_poam.io.xml.space import collapse_runs, only_space
 
 __all__ = [
@@ -844,7 +845,7 @@ def _list(element: etree._Element, ordered: bool, avoid: str) -> tuple[str, str]
     # Two lists in a row would merge into one unless their markers differ.
     marker = (")" if avoid == "." else ".") if ordered else ("-" if avoid == "*" else "*")
     start = (element.get("start") or "1").strip()
-    number = int(start) if start.isdigit() else 1
+    number = int(start) if ascii_digits(start) else 1
     items: list[list[_Part]] = []
     for child in element:
         name = _local(child)
@@ -894,7 +895,7 @@ def _table(element: etree._Element) -> str:
 def _block(name: str, element: etree._Element) -> str:
     if name == "p":
         return _line(_strip_edges(_tidy(_inline_items(element))))
-    if name[0] == "h" and name[1:].isdigit():
+    if name[0] == "h" and ascii_digits(name[1:]):
         text = _line(_strip_edges(_tidy(_inline_items(element))), heading=True)
         return "#" * int(name[1:]) + (" " + text if text else "")
     if name == "pre":

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, cast
 from lxml import etree
 
 import oscal_poam.io.xml.prose as prose
+from oscal_poam.digits import ascii_digits
 from oscal_poam.io import pointers
 from oscal_poam.io.faithful import in_int_range
 from oscal_poam.io.xml.binding_table import DEFINITIONS, ROOTS
@@ -474,7 +475,7 @@ class XmlLines(Mapping[str, int]):
             if entry.many:
                 if index == len(tokens):
                     return parent if parent is not node else next((c for c in node if c.tag == entry.tag), None)
-                if not tokens[index].isdigit():
+                if not ascii_digits(tokens[index]):
                     return None
                 wanted = int(tokens[index])
                 index += 1
