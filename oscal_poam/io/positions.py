@@ -135,7 +135,7 @@ class _Descent:
             key = raw_key if "\\" not in raw_key else json.loads(f'"{raw_key}"')
             below = need.get(key)
             if below is not None:
-                here = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+                here = pointer + "/" + pointers.escape(key)
                 self.place(here, index)
                 index = self.value(match.end(), here, below)
             else:
