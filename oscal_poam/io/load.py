@@ -384,11 +384,7 @@ def _decode_yaml_text(data: bytes, source: str) -> tuple[Any, dict[str, int], li
         node = loader.get_single_node()
         if node is None:
             return None, {}, []
-        try:
-            plain = _plain_yaml(node, loader)
-        except Exception:  # a constructor that fails other than by a YAML error (ours give way: `!!float abc`)
-            faithful.check_yaml(node, len(text), source)  # what the check finds comes first, as it always has
-            plain = _plain_yaml(node, loader, seen=set())  # raises again, unless an alias met first gives way
+        plain = _plain_yaml(node, loader)
         if plain is None:
             faithful.check_yaml(node, len(text), source)  # the walk's data is proof that it would find nothing
             raw, lines = loader.construct_document(node), _yaml_lines(node)
@@ -461,9 +457,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def _plain_yaml(
-    root: yaml.Node, loader: _OscalYamlLoader, seen: set[int] | None = None
-) -> tuple[Any, YamlLines] | None:
+def _plain_yaml(root: yaml.Node, loader: _OscalYamlLoader) -> tuple[Any, YamlLines] | None:
     """The data and lines (with their columns) of a document of plain mappings, sequences and scalars, in one
     walk: what the loader's constructor and `_yaml_lines` make of it, in a third of their time. None for anything
     else (an alias, a merge key, another tag, a key that repeats as another scalar, a scalar the constructor
@@ -473,10 +467,10 @@ def _plain_yaml(
     Where this walk gives data, `faithful.check_yaml` would find nothing, so it is asked only where the walk gives
     way: no node is reached twice (no alias, so none that refers to itself and no expansion), no key repeats as
     written (its tag and text), and no number is one the check refuses (`faithful.number_refused`, asked here).
+    A scalar its constructor refuses is a YAML error here too (`yaml12`'s constructors raise no other), so the walk
+    never raises: the check always comes first where it has something to say.
 
-    A node reached twice is found by counting the reaches against the nodes composed, once more than them; given
-    `seen` (the ids of the nodes reached), the walk gives way at the second reach itself, as it did before it
-    counted: where the walk raises, that tells which error came first."""
+    A node reached twice is found by counting the reaches against the nodes composed, once more than them."""
     constructors = type(loader).yaml_constructors
     scalars = {tag: constructors[tag] for tag in yaml12.SCALAR_TAGS}
     lines = YamlLines()
@@ -496,10 +490,6 @@ def _plain_yaml(
             visits += 1
             if visits > composed:
                 return None  # a node reached twice, through an alias (perhaps of itself)
-            if seen is not None:
-                if id(node) in seen:
-                    return None
-                seen.add(id(node))
             tag = node.tag
             if isinstance(node, scalar_node):
                 if tag == _STR_TAG:
@@ -519,10 +509,6 @@ def _plain_yaml(
                     if not isinstance(key_node, scalar_node):
                         return None
                     visits += 1
-                    if seen is not None:
-                        if id(key_node) in seen:
-                            return None
-                        seen.add(id(key_node))
                     name = key_node.value
                     if key_node.tag == _STR_TAG:
                         key = name
